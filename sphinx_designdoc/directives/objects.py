@@ -1,0 +1,190 @@
+"""The object directives: ``requirement``, ``decision``, ``dependency``, ``designdoc``
+and every type a project adds with ``designdoc_types``.
+
+A directive validates what it can see on its own (option values, ID syntax), records a
+plain :class:`~sphinx_designdoc.model.Item` in the domain and renders the object.  What
+needs the whole project (backlinks, tracing, dangling links) happens after reading.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from docutils import nodes
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from sphinx.util.docutils import SphinxDirective
+
+from ..config import COMMON_FIELDS, FieldDef, Settings, TypeDef
+from ..domain import get_domain
+from ..model import FieldValue, Finding, Item
+from ..render import render_object
+
+_SPLIT_IDS = re.compile(r"[,\s]+")
+
+
+def _as_text(value: Any) -> str:
+    """Option converter that accepts anything: MyST may hand over YAML scalars."""
+    return "" if value is None else str(value).strip()
+
+
+class _LenientOptions(dict[str, Callable[[Any], Any]]):
+    """Accept every option so an unknown one becomes a located ``designdoc.invalid``
+    warning naming the known options, instead of a docutils error that drops the object."""
+
+    def __missing__(self, key: str) -> Callable[[Any], Any]:
+        return _as_text
+
+
+def split_ids(value: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in _SPLIT_IDS.split(value) if v))
+
+
+def split_list(value: str, separator: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(separator) if v.strip())
+
+
+def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
+    """Parse a field value; return it with a problem description, or None when valid.
+
+    The value is kept even when invalid so that no data the author wrote is lost.
+    """
+    if fdef.kind == "list":
+        sep = ";" if fdef.name == "alternatives" else ","
+        return split_list(raw, sep), None
+    if fdef.kind == "choice" and raw not in fdef.choices:
+        return raw, f"unknown {fdef.name} {raw!r} (expected one of: {', '.join(fdef.choices)})"
+    if fdef.kind == "date":
+        try:
+            _dt.date.fromisoformat(raw)
+        except ValueError:
+            return raw, f"{fdef.name} {raw!r} is not an ISO date (YYYY-MM-DD)"
+    if fdef.kind == "specifier":
+        try:
+            SpecifierSet(raw)
+        except InvalidSpecifier:
+            return raw, f"{fdef.name} {raw!r} is not a PEP 440 version specifier (e.g. '>=1.2,<2')"
+    return raw, None
+
+
+class ObjectDirective(SphinxDirective):
+    """One directive class per object type; the type's vocabulary is looked up when it
+    runs, so links that ``conf.py`` adds to built-in types are options here too."""
+
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Callable[[Any], Any]]] = _LenientOptions(
+        {"id": _as_text, "status": _as_text, "tags": _as_text, "owner": _as_text}
+    )
+    type_name: ClassVar[str] = ""
+
+    def run(self) -> list[nodes.Node]:
+        domain = get_domain(self.env)
+        settings = domain.settings
+        typedef = settings.schema.types[self.type_name]
+        source_abs, line = self.get_source_info()
+        source = domain.relative_source(source_abs)
+        docname = self.env.docname
+        problems: list[str] = []
+
+        item_id = _as_text(self.options.get("id"))
+        if not item_id:
+            problems.append(
+                f"{typedef.name} has no :id: option; add a unique ID such as ':id: X-1'"
+            )
+        elif not settings.id_regex.match(item_id):
+            problems.append(
+                f"ID {item_id!r} does not match designdoc_id_regex {settings.id_regex.pattern!r}"
+            )
+
+        title = self.arguments[0].strip() if self.arguments else ""
+        if not title and typedef.page_header:
+            title = self._page_title()
+        if not title:
+            problems.append(
+                f"{item_id or typedef.name} has no title; write one after '{self.name}::'"
+            )
+
+        status = _as_text(self.options.get("status")) or typedef.default_status
+        if status not in typedef.statuses:
+            problems.append(
+                f"unknown status {status!r} for a {typedef.name} "
+                f"(expected one of: {', '.join(typedef.statuses)})"
+            )
+
+        fields, links = self._read_options(settings, typedef, problems)
+
+        item = None
+        if item_id:
+            item = Item(
+                id=item_id,
+                type=typedef.name,
+                title=title or item_id,
+                status=status,
+                docname=docname,
+                source=source,
+                line=line or 0,
+                fields=fields,
+                links=links,
+            )
+            domain.note_item(docname, item)
+        for message in problems:
+            prefix = "" if not item_id or message.startswith(("ID ", item_id)) else f"{item_id}: "
+            domain.note_finding(
+                docname,
+                Finding("invalid", prefix + message, source, line, docname, item_id or None),
+            )
+
+        body: list[nodes.Node] = []
+        if self.content:
+            body = self.parse_content_to_nodes(allow_section_headings=False)
+        return render_object(typedef, settings, item, title, status, fields, links, body)
+
+    def _read_options(
+        self, settings: Settings, typedef: TypeDef, problems: list[str]
+    ) -> tuple[dict[str, FieldValue], dict[str, tuple[str, ...]]]:
+        field_defs = {f.name: f for f in (*COMMON_FIELDS, *typedef.fields)}
+        link_names = {link.name for link in settings.schema.links_from(typedef.name)}
+        fields: dict[str, FieldValue] = {}
+        links: dict[str, tuple[str, ...]] = {}
+        for name, raw in self.options.items():
+            if name in ("id", "status"):
+                continue
+            value = _as_text(raw)
+            if name in link_names:
+                links[name] = split_ids(value)
+            elif name in field_defs:
+                parsed, problem = check_value(field_defs[name], value)
+                fields[name] = parsed
+                if problem:
+                    problems.append(problem)
+            else:
+                fields[name] = value  # kept, so nothing the author wrote is lost
+                known = sorted({"id", "status", *field_defs, *link_names})
+                problems.append(
+                    f"unknown option :{name}: for a {typedef.name} (known: {', '.join(known)})"
+                )
+        for fdef in typedef.fields:
+            if fdef.default is not None and fdef.name not in fields:
+                fields[fdef.name] = fdef.default
+        return dict(sorted(fields.items())), links
+
+    def _page_title(self) -> str:
+        """The title of the enclosing section, for a ``designdoc`` without a title."""
+        node: nodes.Node | None = self.state.parent
+        while node is not None:
+            if isinstance(node, nodes.section) and node.children:
+                first = node.children[0]
+                if isinstance(first, nodes.title):
+                    return first.astext()
+            node = node.parent
+        return ""
+
+
+def make_directive(type_name: str) -> type[ObjectDirective]:
+    class_name = type_name.title().replace("-", "").replace("_", "") + "Directive"
+    return type(class_name, (ObjectDirective,), {"type_name": type_name})

@@ -1,0 +1,266 @@
+"""The ``dd`` domain: the per-document store of what was read, and link resolution.
+
+The store is keyed by docname, so ``clear_doc`` and ``merge_domaindata`` are exact and
+cheap, and parallel reads merge nothing global.  The project-wide graph and the findings
+are derived from it once per build and cached on the domain instance, which Sphinx never
+pickles: derived data is always recomputed, never merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Set
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .checks import CheckContext, run_checks
+from .config import CONFIG_VALUES, Settings, build_settings
+from .graph import Graph
+from .model import DocRecord, Finding, Item, Ref
+
+if TYPE_CHECKING:
+    from sphinx.addnodes import pending_xref
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+
+class DesigndocRefRole(XRefRole):
+    """``:dd:ref:`` — remembers each use so an unknown ID is reported with its location."""
+
+    def result_nodes(
+        self,
+        document: nodes.document,
+        env: BuildEnvironment,
+        node: nodes.Element,
+        is_ref: bool,
+    ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        domain = get_domain(env)
+        source, line = self.get_source_info()
+        node["refwarn"] = False
+        domain.note_ref(
+            env.docname,
+            Ref(node["reftarget"], domain.relative_source(source), line or 0, env.docname),
+        )
+        return [node], []
+
+
+class DesigndocDomain(Domain):
+    name = "dd"
+    label = "Design documents"
+    roles = {"ref": DesigndocRefRole(innernodeclass=nodes.inline)}
+    initial_data = {"docs": {}, "fingerprints": {}}
+    data_version = 1
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        settings = _settings_for(env)
+        # instance-level vocabulary: custom types get directives, roles and inventory
+        # entries exactly like the built-in ones
+        from .directives.objects import make_directive
+
+        self.object_types = {  # type: ignore[misc]
+            name: ObjType(t.label, "ref", "any") for name, t in settings.schema.types.items()
+        }
+        self.directives = {name: make_directive(name) for name in settings.schema.types}  # type: ignore[misc]
+        super().__init__(env)
+        self._settings = settings
+        self._graph: Graph | None = None
+        self._findings: list[Finding] | None = None
+
+    # -- the store -------------------------------------------------------------
+
+    @property
+    def docs(self) -> dict[str, DocRecord]:
+        return cast("dict[str, DocRecord]", self.data["docs"])
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def record(self, docname: str) -> DocRecord:
+        rec = self.docs.get(docname)
+        if rec is None:
+            rec = self.docs[docname] = DocRecord()
+        return rec
+
+    def _changed(self) -> None:
+        self._graph = None
+        self._findings = None
+
+    def note_item(self, docname: str, item: Item) -> None:
+        self.record(docname).items.append(item)
+        self._changed()
+
+    def note_finding(self, docname: str, finding: Finding) -> None:
+        self.record(docname).findings.append(finding)
+        self._changed()
+
+    def note_ref(self, docname: str, ref: Ref) -> None:
+        self.record(docname).refs.append(ref)
+        self._changed()
+
+    def note_view(self, docname: str, spec: dict[str, Any]) -> None:
+        self.record(docname).views.append(spec)
+        self._changed()
+
+    def clear_doc(self, docname: str) -> None:
+        if self.docs.pop(docname, None) is not None:
+            self._changed()
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            rec = otherdata["docs"].get(docname)
+            if rec is not None:
+                self.docs[docname] = rec
+        self._changed()
+
+    def relative_source(self, path: str | os.PathLike[str] | None) -> str:
+        """A source path relative to the source folder, with ``/`` separators."""
+        if not path:
+            path = self.env.doc2path(self.env.docname)
+        rel = os.path.relpath(os.fspath(path), os.fspath(self.env.srcdir))
+        return rel.replace(os.sep, "/")
+
+    # -- derived data ----------------------------------------------------------
+
+    def all_items(self) -> Iterator[Item]:
+        for rec in self.docs.values():
+            yield from rec.items
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = Graph(
+                self.all_items(), self.settings.schema, self.settings.tracing_statuses
+            )
+        return self._graph
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            ctx = CheckContext(self.graph, self.settings, self.docs, os.fspath(self.env.srcdir))
+            self._findings = run_checks(ctx)
+        return self._findings
+
+    def fingerprints(self) -> dict[str, str]:
+        """Per document, a digest of everything it shows that other documents decide.
+
+        An object's page shows its targets' titles and its backlinks; a page with views
+        shows the whole project.  Comparing digests between builds tells exactly which
+        unchanged pages must be rewritten after another page changed.
+        """
+        graph = self.graph
+        project_digest: str | None = None
+        result: dict[str, str] = {}
+        for docname, rec in self.docs.items():
+            h = hashlib.blake2b(digest_size=16)
+            for item in rec.items:
+                h.update(item.id.encode())
+                for _, target in graph.outgoing(item):
+                    _digest_item(h, graph.get(target))
+                for incoming_name, sources in sorted(graph.incoming_of(item.id).items()):
+                    h.update(incoming_name.encode())
+                    for source in sources:
+                        _digest_item(h, graph.get(source))
+            if rec.views:
+                if project_digest is None:
+                    project_digest = _project_digest(graph)
+                h.update(project_digest.encode())
+            result[docname] = h.hexdigest()
+        return result
+
+    # -- cross-references ------------------------------------------------------
+
+    def _make_refnode(
+        self,
+        builder: Builder,
+        fromdocname: str,
+        item: Item,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference:
+        if not node.get("refexplicit"):
+            text = f"{item.id}: {item.title}"
+            contnode = nodes.inline(text, text, classes=["dd-ref"])
+        if item.external_url is not None:
+            ref = nodes.reference(
+                "", "", internal=False, refuri=item.external_url, reftitle=item.title
+            )
+            ref += contnode
+            return ref
+        return make_refnode(builder, fromdocname, item.docname, item.id, contnode, item.title)
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        item = self.graph.get(target)
+        if item is None:
+            return None
+        return self._make_refnode(builder, fromdocname, item, node, contnode)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        item = self.graph.get(target)
+        if item is None:
+            return []
+        return [("dd:ref", self._make_refnode(builder, fromdocname, item, node, contnode))]
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        for item in self.graph.items():
+            if not item.external:
+                yield item.id, f"{item.id}: {item.title}", item.type, item.docname, item.id, 1
+
+    def get_full_qualified_name(self, node: nodes.Element) -> str | None:
+        return node.get("reftarget")
+
+
+def _digest_item(h: Any, item: Item | None) -> None:
+    if item is None:
+        h.update(b"\x00missing")
+        return
+    for part in (
+        item.id,
+        item.type,
+        item.title,
+        item.status,
+        item.docname,
+        item.external_url or "",
+    ):
+        h.update(part.encode())
+        h.update(b"\x00")
+
+
+def _project_digest(graph: Graph) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for item in graph.items():
+        _digest_item(h, item)
+        h.update(repr(sorted(item.fields.items())).encode())
+        h.update(repr(sorted(item.links.items())).encode())
+    return h.hexdigest()
+
+
+def _settings_for(env: BuildEnvironment) -> Settings:
+    values = {cv.name: getattr(env.config, cv.name, cv.default) for cv in CONFIG_VALUES}
+    return build_settings(values)[0]
+
+
+def get_domain(env: BuildEnvironment) -> DesigndocDomain:
+    return cast("DesigndocDomain", env.domains["dd"])

@@ -1,0 +1,194 @@
+"""The one module that touches the Sphinx application: configuration, domain, nodes,
+events and builders are wired here; everything else is reachable without ``app``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from . import __version__
+from .checks import checked_subtypes
+from .config import CONFIG_VALUES, build_settings
+from .directives.objects import make_directive
+from .domain import DesigndocDomain, get_domain
+from .model import Finding, Item
+from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_view
+from .render import VIEW_RENDERERS, render_backlinks
+from .reports import json_
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+#: Report writers by format, called at ``build-finished`` for ``designdoc_exports``:
+#: ``writer(app, report_dict, outdir)``.  Filled in by :mod:`.reports`.
+EXPORTERS: dict[str, Callable[[Sphinx, dict[str, Any], Path], None]] = {}
+
+
+def log_finding(finding: Finding, srcdir: Path) -> None:
+    """The single place findings become Sphinx warnings."""
+    location: str | None = None
+    if finding.source:
+        location = str(srcdir / finding.source)
+        if finding.line:
+            location += f":{finding.line}"
+    logger.warning(finding.message, type="designdoc", subtype=finding.subtype, location=location)
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    values = {cv.name: getattr(config, cv.name) for cv in CONFIG_VALUES}
+    settings, problems = build_settings(values)
+    conf_py = str(Path(app.confdir) / "conf.py")
+    for problem in problems:
+        log_finding(Finding("config", problem, conf_py), Path(app.confdir))
+    # plain directive names for every type; ``dd:<name>`` comes from the domain
+    for name in settings.schema.types:
+        app.add_directive(name, make_directive(name), override=True)
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember a design document's top-level section titles for the ``section`` check."""
+    domain = get_domain(app.env)
+    docname = app.env.docname
+    rec = domain.docs.get(docname)
+    if rec is None or not any(domain.settings.schema.types[i.type].page_header for i in rec.items):
+        return
+    top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
+    if top is None:
+        return
+    rec.sections = [
+        child[0].astext()
+        for child in top.children
+        if isinstance(child, nodes.section) and child.children and isinstance(child[0], nodes.title)
+    ]
+
+
+def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages whose links, backlinks or views changed because another page changed."""
+    domain = get_domain(env)
+    new = domain.fingerprints()
+    old: dict[str, str] = domain.data["fingerprints"]
+    changed = [doc for doc, digest in new.items() if old.get(doc) != digest]
+    domain.data["fingerprints"] = new
+    return sorted(changed)
+
+
+def _on_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
+    srcdir = Path(env.srcdir)
+    for finding in get_domain(env).findings:
+        log_finding(finding, srcdir)
+
+
+def item_url(builder: Builder, item: Item) -> str | None:
+    if item.external_url is not None:
+        return item.external_url
+    if builder.format != "html":
+        return f"{item.docname}.html#{item.id}"
+    try:
+        uri = builder.get_target_uri(item.docname)
+    except Exception:  # a builder that cannot link to this page
+        return None
+    return f"{uri.split('#', 1)[0]}#{item.id}"
+
+
+def build_report(app: Sphinx) -> dict[str, Any]:
+    domain = get_domain(app.env)
+    return json_.build_report(
+        domain.graph,
+        domain.findings,
+        domain.settings,
+        project=app.config.project,
+        url_for=lambda item: item_url(app.builder, item),
+        suppress_warnings=app.config.suppress_warnings,
+        checks_run=checked_subtypes(),
+    )
+
+
+def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder is None:
+        return
+    report = build_report(app)
+    outdir = Path(app.outdir)
+    json_.write_atomic(outdir / json_.FILENAME, json_.dumps(report))
+    for fmt in get_domain(app.env).settings.exports:
+        exporter = EXPORTERS.get(fmt)
+        if exporter is not None:
+            exporter(app, report, outdir)
+
+
+class DesigndocPostTransform(SphinxPostTransform):
+    """Fill backlink and view placeholders from the project graph.
+
+    Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
+    it emits are resolved for every builder like any other reference.
+    """
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = get_domain(self.env)
+        docname = self.env.docname
+        for backlinks in list(self.document.findall(designdoc_backlinks)):
+            backlinks.replace_self(render_backlinks(backlinks, domain.graph, docname))
+        for view in list(self.document.findall(designdoc_view)):
+            renderer = VIEW_RENDERERS.get(view["view"])
+            if renderer is None:
+                view.parent.remove(view)
+                continue
+            view.replace_self(renderer(view, domain, self.app.builder, docname))
+        if self.app.builder.format == "latex":
+            # LaTeX places hyperlink targets only for target nodes, not containers
+            for box in self.document.findall(nodes.container):
+                if box.get("dd_id") and box["ids"]:
+                    box.insert(0, nodes.target("", "", ids=box["ids"]))
+                    box["ids"] = []
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    for cv in CONFIG_VALUES:
+        app.add_config_value(cv.name, cv.default, "env", cv.types)
+    app.add_domain(DesigndocDomain)
+    for node_class in PLACEHOLDERS:
+        app.add_node(
+            node_class,
+            html=(_skip, None),
+            latex=(_skip, None),
+            text=(_skip, None),
+            man=(_skip, None),
+            texinfo=(_skip, None),
+        )
+    app.add_post_transform(DesigndocPostTransform)
+    app.connect("config-inited", _on_config_inited)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("env-get-updated", _on_env_get_updated)
+    app.connect("env-check-consistency", _on_check_consistency)
+    app.connect("build-finished", _on_build_finished)
+    app.add_css_file("designdoc.css")
+    app.connect("builder-inited", _add_static_path)
+    return {
+        "version": __version__,
+        "env_version": DesigndocDomain.data_version,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def _add_static_path(app: Sphinx) -> None:
+    static = str(STATIC_DIR)
+    if hasattr(app.config, "html_static_path") and static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)

@@ -1,0 +1,187 @@
+"""The traceability graph: backlinks, tracing and coverage, computed once per build.
+
+Pure Python over :class:`~.model.Item` records, so the Sphinx extension, the report
+writers and the command line all share one implementation.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .config import LinkDef, Schema
+from .model import Item
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    traced: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else round(100.0 * self.traced / self.total, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One hop of an impact walk: how ``item`` was reached from the previous one."""
+
+    item: Item
+    link: str  # link option name (downstream) or incoming name (upstream)
+    path: tuple[str, ...]  # IDs from the start to ``item`` inclusive
+
+
+class Graph:
+    """All objects of a project, indexed, with derived links computed eagerly.
+
+    Duplicates keep the first declaration (by source path, then line) as the object of
+    that ID; the others stay listed in :attr:`duplicates` so checks can name them.
+    """
+
+    def __init__(
+        self,
+        items: Iterable[Item],
+        schema: Schema,
+        tracing_statuses: Iterable[str] = ("accepted", "proposed"),
+    ) -> None:
+        self.schema = schema
+        self.tracing_statuses = frozenset(tracing_statuses)
+        ordered = sorted(items, key=lambda i: (i.external, i.source, i.line, i.id))
+        self.by_id: dict[str, Item] = {}
+        self.duplicates: dict[str, list[Item]] = {}
+        for item in ordered:
+            first = self.by_id.setdefault(item.id, item)
+            if first is not item:
+                self.duplicates.setdefault(item.id, [first]).append(item)
+        #: target ID -> incoming name -> sorted source IDs
+        self.incoming: dict[str, dict[str, list[str]]] = {}
+        for item in self.by_id.values():
+            for link_name, targets in item.links.items():
+                link = schema.links.get(link_name)
+                if link is None:
+                    continue
+                for target in dict.fromkeys(targets):
+                    if target in self.by_id:
+                        self.incoming.setdefault(target, {}).setdefault(link.incoming, []).append(
+                            item.id
+                        )
+        for per_link in self.incoming.values():
+            for sources in per_link.values():
+                sources.sort()
+        self._tracing_links = [link for link in schema.links.values() if link.traces]
+        self.traced: dict[str, bool] = {}
+        for item in self.by_id.values():
+            if self.must_be_traced(item):
+                self.traced[item.id] = self._is_traced(item)
+
+    # -- queries ---------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.by_id
+
+    def get(self, item_id: str) -> Item | None:
+        return self.by_id.get(item_id)
+
+    def items(self, type_name: str | None = None) -> list[Item]:
+        """Objects sorted by ID, optionally of one type."""
+        values = self.by_id.values()
+        if type_name is not None:
+            return sorted((i for i in values if i.type == type_name), key=lambda i: i.id)
+        return sorted(values, key=lambda i: i.id)
+
+    def is_active(self, item: Item) -> bool:
+        typedef = self.schema.types.get(item.type)
+        return typedef is None or item.status not in typedef.inactive_statuses
+
+    def counts_for_tracing(self, item: Item) -> bool:
+        """Whether ``item``'s outgoing links make their targets traced.
+
+        A type none of whose statuses is a tracing status (a custom type with its own
+        vocabulary) counts whenever it is active, so custom links are not dead on arrival.
+        """
+        if item.status in self.tracing_statuses:
+            return True
+        typedef = self.schema.types.get(item.type)
+        if typedef is None or self.tracing_statuses.intersection(typedef.statuses):
+            return False
+        return self.is_active(item)
+
+    def tracing_links_into(self, type_name: str) -> list[LinkDef]:
+        return [link for link in self._tracing_links if type_name in link.targets]
+
+    def must_be_traced(self, item: Item) -> bool:
+        return (
+            not item.external and self.is_active(item) and bool(self.tracing_links_into(item.type))
+        )
+
+    def _is_traced(self, item: Item) -> bool:
+        per_link = self.incoming.get(item.id, {})
+        for link in self.tracing_links_into(item.type):
+            for source_id in per_link.get(link.incoming, ()):
+                source = self.by_id[source_id]
+                if source.type in link.sources and self.counts_for_tracing(source):
+                    return True
+        return False
+
+    def is_traced(self, item_id: str) -> bool | None:
+        """True/False for objects that must be traced; None for the others."""
+        return self.traced.get(item_id)
+
+    def coverage(self) -> dict[str, Coverage]:
+        """Per type that can be traced: traced objects of all that must be."""
+        totals: dict[str, list[int]] = {}
+        for link in self._tracing_links:
+            for t in link.targets:
+                totals.setdefault(t, [0, 0])
+        for item_id, traced in self.traced.items():
+            counts = totals.setdefault(self.by_id[item_id].type, [0, 0])
+            counts[1] += 1
+            counts[0] += traced
+        return {t: Coverage(c[0], c[1]) for t, c in sorted(totals.items())}
+
+    def outgoing(self, item: Item) -> Iterator[tuple[str, str]]:
+        """(link name, target ID) pairs, targets de-duplicated, in the order written."""
+        for link_name, targets in item.links.items():
+            for target in dict.fromkeys(targets):
+                yield link_name, target
+
+    def incoming_of(self, item_id: str) -> dict[str, list[str]]:
+        return self.incoming.get(item_id, {})
+
+    # -- walks -----------------------------------------------------------------
+
+    def walk(self, start: str, direction: str = "down", max_depth: int | None = None) -> list[Step]:
+        """Breadth-first walk along outgoing (``down``) or incoming (``up``) links.
+
+        Cycle-safe: every object is reported once, with the shortest path that reaches it.
+        """
+        if start not in self.by_id:
+            return []
+        seen = {start}
+        queue: deque[tuple[str, tuple[str, ...]]] = deque([(start, (start,))])
+        steps: list[Step] = []
+        while queue:
+            current, path = queue.popleft()
+            if max_depth is not None and len(path) > max_depth:
+                continue
+            for link, target in self._neighbours(current, direction):
+                if target in seen or target not in self.by_id:
+                    continue
+                seen.add(target)
+                new_path = (*path, target)
+                steps.append(Step(self.by_id[target], link, new_path))
+                queue.append((target, new_path))
+        return steps
+
+    def _neighbours(self, item_id: str, direction: str) -> Iterator[tuple[str, str]]:
+        if direction == "down":
+            yield from self.outgoing(self.by_id[item_id])
+        else:
+            for incoming_name, sources in sorted(self.incoming_of(item_id).items()):
+                for source in sources:
+                    yield incoming_name, source

@@ -1,0 +1,94 @@
+"""Plain records of what the directives read.  No docutils or Sphinx here.
+
+Records are what the environment pickles, so they stay small and flat: everything
+derived (backlinks, tracing, findings) is recomputed by :mod:`.graph` after reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FieldValue = str | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One traceable object as its directive declared it."""
+
+    id: str
+    type: str
+    title: str
+    status: str
+    docname: str
+    #: path of the file that holds the directive, relative to the source folder (posix)
+    source: str
+    line: int
+    fields: Mapping[str, FieldValue] = field(default_factory=dict)
+    #: outgoing links: link option name -> target IDs in the order written
+    links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: set for objects loaded from another project (``designdoc_external``)
+    external_url: str | None = None
+
+    @property
+    def external(self) -> bool:
+        return self.external_url is not None
+
+    def get(self, name: str) -> Any:
+        """Value of a field, link or attribute by the name views and filters use."""
+        if name in ("id", "type", "title", "status", "docname", "source", "line"):
+            return getattr(self, name)
+        if name in self.links:
+            return self.links[name]
+        return self.fields.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One check result, located at the object (or role) at fault."""
+
+    subtype: str
+    message: str
+    source: str | None = None
+    line: int | None = None
+    docname: str | None = None
+    id: str | None = None
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.source or "", self.line or 0, self.subtype, self.id or "", self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subtype": self.subtype,
+            "rule": f"designdoc.{self.subtype}",
+            "message": self.message,
+            "id": self.id,
+            "docname": self.docname,
+            "source": self.source,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A ``:dd:ref:`` role occurrence, remembered so dangling ones are reported once."""
+
+    target: str
+    source: str
+    line: int
+    docname: str
+
+
+@dataclass(slots=True)
+class DocRecord:
+    """Everything the extension read from one document."""
+
+    items: list[Item] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    #: problems found while reading (bad option values, missing IDs, ...)
+    findings: list[Finding] = field(default_factory=list)
+    #: titles of the top-level sections (children of the page title)
+    sections: list[str] = field(default_factory=list)
+    #: view specifications on this page (``dd-matrix`` etc.), for incremental rewrites
+    views: list[Mapping[str, Any]] = field(default_factory=list)

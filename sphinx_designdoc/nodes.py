@@ -1,0 +1,22 @@
+"""Placeholder nodes, replaced by :mod:`.render` in a post-transform before writing.
+
+They exist only between reading and writing, so every builder sees plain docutils
+nodes; the skip visitors registered for them are a safety net for third-party builders
+that write doctrees without running post-transforms.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+
+class designdoc_backlinks(nodes.General, nodes.Element):
+    """Where an object's incoming links go; attributes: ``item_id``."""
+
+
+class designdoc_view(nodes.General, nodes.Element):
+    """A view (``dd-matrix``, ``dd-table``, ``dd-graph``); attributes: ``view`` (kind),
+    ``spec`` (its options), ``source``, ``line``."""
+
+
+PLACEHOLDERS = (designdoc_backlinks, designdoc_view)

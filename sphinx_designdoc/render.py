@@ -1,0 +1,137 @@
+"""Docutils nodes for objects, links and backlinks.
+
+Only standard docutils nodes come out of here (containers, paragraphs, field lists,
+``pending_xref``), so HTML, LaTeX, text and any other builder render them without
+visitors of ours, and Sphinx's reference resolver turns links into hyperlinks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from docutils import nodes
+from sphinx import addnodes
+
+from .config import Settings, TypeDef
+from .graph import Graph
+from .model import FieldValue, Item
+from .nodes import designdoc_backlinks
+
+DOMAIN = "dd"
+
+
+def xref(target: str, text: str | None = None, refdoc: str | None = None) -> addnodes.pending_xref:
+    """A link to an object, resolved by the domain for every builder.
+
+    Without ``text`` it reads ``ID: title`` once resolved; an unknown ID degrades to its
+    plain text (the dangling check reports it once, with a location).
+    """
+    node = addnodes.pending_xref(
+        "",
+        nodes.inline(text or target, text or target, classes=["dd-ref"]),
+        refdomain=DOMAIN,
+        reftype="ref",
+        reftarget=target,
+        refexplicit=text is not None,
+        refwarn=False,
+    )
+    if refdoc is not None:
+        node["refdoc"] = refdoc
+    return node
+
+
+def xref_list(targets: Sequence[str], refdoc: str | None = None) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["dd-links"])
+    for index, target in enumerate(targets):
+        if index:
+            para += nodes.Text(", ")
+        para += xref(target, refdoc=refdoc)
+    return para
+
+
+def _field(name: str, body: nodes.Node, classes: Sequence[str] = ()) -> nodes.field:
+    field = nodes.field(classes=list(classes))
+    field += nodes.field_name(name, name)
+    field += nodes.field_body("", body)
+    return field
+
+
+def _value_text(value: FieldValue) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else value
+
+
+def _label(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def render_object(
+    typedef: TypeDef,
+    settings: Settings,
+    item: Item | None,
+    title: str,
+    status: str,
+    fields: Mapping[str, FieldValue],
+    links: Mapping[str, tuple[str, ...]],
+    body: Sequence[nodes.Node],
+) -> list[nodes.Node]:
+    """The whole object: header, fields, outgoing links, body, backlink placeholder."""
+    item_id = item.id if item is not None else ""
+    box = nodes.container(
+        classes=["dd-object", f"dd-type-{typedef.name}", f"dd-status-{status}"],
+    )
+    if item is not None:
+        box["ids"] = [item_id]
+        box["dd_id"] = item_id
+    head = nodes.paragraph(classes=["dd-head"])
+    head += nodes.inline(typedef.label, typedef.label, classes=["dd-type"])
+    head += nodes.Text(" ")
+    if item_id:
+        head += nodes.strong(item_id, item_id, classes=["dd-id"])
+        head += nodes.Text(": ")
+    head += nodes.inline(title, title, classes=["dd-title"])
+    box += head
+
+    flist = nodes.field_list(classes=["dd-fields"])
+    flist += _field(
+        "Status",
+        nodes.paragraph(
+            "", "", nodes.inline(status, status, classes=["dd-status", f"dd-status-{status}"])
+        ),
+    )
+    for name, value in fields.items():
+        if name == "url" and isinstance(value, str) and value:
+            para = nodes.paragraph("", "", nodes.reference(value, value, refuri=value))
+        else:
+            para = nodes.paragraph("", _value_text(value))
+        flist += _field(_label(name), para, [f"dd-field-{name}"])
+    for link in settings.schema.links_from(typedef.name):
+        targets = links.get(link.name)
+        if targets:
+            flist += _field(
+                _label(link.name), xref_list(targets), ["dd-outgoing", f"dd-link-{link.name}"]
+            )
+    if item is not None:
+        flist += designdoc_backlinks(item_id=item_id)
+    box += flist
+    box.extend(body)
+    return [box]
+
+
+def render_backlinks(node: designdoc_backlinks, graph: Graph, refdoc: str) -> list[nodes.Node]:
+    """Fields such as "Addressed by: DEC-3: <title>" from the graph's incoming links."""
+    out: list[nodes.Node] = []
+    for incoming_name, sources in sorted(graph.incoming_of(node["item_id"]).items()):
+        out.append(
+            _field(
+                _label(incoming_name),
+                xref_list(sources, refdoc),
+                ["dd-incoming", "dd-link-" + incoming_name.replace(" ", "-")],
+            )
+        )
+    return out
+
+
+#: Renderers of view placeholders by view kind (``matrix``, ``table``, ``graph``), filled
+#: in by :mod:`.directives.views`.  Each returns the nodes that replace the placeholder.
+ViewRenderer = Callable[..., list[nodes.Node]]
+VIEW_RENDERERS: dict[str, ViewRenderer] = {}

@@ -1,0 +1,1 @@
+"""Report writers.  Each module turns the ``designdoc.json`` report dict into a format."""

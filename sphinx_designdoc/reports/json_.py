@@ -1,0 +1,105 @@
+"""``designdoc.json``: the machine-readable record of a build.
+
+Everything is sorted and nothing depends on time or on the order documents were read,
+so serial and parallel builds of the same sources write byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..config import Settings
+from ..graph import Graph
+from ..model import Finding, Item
+
+SCHEMA_VERSION = 1
+FILENAME = "designdoc.json"
+
+
+def is_suppressed(subtype: str, suppress_warnings: Iterable[str]) -> bool:
+    """Mirror Sphinx's ``suppress_warnings`` matching for our warning type."""
+    patterns = set(suppress_warnings)
+    return (
+        "designdoc" in patterns or f"designdoc.{subtype}" in patterns or "designdoc.*" in patterns
+    )
+
+
+def item_to_json(item: Item, graph: Graph, url: str | None) -> dict[str, Any]:
+    fields = {k: list(v) if isinstance(v, tuple) else v for k, v in item.fields.items()}
+    return {
+        "id": item.id,
+        "type": item.type,
+        "title": item.title,
+        "status": item.status,
+        "fields": dict(sorted(fields.items())),
+        "docname": item.docname,
+        "source": item.source,
+        "line": item.line,
+        "url": url,
+        "external": item.external,
+        "links": {
+            name: list(dict.fromkeys(targets)) for name, targets in sorted(item.links.items())
+        },
+        "incoming": {name: list(ids) for name, ids in sorted(graph.incoming_of(item.id).items())},
+        "traced": graph.is_traced(item.id),
+    }
+
+
+def build_report(
+    graph: Graph,
+    findings: Sequence[Finding],
+    settings: Settings,
+    *,
+    project: str = "",
+    url_for: Callable[[Item], str | None] = lambda item: None,
+    suppress_warnings: Iterable[str] = (),
+    checks_run: Iterable[str] = (),
+) -> dict[str, Any]:
+    suppress = list(suppress_warnings)
+    found = []
+    for f in findings:
+        entry = f.to_json()
+        entry["suppressed"] = is_suppressed(f.subtype, suppress)
+        found.append(entry)
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.subtype] = counts.get(f.subtype, 0) + 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "sphinx-designdoc", "version": __version__},
+        "project": project,
+        "vocabulary": settings.schema.to_json(),
+        "tracing_statuses": sorted(settings.tracing_statuses),
+        "coverage": {
+            t: {"traced": c.traced, "total": c.total, "percent": c.percent}
+            for t, c in graph.coverage().items()
+        },
+        "checks": {name: counts.get(name, 0) for name in sorted(set(checks_run) | set(counts))},
+        "objects": [item_to_json(item, graph, url_for(item)) for item in graph.items()],
+        "findings": found,
+    }
+
+
+def dumps(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write through a temporary file and a rename: readers never see half a report."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        Path(tmp).chmod(0o644)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
