@@ -87,36 +87,37 @@ class DesigndocDomain(Domain):
             rec = self.docs[docname] = DocRecord()
         return rec
 
-    def _changed(self) -> None:
+    def invalidate(self) -> None:
+        """Forget derived data after the store changed."""
         self._graph = None
         self._findings = None
 
     def note_item(self, docname: str, item: Item) -> None:
         self.record(docname).items.append(item)
-        self._changed()
+        self.invalidate()
 
     def note_finding(self, docname: str, finding: Finding) -> None:
         self.record(docname).findings.append(finding)
-        self._changed()
+        self.invalidate()
 
     def note_ref(self, docname: str, ref: Ref) -> None:
         self.record(docname).refs.append(ref)
-        self._changed()
+        self.invalidate()
 
     def note_view(self, docname: str, spec: dict[str, Any]) -> None:
         self.record(docname).views.append(spec)
-        self._changed()
+        self.invalidate()
 
     def clear_doc(self, docname: str) -> None:
         if self.docs.pop(docname, None) is not None:
-            self._changed()
+            self.invalidate()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
             rec = otherdata["docs"].get(docname)
             if rec is not None:
                 self.docs[docname] = rec
-        self._changed()
+        self.invalidate()
 
     def relative_source(self, path: str | os.PathLike[str] | None) -> str:
         """A source path relative to the source folder, with ``/`` separators."""

@@ -3,6 +3,7 @@ events and builders are wired here; everything else is reachable without ``app``
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from .directives.objects import make_directive
 from .domain import DesigndocDomain, get_domain
 from .model import Finding, Item
 from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_view
-from .render import VIEW_RENDERERS, render_backlinks
+from .render import VIEW_RENDERERS, fill_title, render_backlinks
 from .reports import json_
 
 if TYPE_CHECKING:
@@ -58,20 +59,29 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Remember a design document's top-level section titles for the ``section`` check."""
+    """Complete design-document headers from the page once it is fully read: the page
+    title for a ``designdoc`` without one, and the top-level section titles that the
+    ``section`` check compares with the template."""
     domain = get_domain(app.env)
     docname = app.env.docname
     rec = domain.docs.get(docname)
-    if rec is None or not any(domain.settings.schema.types[i.type].page_header for i in rec.items):
+    types = domain.settings.schema.types
+    if rec is None or not any(types[i.type].page_header for i in rec.items):
         return
     top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
-    if top is None:
-        return
-    rec.sections = [
-        child[0].astext()
-        for child in top.children
-        if isinstance(child, nodes.section) and child.children and isinstance(child[0], nodes.title)
-    ]
+    page_title = top[0].astext() if top is not None and isinstance(top[0], nodes.title) else ""
+    if top is not None:
+        rec.sections = [
+            child[0].astext()
+            for child in top.children
+            if isinstance(child, nodes.section) and isinstance(child[0], nodes.title)
+        ]
+    for index, item in enumerate(rec.items):
+        if types[item.type].page_header and not item.title:
+            title = page_title or docname
+            rec.items[index] = dataclasses.replace(item, title=title)
+            fill_title(doctree, item.id, title)
+    domain.invalidate()
 
 
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -139,20 +149,27 @@ class DesigndocPostTransform(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
         docname = self.env.docname
+        builder = current_builder(self.env)
         for backlinks in list(self.document.findall(designdoc_backlinks)):
-            backlinks.replace_self(render_backlinks(backlinks, domain.graph, docname))
+            backlinks.replace_self(render_backlinks(backlinks, domain.graph))
         for view in list(self.document.findall(designdoc_view)):
             renderer = VIEW_RENDERERS.get(view["view"])
             if renderer is None:
                 view.parent.remove(view)
                 continue
-            view.replace_self(renderer(view, domain, self.app.builder, docname))
-        if self.app.builder.format == "latex":
+            view.replace_self(renderer(view, domain, builder, docname))
+        if builder.format == "latex":
             # LaTeX places hyperlink targets only for target nodes, not containers
             for box in self.document.findall(nodes.container):
                 if box.get("dd_id") and box["ids"]:
                     box.insert(0, nodes.target("", "", ids=box["ids"]))
                     box["ids"] = []
+
+
+def current_builder(env: BuildEnvironment) -> Builder:
+    """The running builder, without the ``app`` attributes Sphinx 9 deprecates."""
+    app = getattr(env, "_app", None) or env.app
+    return app.builder
 
 
 def _skip(self: Any, node: nodes.Node) -> None:

@@ -11,12 +11,13 @@ from docutils import nodes
 
 
 class designdoc_backlinks(nodes.General, nodes.Element):
-    """Where an object's incoming links go; attributes: ``item_id``."""
+    """Where an object's incoming links go; attributes: ``item_id``, ``docname`` (the
+    page it was read from, for builders that resolve references on a merged tree)."""
 
 
 class designdoc_view(nodes.General, nodes.Element):
     """A view (``dd-matrix``, ``dd-table``, ``dd-graph``); attributes: ``view`` (kind),
-    ``spec`` (its options), ``source``, ``line``."""
+    ``spec`` (its options), ``docname``, ``source``, ``line``."""
 
 
 PLACEHOLDERS = (designdoc_backlinks, designdoc_view)

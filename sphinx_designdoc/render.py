@@ -20,7 +20,7 @@ from .nodes import designdoc_backlinks
 DOMAIN = "dd"
 
 
-def xref(target: str, text: str | None = None, refdoc: str | None = None) -> addnodes.pending_xref:
+def xref(target: str, refdoc: str, text: str | None = None) -> addnodes.pending_xref:
     """A link to an object, resolved by the domain for every builder.
 
     Without ``text`` it reads ``ID: title`` once resolved; an unknown ID degrades to its
@@ -34,18 +34,17 @@ def xref(target: str, text: str | None = None, refdoc: str | None = None) -> add
         reftarget=target,
         refexplicit=text is not None,
         refwarn=False,
+        refdoc=refdoc,
     )
-    if refdoc is not None:
-        node["refdoc"] = refdoc
     return node
 
 
-def xref_list(targets: Sequence[str], refdoc: str | None = None) -> nodes.paragraph:
+def xref_list(targets: Sequence[str], refdoc: str) -> nodes.paragraph:
     para = nodes.paragraph(classes=["dd-links"])
     for index, target in enumerate(targets):
         if index:
             para += nodes.Text(", ")
-        para += xref(target, refdoc=refdoc)
+        para += xref(target, refdoc)
     return para
 
 
@@ -73,8 +72,13 @@ def render_object(
     fields: Mapping[str, FieldValue],
     links: Mapping[str, tuple[str, ...]],
     body: Sequence[nodes.Node],
+    docname: str,
 ) -> list[nodes.Node]:
-    """The whole object: header, fields, outgoing links, body, backlink placeholder."""
+    """The whole object: header, fields, outgoing links, body, backlink placeholder.
+
+    Every reference carries its ``refdoc``: builders that merge pages into one tree
+    (LaTeX, singlehtml) resolve references long after the page's own context is gone.
+    """
     item_id = item.id if item is not None else ""
     box = nodes.container(
         classes=["dd-object", f"dd-type-{typedef.name}", f"dd-status-{status}"],
@@ -108,23 +112,36 @@ def render_object(
         targets = links.get(link.name)
         if targets:
             flist += _field(
-                _label(link.name), xref_list(targets), ["dd-outgoing", f"dd-link-{link.name}"]
+                _label(link.name),
+                xref_list(targets, docname),
+                ["dd-outgoing", f"dd-link-{link.name}"],
             )
     if item is not None:
-        flist += designdoc_backlinks(item_id=item_id)
+        flist += designdoc_backlinks(item_id=item_id, docname=docname)
     box += flist
     box.extend(body)
     return [box]
 
 
-def render_backlinks(node: designdoc_backlinks, graph: Graph, refdoc: str) -> list[nodes.Node]:
+def fill_title(doctree: nodes.Node, item_id: str, title: str) -> None:
+    """Put a title decided after reading (a page header's page title) into its node."""
+    for box in doctree.findall(nodes.container):
+        if box.get("dd_id") == item_id:
+            for inline in box.findall(nodes.inline):
+                if "dd-title" in inline["classes"]:
+                    inline.children = []
+                    inline += nodes.Text(title)
+                    return
+
+
+def render_backlinks(node: designdoc_backlinks, graph: Graph) -> list[nodes.Node]:
     """Fields such as "Addressed by: DEC-3: <title>" from the graph's incoming links."""
     out: list[nodes.Node] = []
     for incoming_name, sources in sorted(graph.incoming_of(node["item_id"]).items()):
         out.append(
             _field(
                 _label(incoming_name),
-                xref_list(sources, refdoc),
+                xref_list(sources, node["docname"]),
                 ["dd-incoming", "dd-link-" + incoming_name.replace(" ", "-")],
             )
         )

@@ -102,9 +102,9 @@ class ObjectDirective(SphinxDirective):
             )
 
         title = self.arguments[0].strip() if self.arguments else ""
-        if not title and typedef.page_header:
-            title = self._page_title()
-        if not title:
+        # a page header without a title takes the page's title once the page is read
+        # (see extension._on_doctree_read); the directive cannot see it in MyST
+        if not title and not typedef.page_header:
             problems.append(
                 f"{item_id or typedef.name} has no title; write one after '{self.name}::'"
             )
@@ -123,7 +123,7 @@ class ObjectDirective(SphinxDirective):
             item = Item(
                 id=item_id,
                 type=typedef.name,
-                title=title or item_id,
+                title=title or ("" if typedef.page_header else item_id),
                 status=status,
                 docname=docname,
                 source=source,
@@ -142,7 +142,7 @@ class ObjectDirective(SphinxDirective):
         body: list[nodes.Node] = []
         if self.content:
             body = self.parse_content_to_nodes(allow_section_headings=False)
-        return render_object(typedef, settings, item, title, status, fields, links, body)
+        return render_object(typedef, settings, item, title, status, fields, links, body, docname)
 
     def _read_options(
         self, settings: Settings, typedef: TypeDef, problems: list[str]
@@ -172,17 +172,6 @@ class ObjectDirective(SphinxDirective):
             if fdef.default is not None and fdef.name not in fields:
                 fields[fdef.name] = fdef.default
         return dict(sorted(fields.items())), links
-
-    def _page_title(self) -> str:
-        """The title of the enclosing section, for a ``designdoc`` without a title."""
-        node: nodes.Node | None = self.state.parent
-        while node is not None:
-            if isinstance(node, nodes.section) and node.children:
-                first = node.children[0]
-                if isinstance(first, nodes.title):
-                    return first.astext()
-            node = node.parent
-        return ""
 
 
 def make_directive(type_name: str) -> type[ObjectDirective]:

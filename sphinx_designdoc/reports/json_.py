@@ -103,3 +103,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: The JSON Schema of ``designdoc.json``, shipped with the package.
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "designdoc.schema.json"

@@ -1,0 +1,37 @@
+"""Shared fixtures: Sphinx's own testing plugin, with roots under ``tests/roots``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+collect_ignore = ["roots"]
+
+ROOTS = Path(__file__).parent / "roots"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture
+def copy_root(tmp_path: Path) -> Callable[..., Path]:
+    """A private, editable copy of a test root (for incremental builds that edit files)."""
+
+    def _copy(name: str, dest_name: str | None = None) -> Path:
+        dest = tmp_path / (dest_name or name)
+        shutil.copytree(ROOTS / f"test-{name}", dest)
+        return dest
+
+    return _copy
+
+
+def load_report(outdir: Path | str) -> dict[str, Any]:
+    return json.loads((Path(outdir) / "designdoc.json").read_text(encoding="utf-8"))

@@ -1,0 +1,3 @@
+extensions = ["sphinx_designdoc"]
+project = "payments"
+exclude_patterns = ["_build"]

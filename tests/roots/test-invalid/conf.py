@@ -1,0 +1,3 @@
+extensions = ["sphinx_designdoc"]
+project = "invalid"
+exclude_patterns = ["_build"]
