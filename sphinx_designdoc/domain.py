@@ -19,11 +19,13 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .checks import CheckContext, run_checks
-from .config import CONFIG_VALUES, Settings, build_settings
+from .config import BUILTIN_TYPES, CONFIG_VALUES, Settings, build_settings
+from .directives.objects import make_directive
 from .graph import Graph
 from .model import DocRecord, Finding, Item, Ref
 
 if TYPE_CHECKING:
+    from docutils.parsers.rst import Directive
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
@@ -56,20 +58,20 @@ class DesigndocDomain(Domain):
     initial_data = {"docs": {}, "fingerprints": {}}
     data_version = 1
 
-    def __init__(self, env: BuildEnvironment) -> None:
-        settings = _settings_for(env)
-        # instance-level vocabulary: custom types get directives, roles and inventory
-        # entries exactly like the built-in ones
-        from .directives.objects import make_directive
+    object_types = {t.name: ObjType(t.label, "ref", "any") for t in BUILTIN_TYPES}
+    directives = {t.name: make_directive(t.name) for t in BUILTIN_TYPES}
 
-        self.object_types = {  # type: ignore[misc]
-            name: ObjType(t.label, "ref", "any") for name, t in settings.schema.types.items()
-        }
-        self.directives = {name: make_directive(name) for name in settings.schema.types}  # type: ignore[misc]
+    def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        self._settings = settings
+        self._settings: Settings | None = None
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
+
+    def directive(self, name: str) -> type[Directive] | None:
+        # ``dd:<type>`` for types that conf.py adds
+        if name not in self.directives and name in self.settings.schema.types:
+            self.directives[name] = make_directive(name)
+        return super().directive(name)
 
     # -- the store -------------------------------------------------------------
 
@@ -79,6 +81,13 @@ class DesigndocDomain(Domain):
 
     @property
     def settings(self) -> Settings:
+        """Validated settings, computed on first use: domains are created before Sphinx
+        attaches the current configuration to the environment."""
+        if self._settings is None:
+            self._settings = _settings_for(self.env)
+            for name, typedef in self._settings.schema.types.items():
+                if name not in self.object_types:
+                    self.add_object_type(name, ObjType(typedef.label, "ref", "any"))
         return self._settings
 
     def record(self, docname: str) -> DocRecord:
@@ -225,6 +234,7 @@ class DesigndocDomain(Domain):
         return [("dd:ref", self._make_refnode(builder, fromdocname, item, node, contnode))]
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        self.settings  # noqa: B018 (registers custom object types for the inventory)
         for item in self.graph.items():
             if not item.external:
                 yield item.id, f"{item.id}: {item.title}", item.type, item.docname, item.id, 1

@@ -4,6 +4,7 @@ events and builders are wired here; everything else is reachable without ``app``
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,12 +51,27 @@ def log_finding(finding: Finding, srcdir: Path) -> None:
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     values = {cv.name: getattr(config, cv.name) for cv in CONFIG_VALUES}
     settings, problems = build_settings(values)
-    conf_py = str(Path(app.confdir) / "conf.py")
+    conf_py = Path(app.confdir) / "conf.py"
     for problem in problems:
-        log_finding(Finding("config", problem, conf_py), Path(app.confdir))
+        logger.warning(
+            problem, type="designdoc", subtype="config", location=_conf_location(conf_py, problem)
+        )
     # plain directive names for every type; ``dd:<name>`` comes from the domain
     for name in settings.schema.types:
         app.add_directive(name, make_directive(name), override=True)
+
+
+def _conf_location(conf_py: Path, problem: str) -> str:
+    """``conf.py:<line>`` of the setting a problem names (a location needs a line)."""
+    names = re.findall(r"designdoc_[a-z_]+", problem) or ["designdoc_types", "designdoc_links"]
+    try:
+        lines = conf_py.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for number, text in enumerate(lines, 1):
+        if any(re.match(rf"\s*{name}\s*[=+\[]", text) for name in names):
+            return f"{conf_py}:{number}"
+    return f"{conf_py}:1"
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:

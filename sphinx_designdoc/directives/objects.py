@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import COMMON_FIELDS, FieldDef, Settings, TypeDef
-from ..domain import get_domain
 from ..model import FieldValue, Finding, Item
 from ..render import render_object
+
+if TYPE_CHECKING:
+    from ..domain import DesigndocDomain
 
 _SPLIT_IDS = re.compile(r"[,\s]+")
 
@@ -83,7 +85,7 @@ class ObjectDirective(SphinxDirective):
     type_name: ClassVar[str] = ""
 
     def run(self) -> list[nodes.Node]:
-        domain = get_domain(self.env)
+        domain = cast("DesigndocDomain", self.env.domains["dd"])  # no import cycle
         settings = domain.settings
         typedef = settings.schema.types[self.type_name]
         source_abs, line = self.get_source_info()

@@ -1,0 +1,144 @@
+"""Bad input: every problem is a located ``designdoc.<subtype>`` warning, the build goes on."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import load_report
+from sphinx.cmd.build import build_main
+
+
+def _warnings(app) -> list[str]:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in text.splitlines() if "WARNING" in line]
+
+
+def _find(warnings: list[str], location: str, subtype: str, fragment: str) -> str:
+    for line in warnings:
+        if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
+            return line
+    raise AssertionError(f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings))
+
+
+def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("invalid"))
+    app.build()  # never raises
+    w = _warnings(app)
+    _find(w, "index.rst:4:", "invalid", "requirement has no :id: option")
+    _find(w, "index.rst:6:", "invalid", "ID '9-lives' does not match designdoc_id_regex")
+    _find(w, "index.rst:9:", "invalid", "unknown status 'wishful'")
+    _find(w, "index.rst:9:", "invalid", "unknown kind 'magical'")
+    _find(w, "index.rst:9:", "invalid", "unknown priority 'urgent'")
+    _find(w, "index.rst:9:", "invalid", "unknown option :colour:")
+    _find(w, "index.rst:16:", "invalid", "date '2026-02-30' is not an ISO date")
+    _find(w, "index.rst:16:", "dangling", ":addresses: names unknown ID 'REQ-NOPE'")
+    _find(w, "index.rst:16:", "link_type", ":addresses: must point to a requirement, but DEP-X is a dependency")
+    _find(w, "index.rst:16:", "link_type", ":uses: must point to a dependency, but REQ-ODD is a requirement")
+    _find(w, "index.rst:22:", "invalid", "unknown scope 'everywhere'")
+    _find(w, "index.rst:22:", "invalid", "version '>>1.0' is not a PEP 440 version specifier")
+    _find(w, "index.rst:30:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
+    # both places of a duplicate are named
+    _find(w, "other.rst:4:", "duplicate", "also declared at index.rst:27")
+    _find(w, "other.rst:7:", "invalid", "REQ-UNTITLED has no title")
+
+    # nothing the author wrote is lost: odd values stay in the report as written
+    report = load_report(app.outdir)
+    odd = next(o for o in report["objects"] if o["id"] == "REQ-ODD")
+    assert odd["status"] == "wishful"
+    assert odd["fields"]["kind"] == "magical" and odd["fields"]["colour"] == "blue"
+    subtypes = {f["subtype"] for f in report["findings"]}
+    assert {"invalid", "dangling", "link_type", "duplicate"} <= subtypes
+    assert all(f["source"] and f["line"] for f in report["findings"])
+    assert report["checks"]["duplicate"] == 1
+    # the object without an ID is still rendered
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "No identifier here" in html
+
+
+def test_myst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("invalid-myst"))
+    app.build()
+    w = _warnings(app)
+    _find(w, "index.md:3:", "invalid", "requirement has no :id: option")
+    _find(w, "index.md:6:", "invalid", "unknown status 'wishful'")
+    _find(w, "index.md:6:", "invalid", "unknown option :colour:")
+    _find(w, "index.md:12:", "invalid", "date '2026-02-30' is not an ISO date")
+    _find(w, "index.md:12:", "dangling", "unknown ID 'REQ-NOPE'")
+    _find(w, "index.md:18:", "invalid", "version '>>1.0' is not a PEP 440")
+    _find(w, "index.md:23:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
+
+
+def test_suppress_warnings_silences_one_subtype(make_app, copy_root) -> None:
+    app = make_app(
+        "html", srcdir=copy_root("invalid"), confoverrides={"suppress_warnings": ["designdoc.invalid"]}
+    )
+    app.build()
+    w = _warnings(app)
+    assert not [line for line in w if "[designdoc.invalid]" in line]
+    assert [line for line in w if "[designdoc.dangling]" in line]
+    report = load_report(app.outdir)
+    flags = {f["subtype"]: f["suppressed"] for f in report["findings"]}
+    assert flags["invalid"] is True and flags["dangling"] is False
+
+
+def test_dash_w_fails_the_build_and_a_clean_project_passes(copy_root, tmp_path) -> None:
+    assert build_main(["-q", "-W", "-b", "html", str(copy_root("invalid")), str(tmp_path / "a")]) != 0
+    assert build_main(["-q", "-W", "-b", "html", str(copy_root("basic")), str(tmp_path / "b")]) == 0
+
+
+def test_bad_configuration_is_a_located_warning_and_defaults_apply(make_app, copy_root) -> None:
+    app = make_app(
+        "html",
+        srcdir=copy_root("basic"),
+        confoverrides={
+            "designdoc_types": {"Risk Item": {}},
+            "designdoc_id_regex": "([",
+            "designdoc_min_coverage": 400,
+        },
+    )
+    app.build()
+    w = _warnings(app)
+    _find(w, "conf.py", "config", "'Risk Item' is not a valid name")
+    _find(w, "conf.py", "config", "designdoc_id_regex is not a valid regular expression")
+    _find(w, "conf.py", "config", "designdoc_min_coverage must be a number from 0 to 100")
+    assert len(load_report(app.outdir)["objects"]) == 9
+
+
+def test_custom_type_and_link_are_first_class(make_app, copy_root) -> None:
+    src = copy_root("basic")
+    (src / "risks.rst").write_text(
+        "Risks\n=====\n\n"
+        ".. risk:: Card data leaks\n   :id: RISK-1\n   :severity: high\n\n"
+        ".. dd:risk:: Vendor lock-in\n   :id: RISK-2\n   :severity: extreme\n\n"
+        ".. decision:: Tokenise cards\n   :id: DEC-9\n   :status: accepted\n"
+        "   :addresses: REQ-1\n   :mitigates: RISK-1\n",
+        encoding="utf-8",
+    )
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        fh.write("   risks\n")
+    app = make_app(
+        "html",
+        srcdir=src,
+        confoverrides={
+            "designdoc_types": {
+                "risk": {
+                    "statuses": ["open", "mitigated", "accepted"],
+                    "fields": {"severity": ["low", "medium", "high"]},
+                }
+            },
+            "designdoc_links": {
+                "mitigates": {"incoming": "mitigated by", "source": "decision", "target": "risk", "traces": True}
+            },
+        },
+    )
+    app.build()
+    w = _warnings(app)
+    _find(w, "risks.rst:8:", "invalid", "unknown severity 'extreme'")
+    assert len(w) == 1, w
+    report = load_report(app.outdir)
+    objs = {o["id"]: o for o in report["objects"]}
+    assert objs["RISK-1"]["incoming"] == {"mitigated by": ["DEC-9"]}
+    assert objs["RISK-1"]["traced"] is True and objs["RISK-2"]["traced"] is False
+    assert report["coverage"]["risk"] == {"traced": 1, "total": 2, "percent": 50.0}
+    html = (app.outdir / "risks.html").read_text(encoding="utf-8")
+    assert 'id="RISK-1"' in html and "Mitigated by" in html and "Mitigates" in html
