@@ -159,8 +159,8 @@ class DesigndocDomain(Domain):
     def fingerprints(self) -> dict[str, str]:
         """Per document, a digest of everything it shows that other documents decide.
 
-        An object's page shows its targets' titles and its backlinks; a page with views
-        shows the whole project.  Comparing digests between builds tells exactly which
+        An object's page shows its targets' titles and its backlinks, a ``:dd:ref:`` shows
+        its target's title, and a page with views shows the whole project.  Comparing digests between builds tells exactly which
         unchanged pages must be rewritten after another page changed.
         """
         graph = self.graph
@@ -176,6 +176,8 @@ class DesigndocDomain(Domain):
                     h.update(incoming_name.encode())
                     for source in sources:
                         _digest_item(h, graph.get(source))
+            for ref in rec.refs:
+                _digest_item(h, graph.get(ref.target))
             if rec.views:
                 if project_digest is None:
                     project_digest = _project_digest(graph)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.fileutil import copy_asset_file
 
 from . import __version__
 from .checks import checked_subtypes
@@ -212,7 +213,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", _on_check_consistency)
     app.connect("build-finished", _on_build_finished)
     app.add_css_file("designdoc.css")
-    app.connect("builder-inited", _add_static_path)
+    app.connect("build-finished", _copy_static)
     return {
         "version": __version__,
         "env_version": DesigndocDomain.data_version,
@@ -221,7 +222,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     }
 
 
-def _add_static_path(app: Sphinx) -> None:
-    static = str(STATIC_DIR)
-    if hasattr(app.config, "html_static_path") and static not in app.config.html_static_path:
-        app.config.html_static_path.append(static)
+def _copy_static(app: Sphinx, exception: BaseException | None) -> None:
+    """Ship the stylesheet without touching ``html_static_path``, which would make every
+    incremental build report a configuration change."""
+    if exception is None and app.builder is not None and app.builder.format == "html":
+        copy_asset_file(STATIC_DIR / "designdoc.css", Path(app.outdir) / "_static")

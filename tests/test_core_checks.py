@@ -17,7 +17,9 @@ def _find(warnings: list[str], location: str, subtype: str, fragment: str) -> st
     for line in warnings:
         if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
             return line
-    raise AssertionError(f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings))
+    raise AssertionError(
+        f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
+    )
 
 
 def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_root) -> None:
@@ -32,8 +34,18 @@ def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_
     _find(w, "index.rst:9:", "invalid", "unknown option :colour:")
     _find(w, "index.rst:16:", "invalid", "date '2026-02-30' is not an ISO date")
     _find(w, "index.rst:16:", "dangling", ":addresses: names unknown ID 'REQ-NOPE'")
-    _find(w, "index.rst:16:", "link_type", ":addresses: must point to a requirement, but DEP-X is a dependency")
-    _find(w, "index.rst:16:", "link_type", ":uses: must point to a dependency, but REQ-ODD is a requirement")
+    _find(
+        w,
+        "index.rst:16:",
+        "link_type",
+        ":addresses: must point to a requirement, but DEP-X is a dependency",
+    )
+    _find(
+        w,
+        "index.rst:16:",
+        "link_type",
+        ":uses: must point to a dependency, but REQ-ODD is a requirement",
+    )
     _find(w, "index.rst:22:", "invalid", "unknown scope 'everywhere'")
     _find(w, "index.rst:22:", "invalid", "version '>>1.0' is not a PEP 440 version specifier")
     _find(w, "index.rst:30:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
@@ -70,7 +82,9 @@ def test_myst_invalid_input_is_reported_with_location_and_subtype(make_app, copy
 
 def test_suppress_warnings_silences_one_subtype(make_app, copy_root) -> None:
     app = make_app(
-        "html", srcdir=copy_root("invalid"), confoverrides={"suppress_warnings": ["designdoc.invalid"]}
+        "html",
+        srcdir=copy_root("invalid"),
+        confoverrides={"suppress_warnings": ["designdoc.invalid"]},
     )
     app.build()
     w = _warnings(app)
@@ -82,7 +96,9 @@ def test_suppress_warnings_silences_one_subtype(make_app, copy_root) -> None:
 
 
 def test_dash_w_fails_the_build_and_a_clean_project_passes(copy_root, tmp_path) -> None:
-    assert build_main(["-q", "-W", "-b", "html", str(copy_root("invalid")), str(tmp_path / "a")]) != 0
+    assert (
+        build_main(["-q", "-W", "-b", "html", str(copy_root("invalid")), str(tmp_path / "a")]) != 0
+    )
     assert build_main(["-q", "-W", "-b", "html", str(copy_root("basic")), str(tmp_path / "b")]) == 0
 
 
@@ -127,7 +143,12 @@ def test_custom_type_and_link_are_first_class(make_app, copy_root) -> None:
                 }
             },
             "designdoc_links": {
-                "mitigates": {"incoming": "mitigated by", "source": "decision", "target": "risk", "traces": True}
+                "mitigates": {
+                    "incoming": "mitigated by",
+                    "source": "decision",
+                    "target": "risk",
+                    "traces": True,
+                }
             },
         },
     )

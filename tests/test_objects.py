@@ -30,8 +30,13 @@ def test_objects_render_with_anchor_fields_links_and_backlinks(
     decisions = (app.outdir / "decisions.html").read_text(encoding="utf-8")
 
     # the ID is the anchor; type, ID and title in the header; status and fields listed
-    assert re.search(r'<div class="dd-object dd-type-requirement dd-status-proposed[^"]*" id="REQ-1">', index)
-    assert '<strong class="dd-id">REQ-1</strong>: <span class="dd-title">Accept card payments</span>' in index
+    assert re.search(
+        r'<div class="dd-object dd-type-requirement dd-status-proposed[^"]*" id="REQ-1">', index
+    )
+    assert (
+        '<strong class="dd-id">REQ-1</strong>: <span class="dd-title">Accept card payments</span>'
+        in index
+    )
     assert "must" in index and "payments, cards" in index
     # outgoing links across pages, with the target's title
     assert (
@@ -49,7 +54,10 @@ def test_objects_render_with_anchor_fields_links_and_backlinks(
     assert "Superseded by" in dec0 and "DEC-2: Move away from PayPal" in dec0
     # roles: implicit text is "ID: title", explicit text is kept
     assert '<span class="dd-ref">REQ-1: Accept card payments</span>' in index
-    assert 'href="decisions.html#DEC-1" title="Use the Stripe API"><span class="xref dd dd-ref">the decision</span>' in index
+    assert (
+        'href="decisions.html#DEC-1" title="Use the Stripe API"><span class="xref dd dd-ref">the decision</span>'
+        in index
+    )
     # the design-document header takes the page title when it has none of its own
     assert '<span class="dd-title">Payment Service Design</span>' in index
     # the stylesheet ships and is linked
@@ -59,7 +67,9 @@ def test_objects_render_with_anchor_fields_links_and_backlinks(
 
 def test_any_role_and_inventory(make_app, copy_root) -> None:
     src = copy_root("basic")
-    (src / "extra.rst").write_text("Extra\n=====\n\n:any:`DEP-2` and :any:`REQ-2`\n", encoding="utf-8")
+    (src / "extra.rst").write_text(
+        "Extra\n=====\n\n:any:`DEP-2` and :any:`REQ-2`\n", encoding="utf-8"
+    )
     with (src / "index.rst").open("a", encoding="utf-8") as fh:
         fh.write("   extra\n")
     app = make_app("html", srcdir=src)
@@ -74,19 +84,31 @@ def test_any_role_and_inventory(make_app, copy_root) -> None:
 
 
 @pytest.mark.parametrize("builder", ["html", "dirhtml", "singlehtml", "text", "latex"])
-def test_designdoc_json_in_every_builder_matches_schema(
-    make_app, copy_root, builder: str
-) -> None:
+def test_designdoc_json_in_every_builder_matches_schema(make_app, copy_root, builder: str) -> None:
     app = make_app(builder, srcdir=copy_root("basic"))
     app.build()
     report = load_report(app.outdir)
     jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     assert report["schema_version"] == 1
     objs = _objects(report)
-    assert sorted(objs) == ["DD-PAY", "DEC-0", "DEC-1", "DEC-2", "DEP-1", "DEP-2", "REQ-1", "REQ-2", "REQ-3"]
+    assert sorted(objs) == [
+        "DD-PAY",
+        "DEC-0",
+        "DEC-1",
+        "DEC-2",
+        "DEP-1",
+        "DEP-2",
+        "REQ-1",
+        "REQ-2",
+        "REQ-3",
+    ]
     req1 = objs["REQ-1"]
     assert req1["source"] == "index.rst" and req1["line"] == 13 and req1["docname"] == "index"
-    assert req1["fields"] == {"kind": "functional", "priority": "must", "tags": ["payments", "cards"]}
+    assert req1["fields"] == {
+        "kind": "functional",
+        "priority": "must",
+        "tags": ["payments", "cards"],
+    }
     assert req1["incoming"] == {"addressed by": ["DEC-0", "DEC-1"], "refined by": ["REQ-2"]}
     assert req1["traced"] is True
     assert objs["REQ-3"]["traced"] is None  # rejected: not expected to be traced

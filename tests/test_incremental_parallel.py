@@ -1,0 +1,162 @@
+"""Incremental and parallel builds: where traceability tools go stale, we must not."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import load_report
+
+
+def _touch_later(path: Path) -> None:
+    """Make sure Sphinx sees the edit even on coarse file-system clocks."""
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    _touch_later(path)
+
+
+def _status(app) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+
+
+def _written(app) -> set[str]:
+    """Documents that the build wrote, from Sphinx's progress lines."""
+    return set(re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", _status(app)))
+
+
+@pytest.mark.parametrize("root", ["basic", "basic-myst"])
+def test_no_change_rebuild_reads_and_writes_nothing(make_app, copy_root, root: str) -> None:
+    src = copy_root(root)
+    make_app("html", srcdir=src).build()
+    again = make_app("html", srcdir=src)
+    again.build()
+    status = _status(again)
+    assert "reading sources... [" not in status
+    assert "writing output... [" not in status
+    assert load_report(again.outdir)["objects"]
+
+
+@pytest.mark.parametrize("root,ext", [("basic", "rst"), ("basic-myst", "md")])
+def test_editing_an_object_updates_backlinks_on_other_pages(
+    make_app, copy_root, root: str, ext: str
+) -> None:
+    src = copy_root(root)
+    make_app("html", srcdir=src).build()
+
+    _edit(src / f"decisions.{ext}", "Use the Stripe API", "Use the Adyen API")
+    app = make_app("html", srcdir=src)
+    app.build()
+    # index.rst did not change, but its backlinks name DEC-1: it is rewritten
+    assert _written(app) == {"decisions", "index"}
+    index = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "DEC-1: Use the Adyen API" in index
+    assert "Use the Stripe API" not in index
+    objs = {o["id"]: o for o in load_report(app.outdir)["objects"]}
+    assert objs["DEC-1"]["title"] == "Use the Adyen API"
+
+    # a target's new title shows in the outgoing links of pages that point at it
+    _edit(src / f"index.{ext}", "Respond within 200 ms", "Respond within 100 ms")
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert _written(app) == {"decisions", "index"}
+    decisions = (app.outdir / "decisions.html").read_text(encoding="utf-8")
+    assert "REQ-2: Respond within 100 ms" in decisions
+
+
+@pytest.mark.parametrize("root,ext", [("basic", "rst"), ("basic-myst", "md")])
+def test_deleting_a_file_removes_its_objects_and_backlinks(
+    make_app, copy_root, root: str, ext: str
+) -> None:
+    src = copy_root(root)
+    make_app("html", srcdir=src).build()
+
+    (src / f"decisions.{ext}").unlink()
+    _edit(src / f"index.{ext}", "decisions\n", "\n")
+    app = make_app("html", srcdir=src)
+    app.build()
+    index = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "Addressed by" not in index and "DEC-1" not in index
+    report = load_report(app.outdir)
+    assert not [o for o in report["objects"] if o["type"] in ("decision", "dependency")]
+    objs = {o["id"]: o for o in report["objects"]}
+    assert objs["REQ-1"]["incoming"] == {"refined by": ["REQ-2"]}
+    assert objs["REQ-1"]["traced"] is False
+    dangling = [f for f in report["findings"] if f["subtype"] == "dangling"]
+    assert [f["message"] for f in dangling] == [":dd:ref: to unknown ID 'DEC-1'"]
+
+
+def _many_docs(src: Path, docs: int = 12) -> None:
+    """A project large enough for Sphinx to read and write in parallel."""
+    src.mkdir(parents=True)
+    (src / "conf.py").write_text(
+        'extensions = ["sphinx_designdoc"]\nproject = "par"\n', encoding="utf-8"
+    )
+    toc = "\n".join(f"   doc{i}" for i in range(docs))
+    (src / "index.rst").write_text(f"Index\n=====\n\n.. toctree::\n\n{toc}\n", encoding="utf-8")
+    for i in range(docs):
+        nxt = (i + 1) % docs
+        (src / f"doc{i}.rst").write_text(
+            f"Doc {i}\n======\n\n"
+            f".. requirement:: Requirement {i}\n   :id: REQ-{i}\n\n"
+            f".. requirement:: Orphan {i}\n   :id: ORPHAN-{i}\n   :status: {'draft' if i % 2 else 'bogus'}\n\n"
+            f".. decision:: Decision {i}\n   :id: DEC-{i}\n   :status: accepted\n"
+            f"   :addresses: REQ-{i}, REQ-{nxt}\n   :uses: DEP-{nxt}\n\n"
+            f".. dependency:: Package {i}\n   :id: DEP-{i}\n   :version: >={i}\n\n"
+            f"See :dd:ref:`DEC-{nxt}` and :dd:ref:`MISSING-{i}`.\n",
+            encoding="utf-8",
+        )
+
+
+def test_parallel_build_writes_the_same_report_and_pages(make_app, tmp_path: Path) -> None:
+    serial_src, parallel_src = tmp_path / "serial", tmp_path / "parallel"
+    _many_docs(serial_src)
+    _many_docs(parallel_src)
+    serial = make_app("html", srcdir=serial_src)
+    serial.build()
+    parallel = make_app("html", srcdir=parallel_src, parallel=2)
+    parallel.build()
+    assert parallel.parallel == 2 and parallel.is_parallel_allowed("read")
+    assert parallel.is_parallel_allowed("write")
+    a = (serial.outdir / "designdoc.json").read_bytes()
+    b = (parallel.outdir / "designdoc.json").read_bytes()
+    assert a == b
+    report = load_report(parallel.outdir)
+    assert len(report["objects"]) == 12 * 4
+    assert {o["id"]: o["incoming"] for o in report["objects"]}["REQ-3"] == {
+        "addressed by": ["DEC-2", "DEC-3"]
+    }
+    # backlinks are filled in by parallel writers too
+    page = (parallel.outdir / "doc3.html").read_text(encoding="utf-8")
+    assert "DEC-2: Decision 2" in page and 'href="doc2.html#DEC-2"' in page
+
+    def located(app) -> list[str]:
+        return sorted(
+            re.findall(
+                r"(doc\d+\.rst:\d+): WARNING: .*\[(designdoc\.\w+)\]", app.warning.getvalue()
+            )
+        )
+
+    assert located(serial) == located(parallel)
+    assert len(located(parallel)) == 12 + 6  # one dangling role per page, six bad statuses
+
+
+def test_parallel_incremental_rebuild_updates_other_pages(make_app, tmp_path: Path) -> None:
+    src = tmp_path / "proj"
+    _many_docs(src)
+    make_app("html", srcdir=src, parallel=2).build()
+    _edit(src / "doc4.rst", "Decision 4", "Decision four")
+    app = make_app("html", srcdir=src, parallel=2)
+    app.build()
+    # doc5's REQ-5 is addressed by DEC-4, doc3's text refers to DEC-4
+    assert "2 found" in _status(app)
+    assert "DEC-4: Decision four" in (app.outdir / "doc5.html").read_text(encoding="utf-8")
+    assert "DEC-4: Decision four" in (app.outdir / "doc3.html").read_text(encoding="utf-8")
