@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.util.fileutil import copy_asset_file
 
 from . import __version__
 from .checks import checked_subtypes
@@ -226,4 +226,6 @@ def _copy_static(app: Sphinx, exception: BaseException | None) -> None:
     """Ship the stylesheet without touching ``html_static_path``, which would make every
     incremental build report a configuration change."""
     if exception is None and app.builder is not None and app.builder.format == "html":
-        copy_asset_file(STATIC_DIR / "designdoc.css", Path(app.outdir) / "_static")
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STATIC_DIR / "designdoc.css", static / "designdoc.css")

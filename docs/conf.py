@@ -1,0 +1,22 @@
+"""Sphinx configuration for the sphinx-designdoc documentation, built with the extension."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "sphinx-designdoc"
+author = "sphinx-designdoc developers"
+copyright = "2026, sphinx-designdoc developers"
+extensions = ["myst_parser", "sphinx_designdoc", "config_reference"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+html_theme = "alabaster"
+html_title = "sphinx-designdoc"
+
+# the project's own design document is checked like any other
+designdoc_pyproject = "../pyproject.toml"
+designdoc_min_coverage = 100
+designdoc_exports = ["md", "html", "junit", "sarif", "csv", "needs"]
