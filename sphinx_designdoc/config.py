@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 #: Field value kinds understood by the directive option parser and the checks.
@@ -490,3 +491,17 @@ def build_settings(values: Mapping[str, Any]) -> tuple[Settings, list[str]]:
         ),
         problems,
     )
+
+
+def setting_line(conf_py: Path, message: str) -> int:
+    """Line of ``conf.py`` that sets the setting a message names (1 when unknown), so a
+    configuration problem is located like any other warning."""
+    names = re.findall(r"designdoc_[a-z_]+", message) or ["designdoc_types", "designdoc_links"]
+    try:
+        lines = conf_py.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for number, text in enumerate(lines, 1):
+        if any(re.match(rf"\s*{name}\s*[=+\[]", text) for name in names):
+            return number
+    return 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Set
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
@@ -19,14 +20,16 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .checks import CheckContext, run_checks
-from .config import BUILTIN_TYPES, CONFIG_VALUES, Settings, build_settings
+from .config import BUILTIN_TYPES, CONFIG_VALUES, Settings, build_settings, setting_line
 from .directives.objects import make_directive
+from .external import load_external
 from .graph import Graph
 from .model import DocRecord, Finding, Item, Ref
 
 if TYPE_CHECKING:
     from docutils.parsers.rst import Directive
     from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
@@ -64,6 +67,7 @@ class DesigndocDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._settings: Settings | None = None
+        self._external: tuple[list[Item], list[Finding]] | None = None
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
 
@@ -140,6 +144,23 @@ class DesigndocDomain(Domain):
     def all_items(self) -> Iterator[Item]:
         for rec in self.docs.values():
             yield from rec.items
+        yield from self.external()[0]
+
+    def external(self) -> tuple[list[Item], list[Finding]]:
+        """Objects of ``designdoc_external`` files and the problems loading them; read
+        once per build (never pickled), so a changed file is always picked up."""
+        if self._external is None:
+            app = env_app(self.env)
+            conf_py = Path(app.confdir) / "conf.py"
+            items: list[Item] = []
+            findings: list[Finding] = []
+            for entry in self.settings.external:
+                loaded, problems = load_external(entry, Path(app.confdir), self.settings.schema)
+                items.extend(loaded)
+                line = setting_line(conf_py, "designdoc_external")
+                findings.extend(Finding("external", p, str(conf_py), line) for p in problems)
+            self._external = (items, findings)
+        return self._external
 
     @property
     def graph(self) -> Graph:
@@ -153,7 +174,7 @@ class DesigndocDomain(Domain):
     def findings(self) -> list[Finding]:
         if self._findings is None:
             ctx = CheckContext(self.graph, self.settings, self.docs, os.fspath(self.env.srcdir))
-            self._findings = run_checks(ctx)
+            self._findings = sorted({*run_checks(ctx), *self.external()[1]}, key=Finding.sort_key)
         return self._findings
 
     def fingerprints(self) -> dict[str, str]:
@@ -273,6 +294,11 @@ def _project_digest(graph: Graph) -> str:
 def _settings_for(env: BuildEnvironment) -> Settings:
     values = {cv.name: getattr(env.config, cv.name, cv.default) for cv in CONFIG_VALUES}
     return build_settings(values)[0]
+
+
+def env_app(env: BuildEnvironment) -> Sphinx:
+    """The application, without the attribute Sphinx 9 deprecates."""
+    return cast("Sphinx", getattr(env, "_app", None) or env.app)
 
 
 def get_domain(env: BuildEnvironment) -> DesigndocDomain:

@@ -4,7 +4,6 @@ events and builders are wired here; everything else is reachable without ``app``
 from __future__ import annotations
 
 import dataclasses
-import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,9 +15,9 @@ from sphinx.util import logging
 
 from . import __version__
 from .checks import checked_subtypes
-from .config import CONFIG_VALUES, build_settings
+from .config import CONFIG_VALUES, build_settings, setting_line
 from .directives.objects import make_directive
-from .domain import DesigndocDomain, get_domain
+from .domain import DesigndocDomain, env_app, get_domain
 from .model import Finding, Item
 from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_view
 from .render import VIEW_RENDERERS, fill_title, render_backlinks
@@ -54,25 +53,11 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     settings, problems = build_settings(values)
     conf_py = Path(app.confdir) / "conf.py"
     for problem in problems:
-        logger.warning(
-            problem, type="designdoc", subtype="config", location=_conf_location(conf_py, problem)
-        )
+        location = f"{conf_py}:{setting_line(conf_py, problem)}"
+        logger.warning(problem, type="designdoc", subtype="config", location=location)
     # plain directive names for every type; ``dd:<name>`` comes from the domain
     for name in settings.schema.types:
         app.add_directive(name, make_directive(name), override=True)
-
-
-def _conf_location(conf_py: Path, problem: str) -> str:
-    """``conf.py:<line>`` of the setting a problem names (a location needs a line)."""
-    names = re.findall(r"designdoc_[a-z_]+", problem) or ["designdoc_types", "designdoc_links"]
-    try:
-        lines = conf_py.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
-    for number, text in enumerate(lines, 1):
-        if any(re.match(rf"\s*{name}\s*[=+\[]", text) for name in names):
-            return f"{conf_py}:{number}"
-    return f"{conf_py}:1"
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
@@ -185,8 +170,7 @@ class DesigndocPostTransform(SphinxPostTransform):
 
 def current_builder(env: BuildEnvironment) -> Builder:
     """The running builder, without the ``app`` attributes Sphinx 9 deprecates."""
-    app = getattr(env, "_app", None) or env.app
-    return app.builder
+    return env_app(env).builder
 
 
 def _skip(self: Any, node: nodes.Node) -> None:
