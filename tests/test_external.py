@@ -8,7 +8,9 @@ import re
 from conftest import load_report
 
 
-def test_external_designdoc_and_needs_objects_are_link_targets(make_app, copy_root, tmp_path) -> None:
+def test_external_designdoc_and_needs_objects_are_link_targets(
+    make_app, copy_root, tmp_path
+) -> None:
     upstream = make_app("html", srcdir=copy_root("basic", "upstream"))
     upstream.build()
     upstream.cleanup()
@@ -17,7 +19,12 @@ def test_external_designdoc_and_needs_objects_are_link_targets(make_app, copy_ro
         "versions": {
             "1.0": {
                 "needs": {
-                    "SAFE_001": {"id": "SAFE_001", "type": "req", "title": "Be safe", "docname": "safety"},
+                    "SAFE_001": {
+                        "id": "SAFE_001",
+                        "type": "req",
+                        "title": "Be safe",
+                        "docname": "safety",
+                    },
                 }
             }
         },
@@ -46,7 +53,12 @@ def test_external_designdoc_and_needs_objects_are_link_targets(make_app, copy_ro
     text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
     warnings = [line for line in text.splitlines() if "designdoc" in line]
     assert len(warnings) == 1
-    assert re.search(r"conf\.py:4: WARNING: designdoc_external: file 'missing.json' does not exist \[designdoc\.external\]", warnings[0])
+    line = conf.read_text(encoding="utf-8").splitlines().index("designdoc_external = [") + 1
+    assert (
+        f"conf.py:{line}: WARNING: designdoc_external: file 'missing.json' does not exist"
+        in warnings[0]
+    )
+    assert warnings[0].endswith("[designdoc.external]")
 
     html = (app.outdir / "decisions.html").read_text(encoding="utf-8")
     assert 'href="https://up.example/docs/index.html#REQ-1"' in html
@@ -66,7 +78,9 @@ def test_external_designdoc_and_needs_objects_are_link_targets(make_app, copy_ro
 def test_corrupt_external_file_is_a_warning(make_app, copy_root) -> None:
     src = copy_root("basic")
     (src / "broken.json").write_text("{not json", encoding="utf-8")
-    app = make_app("html", srcdir=src, confoverrides={"designdoc_external": [{"path": "broken.json"}]})
+    app = make_app(
+        "html", srcdir=src, confoverrides={"designdoc_external": [{"path": "broken.json"}]}
+    )
     app.build()
     assert "cannot read 'broken.json'" in app.warning.getvalue()
     assert "[designdoc.external]" in app.warning.getvalue()

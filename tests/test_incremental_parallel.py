@@ -98,7 +98,8 @@ def _many_docs(src: Path, docs: int = 12) -> None:
     """A project large enough for Sphinx to read and write in parallel."""
     src.mkdir(parents=True)
     (src / "conf.py").write_text(
-        'extensions = ["sphinx_designdoc"]\nproject = "par"\n', encoding="utf-8"
+        'extensions = ["sphinx_designdoc"]\nproject = "par"\nshow_warning_types = True\n',
+        encoding="utf-8",
     )
     toc = "\n".join(f"   doc{i}" for i in range(docs))
     (src / "index.rst").write_text(f"Index\n=====\n\n.. toctree::\n\n{toc}\n", encoding="utf-8")

@@ -2,3 +2,4 @@ extensions = ["myst_parser", "sphinx_designdoc"]
 project = "payments"
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["colon_fence"]
+show_warning_types = True
