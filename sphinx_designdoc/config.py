@@ -27,6 +27,8 @@ class FieldDef:
     choices: tuple[str, ...] = ()
     default: str | None = None
     help: str = ""
+    #: how a ``list`` value is split
+    separator: str = ","
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,9 @@ BUILTIN_TYPES: tuple[TypeDef, ...] = (
         label="Decision",
         statuses=("proposed", "accepted", "rejected", "superseded", "deprecated"),
         fields=(
-            FieldDef("alternatives", "list", help="';'-separated options considered"),
+            FieldDef(
+                "alternatives", "list", help="';'-separated options considered", separator=";"
+            ),
             FieldDef("date", "date", help="ISO date of the decision"),
             FieldDef("deciders", "text", help="who decided"),
         ),
@@ -349,7 +353,10 @@ def _field_def(name: str, spec: Any) -> FieldDef:
                 f"field {name!r}: kind {kind!r} is not one of {', '.join(FIELD_KINDS)}"
             )
         default = spec.get("default")
-        return FieldDef(name, kind, choices, None if default is None else str(default))
+        separator = str(spec.get("separator", ","))
+        return FieldDef(
+            name, kind, choices, None if default is None else str(default), separator=separator
+        )
     raise ConfigError(f"field {name!r}: cannot read {spec!r}")
 
 

@@ -54,8 +54,7 @@ def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
     The value is kept even when invalid so that no data the author wrote is lost.
     """
     if fdef.kind == "list":
-        sep = ";" if fdef.name == "alternatives" else ","
-        return split_list(raw, sep), None
+        return split_list(raw, fdef.separator), None
     if fdef.kind == "choice" and raw not in fdef.choices:
         return raw, f"unknown {fdef.name} {raw!r} (expected one of: {', '.join(fdef.choices)})"
     if fdef.kind == "date":
