@@ -181,11 +181,15 @@ class DesigndocDomain(Domain):
         """Per document, a digest of everything it shows that other documents decide.
 
         An object's page shows its targets' titles and its backlinks, a ``:dd:ref:`` shows
-        its target's title, and a page with views shows the whole project.  Comparing digests between builds tells exactly which
-        unchanged pages must be rewritten after another page changed.
+        its target's title, and a page with views shows the objects of the types those
+        views can show (:func:`.views.view_types`).  Comparing digests between builds tells
+        exactly which unchanged pages must be rewritten after another page changed.
         """
+        from .views import view_types
+
         graph = self.graph
         project_digest: str | None = None
+        type_digests: dict[str, str] = {}
         result: dict[str, str] = {}
         for docname, rec in self.docs.items():
             h = hashlib.blake2b(digest_size=16)
@@ -199,10 +203,19 @@ class DesigndocDomain(Domain):
                         _digest_item(h, graph.get(source))
             for ref in rec.refs:
                 _digest_item(h, graph.get(ref.target))
-            if rec.views:
-                if project_digest is None:
-                    project_digest = _project_digest(graph)
-                h.update(project_digest.encode())
+            for view in rec.views:
+                # a view is rewritten when an object of a type it can show changes
+                types = view_types(view, self.settings.schema)
+                if types is None:
+                    if project_digest is None:
+                        project_digest = _project_digest(graph.items())
+                    h.update(project_digest.encode())
+                    continue
+                for type_name in sorted(types):
+                    digest = type_digests.get(type_name)
+                    if digest is None:
+                        digest = type_digests[type_name] = _project_digest(graph.items(type_name))
+                    h.update(digest.encode())
             result[docname] = h.hexdigest()
         return result
 
@@ -282,9 +295,9 @@ def _digest_item(h: Any, item: Item | None) -> None:
         h.update(b"\x00")
 
 
-def _project_digest(graph: Graph) -> str:
+def _project_digest(items: Iterable[Item]) -> str:
     h = hashlib.blake2b(digest_size=16)
-    for item in graph.items():
+    for item in items:
         _digest_item(h, item)
         h.update(repr(sorted(item.fields.items())).encode())
         h.update(repr(sorted(item.links.items())).encode())

@@ -17,6 +17,7 @@ from . import __version__
 from .checks import checked_subtypes
 from .config import CONFIG_VALUES, build_settings, setting_line
 from .directives.objects import make_directive
+from .directives.views import setup_views
 from .domain import DesigndocDomain, env_app, get_domain
 from .model import Finding, Item
 from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_view
@@ -191,6 +192,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
             texinfo=(_skip, None),
         )
     app.add_post_transform(DesigndocPostTransform)
+    setup_views(app)
     app.connect("config-inited", _on_config_inited)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-get-updated", _on_env_get_updated)

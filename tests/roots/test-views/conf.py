@@ -1,0 +1,3 @@
+project = "views"
+extensions = ["sphinx_designdoc"]
+exclude_patterns = ["_build"]

@@ -1,0 +1,122 @@
+"""dd-matrix, dd-table and dd-graph in RST and MyST, for HTML, text and LaTeX."""
+
+from __future__ import annotations
+
+import re
+import pytest
+from docutils import nodes
+from sphinx.ext.graphviz import graphviz
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_designdoc.nodes import designdoc_view
+
+ROOTS = ["views", "views-myst"]
+
+
+def _warnings(app: SphinxTestApp) -> list[str]:
+    return [line for line in app.warning.getvalue().splitlines() if "WARNING" in line]
+
+
+def _rows(html: str, table_class: str) -> list[str]:
+    """The <tr> elements of the first table with ``table_class``."""
+    start = html.index(table_class)
+    end = html.index("</table>", start)
+    return re.findall(r"<tr[^>]*>.*?</tr>", html[start:end], flags=re.S)
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_html_views(make_app, copy_root, root: str) -> None:
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    warnings = _warnings(app)
+    assert all("designdoc.untraced" in w for w in warnings), warnings
+    assert len(warnings) == 2
+    html = (app.outdir / "views.html").read_text(encoding="utf-8")
+
+    # matrix, grid layout: coverage line, one row per requirement, untraced rows marked
+    assert '<p class="dd-coverage dd-coverage-incomplete">1 of 3 traced (33.3%)</p>' in html
+    rows = _rows(html, "dd-matrix-table")
+    assert len(rows) == 5  # header + 4 requirements, naturally sorted
+    assert [re.search(r"#(REQ-\d+)", r).group(1) for r in rows[1:]] == [  # type: ignore[union-attr]
+        "REQ-1",
+        "REQ-2",
+        "REQ-3",
+        "REQ-10",
+    ]
+    assert "dd-traced" in rows[1] and "\u2713" in rows[1]
+    assert "dd-untraced" in rows[2] and "untraced</strong>" in rows[2]
+    assert "dd-inactive" in rows[3] and "n/a" in rows[3]
+    assert "dd-untraced" in rows[4]
+    # every ID links to its object, column headers included
+    assert 'href="requirements.html#REQ-1"' in rows[1]
+    assert 'href="decisions.html#DEC-1"' in rows[0]
+    assert 'href="decisions.html#DEC-2"' in rows[0]
+    assert 'title="Use a cache"' in rows[0]
+    assert '<div class="dd-scroll docutils container">' in html
+
+    # matrix, list layout with caption
+    assert "Requirements by decision" in html
+    assert "Addressed by (decision)" in html
+    assert "(rejected)" in html  # a non-counting decision is shown but marked
+
+    # table with chosen columns, sort and incoming links
+    assert "<p>Addressed by</p>" in html and "<p>Document</p>" in html
+    table_start = html.index("<p>Addressed by</p>")
+    table_html = html[table_start : html.index("</table>", table_start)]
+    order = re.findall(r'href="requirements.html#(REQ-\d+)"', table_html)
+    assert order == ["REQ-2", "REQ-1", "REQ-3", "REQ-10"]  # -priority, then id
+    assert 'href="requirements.html"' in table_html  # doc column
+    assert "security, speed" in table_html
+
+    # graph: Graphviz image with a clickable map to the objects
+    assert html.count('class="graphviz"') >= 2
+    assert 'href="decisions.html#DEC-1"' in html[html.index("<map") :]
+    assert 'href="requirements.html#REQ-1" target="_top"' in html
+    map_ids = re.findall(r'<map id="([^"]+)"', html)
+    assert len(map_ids) == len(set(map_ids)) == 2
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_doctree_is_plain_docutils(make_app, copy_root, root: str) -> None:
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    doctree = app.env.get_and_resolve_doctree("views", app.builder)
+    assert not list(doctree.findall(designdoc_view))
+    tables = list(doctree.findall(nodes.table))
+    assert len(tables) == 4
+    filtered = tables[3]
+    refs = [r["refuri"] for r in filtered.findall(nodes.reference)]
+    assert refs == ["requirements.html#REQ-1"]  # "security" in tags and approved
+    graphs = list(doctree.findall(graphviz))
+    assert len(graphs) == 2
+    root_graph = graphs[0]["code"]
+    assert '"DEC-1"' in root_graph and '"DEP-1"' in root_graph and '"REQ-1"' in root_graph
+    assert '"REQ-2"' not in root_graph
+    assert 'fillcolor="#dcfce7"' in root_graph  # decisions coloured by type
+    untraced_graph = graphs[1]["code"]
+    assert '"REQ-2"' in untraced_graph and '"REQ-1"' not in untraced_graph
+    assert 'color="#dc2626"' in untraced_graph  # untraced outlined in red
+    assert 'style="rounded,filled,dashed"' in untraced_graph  # DEC-2 is rejected
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_text_builder(make_app, copy_root, root: str) -> None:
+    app = make_app("text", srcdir=copy_root(root))
+    app.build()
+    text = (app.outdir / "views.txt").read_text(encoding="utf-8")
+    assert "1 of 3 traced (33.3%)" in text
+    assert "| REQ-10 " in text
+    assert "untraced" in text
+    assert "Addressed by (decision)" in text
+    assert "[graph: Traceability graph of DEC-1]" in text
+
+
+def test_latex_builder(make_app, copy_root) -> None:
+    app = make_app("latex", srcdir=copy_root("views"))
+    app.build()
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    assert "1 of 3 traced (33.3\\%)" in tex
+    assert "\\hyperref[\\detokenize{requirements:REQ-1}]" in tex
+    assert "\\sphinxstylestrong{untraced}" in tex
+    assert "\u2713" not in tex  # LaTeX gets a plain mark
+    assert "\\sphinxincludegraphics" in tex or "graphviz" in tex
