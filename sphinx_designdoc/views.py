@@ -362,7 +362,7 @@ def _text(text: str, classes: Sequence[str] = ()) -> nodes.Node:
 
 
 def _id_ref(item_id: str, refdoc: str) -> nodes.Node:
-    return xref(item_id, item_id, refdoc=refdoc)
+    return xref(item_id, refdoc, item_id)
 
 
 def _id_list(ids: Sequence[str], refdoc: str, graph: Graph) -> list[nodes.Node]:

@@ -155,7 +155,8 @@ def test_custom_type_and_link_are_first_class(make_app, copy_root) -> None:
     app.build()
     w = _warnings(app)
     _find(w, "risks.rst:8:", "invalid", "unknown severity 'extreme'")
-    assert len(w) == 1, w
+    _find(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
+    assert len(w) == 2, w
     report = load_report(app.outdir)
     objs = {o["id"]: o for o in report["objects"]}
     assert objs["RISK-1"]["incoming"] == {"mitigated by": ["DEC-9"]}

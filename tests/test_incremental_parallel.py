@@ -147,7 +147,8 @@ def test_parallel_build_writes_the_same_report_and_pages(make_app, tmp_path: Pat
         )
 
     assert located(serial) == located(parallel)
-    assert len(located(parallel)) == 12 + 6  # one dangling role per page, six bad statuses
+    # one dangling role per page, six bad statuses, and every orphan requirement untraced
+    assert len(located(parallel)) == 12 + 6 + 12
 
 
 def test_parallel_incremental_rebuild_updates_other_pages(make_app, tmp_path: Path) -> None:
