@@ -1,0 +1,6 @@
+project = "checks"
+extensions = ["sphinx_designdoc"]
+exclude_patterns = ["_build"]
+designdoc_min_coverage = 80
+designdoc_pyproject = "pyproject.toml"
+designdoc_templates = {"adr": ["Context", ["Decision", "Outcome"], "Consequences"]}

@@ -1,0 +1,184 @@
+"""The design checks (untraced, unused, unjustified, supersession, section, coverage,
+pyproject) in RST and MyST: located warnings and designdoc.json findings."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import load_report
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+from sphinx_designdoc.checks import CHECKS, checked_subtypes
+
+ROOTS = {"checks": "rst", "checks-myst": "md"}
+
+
+def _warnings(app: SphinxTestApp) -> list[str]:
+    text = strip_colors(app.warning.getvalue())
+    return [line for line in text.splitlines() if "WARNING" in line]
+
+
+def _find(warnings: list[str], location: str, subtype: str, fragment: str) -> str:
+    for line in warnings:
+        if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
+            return line
+    raise AssertionError(
+        f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
+    )
+
+
+def _count(warnings: list[str], subtype: str) -> int:
+    return sum(1 for w in warnings if w.endswith(f"[designdoc.{subtype}]"))
+
+
+def test_every_design_check_is_registered() -> None:
+    names = set(checked_subtypes())
+    assert {
+        "untraced",
+        "unused",
+        "unjustified",
+        "supersession",
+        "section",
+        "coverage",
+        "pyproject",
+    } <= names
+    assert all(callable(c.run) for c in CHECKS)
+
+
+@pytest.mark.parametrize("root", list(ROOTS))
+def test_design_checks(make_app, copy_root, root: str) -> None:
+    ext = ROOTS[root]
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    w = _warnings(app)
+    design, adr, other = f"design.{ext}:", f"adr.{ext}:", f"other.{ext}:"
+
+    # untraced: active requirements without a counting decision (rejected ones exempt)
+    _find(w, design, "untraced", "requirement REQ-2 is untraced")
+    _find(w, design, "untraced", "add ':addresses: REQ-4' to a decision")
+    assert _count(w, "untraced") == 2
+    # unused: a dependency only a rejected decision uses
+    _find(w, design, "unused", "dependency DEP-6 is unused")
+    assert _count(w, "unused") == 1
+    # unjustified: a proposed decision that addresses nothing
+    _find(w, design, "unjustified", "decision DEC-2 (proposed) addresses no requirement")
+    assert _count(w, "unjustified") == 1
+    # supersession: orphan superseded, superseding a live decision, one cycle reported once
+    _find(w, design, "supersession", "DEC-4 has status superseded but nothing supersedes it")
+    _find(w, design, "supersession", "DEC-5 supersedes DEC-1, whose status is 'accepted'")
+    _find(w, design, "supersession", "supersession cycle: DEC-6 -> DEC-7 -> DEC-6")
+    assert _count(w, "supersession") == 3
+    # section: default template (case-insensitive titles), a configured one with aliases
+    _find(w, design, "section", "lacks the section 'Observability' required by template 'default'")
+    assert not [x for x in w if "'Technical Design'" in x]  # "technical design" matches
+    assert not [x for x in w if "'Current Context'" in x]
+    assert _count(w, "section") == 7
+    _find(w, adr, "section", "ADR-1 lacks the section 'Consequences'")
+    assert not [x for x in w if "'Decision'" in x]  # matched through its alias "Outcome"
+    _find(w, other, "invalid", "DD-2: unknown :template: 'nope' (known: adr, default)")
+    # coverage: 1 of 3 active requirements, located at the first design document
+    _find(w, adr, "coverage", "requirement coverage is 33.33% (1 of 3 traced)")
+    # pyproject: specifier sets compared as sets; names canonicalised; groups searched
+    _find(w, design, "pyproject", "DEP-2 (click) has :version: '>=7'")
+    _find(w, design, "pyproject", "DEP-4 (ruff) has :version: '>=0.6'")
+    _find(w, design, "pyproject", "runtime dependency DEP-5 (numpy) is missing")
+    assert not [x for x in w if "DEP-1" in x or "DEP-3" in x or "DEP-7" in x]
+    assert _count(w, "pyproject") == 4  # DEP-2, DEP-4, DEP-5 and the unused DEP-6
+
+    report = load_report(app.outdir)
+    findings = report["findings"]
+    assert len(findings) == len(w)
+    by_id = {(f["subtype"], f["id"]) for f in findings}
+    assert ("untraced", "REQ-2") in by_id and ("unjustified", "DEC-2") in by_id
+    assert ("supersession", "DEC-6") in by_id and ("supersession", "DEC-7") not in by_id
+    untraced = next(f for f in findings if f["id"] == "REQ-2")
+    assert untraced["source"] == f"design.{ext}" and untraced["line"]
+    assert report["checks"]["untraced"] == 2 and report["checks"]["pyproject"] == 4
+    assert report["coverage"]["requirement"]["percent"] == 33.33
+
+
+def test_exact_locations_in_rst(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("checks"))
+    app.build()
+    w = _warnings(app)
+    _find(w, "design.rst:18:", "untraced", "REQ-2")
+    _find(w, "design.rst:37:", "unjustified", "DEC-2")
+    _find(w, "design.rst:58:", "supersession", "cycle")
+    _find(w, "design.rst:4:", "section", "DD-1")
+    _find(w, "adr.rst:4:", "coverage", "below designdoc_min_coverage 80%")
+
+
+def test_checks_can_be_suppressed_and_coverage_is_off_by_default(make_app, copy_root) -> None:
+    app = make_app(
+        "html",
+        srcdir=copy_root("checks"),
+        confoverrides={
+            "designdoc_min_coverage": 0,
+            "designdoc_pyproject": None,
+            "suppress_warnings": ["designdoc.untraced", "designdoc.section"],
+        },
+    )
+    app.build()
+    w = _warnings(app)
+    assert _count(w, "coverage") == _count(w, "pyproject") == 0
+    assert _count(w, "untraced") == _count(w, "section") == 0
+    assert _count(w, "unused") == 1
+    flags = {f["subtype"]: f["suppressed"] for f in load_report(app.outdir)["findings"]}
+    assert flags["untraced"] is True and flags["unused"] is False
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "fragment"),
+    [("missing.toml", "cannot be read"), ("broken.toml", "is not valid TOML")],
+)
+def test_missing_or_corrupt_pyproject_is_a_warning(
+    make_app, copy_root, pyproject: str, fragment: str
+) -> None:
+    app = make_app(
+        "html", srcdir=copy_root("checks"), confoverrides={"designdoc_pyproject": pyproject}
+    )
+    app.build()
+    w = _warnings(app)
+    line = _find(w, "design.rst:", "pyproject", fragment)
+    assert f"designdoc_pyproject {pyproject!r}" in line
+    assert _count(w, "pyproject") == 1
+
+
+def test_tracing_statuses_and_dev_groups(make_app, copy_root) -> None:
+    """Only decisions in designdoc_tracing_statuses trace; DEC-1..9 are accepted or
+    superseded, so with ["proposed"] only the proposed DEC-2 would count."""
+    app = make_app(
+        "html",
+        srcdir=copy_root("checks"),
+        confoverrides={"designdoc_tracing_statuses": ["proposed"]},
+    )
+    app.build()
+    w = _warnings(app)
+    _find(w, "design.rst:", "untraced", "REQ-1")
+    _find(w, "design.rst:", "unused", "DEP-1")
+    assert _count(w, "unjustified") == 1  # DEC-2 is still the only unjustified one
+
+
+def test_supersession_cycle_of_three_reported_once(make_app, tmp_path) -> None:
+    src = tmp_path / "cycle"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_designdoc"]\n', encoding="utf-8")
+    decisions = "".join(
+        f".. decision:: D{n}\n   :id: D-{n}\n   :status: superseded\n"
+        f"   :supersedes: D-{(n % 3) + 1}\n\n"
+        for n in (1, 2, 3)
+    )
+    (src / "index.rst").write_text(
+        "Cycle\n=====\n\n.. requirement:: R\n   :id: R-1\n\n"
+        ".. decision:: Keeper\n   :id: D-0\n   :status: accepted\n   :addresses: R-1\n\n"
+        + decisions
+        + ".. decision:: Self\n   :id: D-9\n   :status: superseded\n   :supersedes: D-9\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    w = _warnings(app)
+    cycles = [x for x in w if "supersession cycle" in x]
+    assert len(cycles) == 2, w
+    assert any("D-1 -> D-2 -> D-3 -> D-1" in x for x in cycles)
+    assert any("D-9 -> D-9" in x for x in cycles)
