@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 from docutils import nodes
 from sphinx.ext.graphviz import graphviz
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
 
 from sphinx_designdoc.nodes import designdoc_view
 
@@ -14,7 +16,8 @@ ROOTS = ["views", "views-myst"]
 
 
 def _warnings(app: SphinxTestApp) -> list[str]:
-    return [line for line in app.warning.getvalue().splitlines() if "WARNING" in line]
+    text = strip_colors(app.warning.getvalue())
+    return [line for line in text.splitlines() if "WARNING" in line]
 
 
 def _rows(html: str, table_class: str) -> list[str]:

@@ -1,0 +1,3 @@
+project = "bad views"
+extensions = ["sphinx_designdoc"]
+exclude_patterns = ["_build"]

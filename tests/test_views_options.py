@@ -1,0 +1,159 @@
+"""View options: located warnings for bad ones (RST and MyST), custom vocabulary in
+every view, matrix direction and layouts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import load_report
+from sphinx.ext.graphviz import graphviz
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+
+def _warnings(app: SphinxTestApp) -> list[str]:
+    text = strip_colors(app.warning.getvalue())
+    return [line for line in text.splitlines() if "WARNING" in line]
+
+
+def _find(warnings: list[str], location: str, subtype: str, fragment: str) -> str:
+    for line in warnings:
+        if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
+            return line
+    raise AssertionError(
+        f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
+    )
+
+
+@pytest.mark.parametrize(
+    ("root", "lines"),
+    [
+        ("views-bad", {"filter": 12, "syntax": 15, "hostile": 18, "type": 21, "graph": 30}),
+        ("views-bad-myst", {"filter": 13, "syntax": 17, "hostile": 21, "type": 25, "graph": 36}),
+    ],
+)
+def test_bad_view_options_are_located_warnings(
+    make_app, copy_root, root: str, lines: dict[str, int]
+) -> None:
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()  # never raises
+    w = _warnings(app)
+    ext = "md" if root.endswith("myst") else "rst"
+    at = {key: f"index.{ext}:{line}:" for key, line in lines.items()}
+    _find(
+        w,
+        at["filter"],
+        "invalid",
+        "dd-matrix: invalid :filter: 'statuss == \"approved\"': unknown field 'statuss'; "
+        "did you mean 'status'?",
+    )
+    _find(w, at["syntax"], "invalid", "compare with '=='")
+    _find(w, at["hostile"], "invalid", "__import__('os').system('true')")
+    _find(w, at["type"], "invalid", "unknown type 'widget' in :rows:")
+    _find(w, "", "invalid", "unknown column 'colour' in :columns:")
+    _find(w, "", "invalid", "unknown column 'weight' in :sort:")
+    _find(w, "", "invalid", "unknown option :bogus:")
+    _find(w, at["graph"], "dangling", "dd-graph: :root: names unknown ID 'NOPE-1'")
+    _find(w, at["graph"], "invalid", ":depth: must be a whole number")
+    _find(w, "", "invalid", "no link type connects 'requirement' rows and 'dependency' columns")
+    assert len(w) == 10, w
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert html.count("not shown") == 6  # three filters, the matrices and the graph
+    # the table with an unknown column still shows what it can
+    assert 'href="#REQ-1"' in html
+    findings = load_report(app.outdir)["findings"]
+    assert sum(1 for f in findings if f["subtype"] == "invalid") == 9
+
+
+CUSTOM = {
+    "designdoc_types": {
+        "risk": {
+            "label": "Risk",
+            "statuses": ["open", "mitigated", "accepted", "closed"],
+            "inactive_statuses": ["closed"],
+            "fields": {"severity": ["low", "medium", "high"]},
+            "color": "#fee2e2",
+        }
+    },
+    "designdoc_links": {
+        "mitigates": {
+            "incoming": "mitigated by",
+            "source": "decision",
+            "target": "risk",
+            "traces": True,
+        }
+    },
+}
+
+RISKS = """\
+Risks
+=====
+
+.. risk:: Card data leaks
+   :id: RISK-1
+   :severity: high
+
+.. risk:: Vendor lock-in
+   :id: RISK-2
+   :severity: medium
+
+.. risk:: Old risk
+   :id: RISK-3
+   :status: closed
+
+.. decision:: Tokenise cards
+   :id: DEC-9
+   :status: accepted
+   :addresses: REQ-1
+   :mitigates: RISK-1
+
+.. dd-matrix::
+   :rows: risk
+   :columns: decision
+
+.. dd-table::
+   :type: risk
+   :columns: id, title, severity, mitigated by, traced
+   :filter: severity == "high" or untraced
+
+.. dd-graph::
+   :types: risk, decision
+   :filter: not inactive
+
+.. dd-matrix::
+   :rows: decision
+   :columns: risk
+   :layout: list
+"""
+
+
+def test_custom_vocabulary_in_views_checks_and_report(make_app, copy_root) -> None:
+    src: Path = copy_root("views")
+    (src / "risks.rst").write_text(RISKS, encoding="utf-8")
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        fh.write("   risks\n")
+    app = make_app("html", srcdir=src, confoverrides=CUSTOM)
+    app.build()
+    w = _warnings(app)
+    _find(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
+    assert not [x for x in w if "RISK-1" in x or "RISK-3" in x], w
+    html = (app.outdir / "risks.html").read_text(encoding="utf-8")
+    # matrix found the custom link by itself: risks by the decisions that mitigate them
+    assert "1 of 2 traced (50%)" in html
+    assert re.search(r'<tr class="dd-row dd-untraced[^"]*">.*?#RISK-2', html, re.S)
+    # table: custom field and custom incoming name as columns, filter on custom field
+    table = html[html.index("<p>Mitigated by</p>") :]
+    table = table[: table.index("</table>")]
+    assert "high" in table and "RISK-1" in table and "RISK-2" in table
+    assert "RISK-3" not in table
+    # graph: custom type coloured by its own colour
+    resolved = app.env.get_and_resolve_doctree("risks", app.builder)
+    code = next(iter(resolved.findall(graphviz)))["code"]
+    assert 'fillcolor="#fee2e2"' in code and '"RISK-3"' not in code
+    assert '"DEC-9" -> "RISK-1" [label="mitigates"]' in code
+    # outgoing direction: decisions as rows, the risks they mitigate listed
+    assert "Mitigates (risk)" in html
+    report = load_report(app.outdir)
+    assert report["coverage"]["risk"] == {"traced": 1, "total": 2, "percent": 50.0}
