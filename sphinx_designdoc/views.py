@@ -628,6 +628,8 @@ def render_table(
         classes = ["dd-row", f"dd-type-{item.type}"]
         if graph.is_traced(item.id) is False:
             classes.append("dd-untraced")
+        elif not graph.is_active(item):
+            classes.append("dd-inactive")
         rows.append((cells, classes))
     widths = [12 if c.name == "id" else 40 if c.name == "title" else 14 for c in plan.columns]
     table = _table([c.label for c in plan.columns], rows, widths, [], plan.caption)
