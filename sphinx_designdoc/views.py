@@ -481,7 +481,8 @@ def render_matrix(
     rows: list[tuple[list[nodes.Node], list[str]]] = []
     for item in row_items:
         ids = cells_of[item.id]
-        active = graph.is_active(item)
+        # objects of other projects are shown but, as in coverage, not counted
+        active = graph.is_active(item) and not item.external
         if plan.incoming:
             traced = any(graph.counts_for_tracing(graph.by_id[i]) for i in ids)
         else:
