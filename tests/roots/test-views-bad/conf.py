@@ -1,3 +1,4 @@
 project = "bad views"
 extensions = ["sphinx_designdoc"]
 exclude_patterns = ["_build"]
+show_warning_types = True
