@@ -14,6 +14,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import __version__
+from .builder import DesigndocBuilder, exporters
 from .checks import checked_subtypes
 from .config import CONFIG_VALUES, build_settings, setting_line
 from .directives.objects import make_directive
@@ -134,7 +135,9 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     report = build_report(app)
     outdir = Path(app.outdir)
     json_.write_atomic(outdir / json_.FILENAME, json_.dumps(report))
-    for fmt in get_domain(app.env).settings.exports:
+    # read from app.config: the domain may have been created before conf.py was applied
+    values = {cv.name: getattr(app.config, cv.name, cv.default) for cv in CONFIG_VALUES}
+    for fmt in build_settings(values)[0].exports:
         exporter = EXPORTERS.get(fmt)
         if exporter is not None:
             exporter(app, report, outdir)
@@ -182,6 +185,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for cv in CONFIG_VALUES:
         app.add_config_value(cv.name, cv.default, "env", cv.types)
     app.add_domain(DesigndocDomain)
+    app.add_builder(DesigndocBuilder)
+    for fmt, exporter in exporters().items():
+        EXPORTERS.setdefault(fmt, exporter)
     for node_class in PLACEHOLDERS:
         app.add_node(
             node_class,

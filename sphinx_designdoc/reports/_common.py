@@ -1,0 +1,233 @@
+"""Read-only views over a ``designdoc.json`` report dict, shared by the writers and the CLI.
+
+The writers work from the report dict rather than from a :class:`~..graph.Graph` so that
+``designdoc export`` can render any saved report without Sphinx and without rebuilding
+the graph: the report already carries every backlink and tracing flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Obj = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One row of an object's neighbourhood.
+
+    ``direction`` is ``down`` for the object's own links, ``up`` for backlinks; rows with
+    ``via`` are one hop further, reached through the object named there.
+    """
+
+    relation: str
+    direction: str
+    id: str
+    obj: Obj | None
+    via: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        o = self.obj or {}
+        return {
+            "relation": self.relation,
+            "direction": self.direction,
+            "id": self.id,
+            "type": o.get("type"),
+            "title": o.get("title"),
+            "status": o.get("status"),
+            "url": o.get("url"),
+            "known": self.obj is not None,
+            "via": self.via,
+        }
+
+
+def text(value: Any, sep: str = ", ") -> str:
+    """A field value as one line of text: lists joined, ``None`` empty, booleans yes/no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return sep.join(text(v) for v in value)
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+def location(obj: Obj, prefix: str = "") -> str:
+    source = obj.get("source") or ""
+    if not source:
+        return ""
+    line = obj.get("line")
+    return f"{prefix}{source}:{line}" if line else f"{prefix}{source}"
+
+
+def percent(value: float) -> str:
+    return f"{value:g}%"
+
+
+class ReportView:
+    """Indexes of one report, built once: objects by ID and the link vocabulary."""
+
+    def __init__(self, report: Mapping[str, Any]) -> None:
+        self.report = report
+        self.objects: Sequence[Obj] = report.get("objects") or []
+        self.by_id: dict[str, Obj] = {o["id"]: o for o in self.objects}
+        vocabulary = report.get("vocabulary") or {}
+        self.types: Mapping[str, Any] = vocabulary.get("types") or {}
+        self.links: Mapping[str, Any] = vocabulary.get("links") or {}
+        self.link_of_incoming: dict[str, str] = {
+            spec.get("incoming", ""): name for name, spec in self.links.items()
+        }
+        self.tracing_statuses: list[str] = list(report.get("tracing_statuses") or [])
+
+    # -- vocabulary ------------------------------------------------------------
+
+    @property
+    def project(self) -> str:
+        return str(self.report.get("project") or "")
+
+    @property
+    def generator(self) -> str:
+        gen = self.report.get("generator") or {}
+        return f"{gen.get('name', 'sphinx-designdoc')} {gen.get('version', '')}".strip()
+
+    def label(self, type_name: str) -> str:
+        spec = self.types.get(type_name) or {}
+        return str(spec.get("label") or type_name)
+
+    def tracing_links_into(self, type_name: str) -> list[tuple[str, Mapping[str, Any]]]:
+        return [
+            (name, spec)
+            for name, spec in self.links.items()
+            if spec.get("traces") and type_name in (spec.get("targets") or ())
+        ]
+
+    def traced_types(self) -> list[str]:
+        """Types that have a coverage figure, in the report's order."""
+        return list((self.report.get("coverage") or {}).keys())
+
+    def field_names(self) -> list[str]:
+        names: set[str] = set()
+        for o in self.objects:
+            names.update((o.get("fields") or {}).keys())
+        return sorted(names)
+
+    def link_names(self) -> list[str]:
+        used = {name for o in self.objects for name in (o.get("links") or {})}
+        return [n for n in self.links if n in used] + sorted(used - set(self.links))
+
+    def incoming_names(self) -> list[str]:
+        used = {name for o in self.objects for name in (o.get("incoming") or {})}
+        known = [spec.get("incoming") for spec in self.links.values()]
+        return [n for n in known if n in used] + sorted(used - set(known))
+
+    # -- objects ---------------------------------------------------------------
+
+    def of_type(self, type_name: str) -> list[Obj]:
+        return [o for o in self.objects if o.get("type") == type_name]
+
+    def must_be_traced(self) -> list[Obj]:
+        return [o for o in self.objects if o.get("traced") is not None]
+
+    def untraced(self) -> list[Obj]:
+        return [o for o in self.objects if o.get("traced") is False]
+
+    def coverage_line(self, type_name: str) -> str:
+        cov = (self.report.get("coverage") or {}).get(type_name) or {}
+        return (
+            f"{cov.get('traced', 0)} of {cov.get('total', 0)} traced "
+            f"({percent(cov.get('percent', 100.0))})"
+        )
+
+    def finding_for(self, subtype: str, item_id: str) -> Obj | None:
+        for f in self.report.get("findings") or ():
+            if f.get("subtype") == subtype and f.get("id") == item_id:
+                return f
+        return None
+
+    def tracing_sources(self, obj: Obj) -> list[tuple[str, Obj | None, str]]:
+        """(incoming name, source object, source ID) for each link that could trace ``obj``."""
+        out: list[tuple[str, Obj | None, str]] = []
+        incoming = obj.get("incoming") or {}
+        for _, spec in self.tracing_links_into(str(obj.get("type"))):
+            name = spec.get("incoming", "")
+            for source_id in incoming.get(name, ()):
+                out.append((name, self.by_id.get(source_id), source_id))
+        return out
+
+    def untraced_reason(self, obj: Obj) -> str:
+        """Why ``obj`` is untraced, in words a reviewer can act on."""
+        statuses = " or ".join(self.tracing_statuses) or "a tracing status"
+        sources = self.tracing_sources(obj)
+        if sources:
+            named = ", ".join(f"{sid} ({(s or {}).get('status', '?')})" for _, s, sid in sources)
+            return (
+                f"{obj['id']} is untraced: only {named} link to it, and none has status {statuses}"
+            )
+        phrases = []
+        for name, spec in self.tracing_links_into(str(obj.get("type"))):
+            kinds = " or ".join(spec.get("sources") or ()) or "object"
+            phrases.append(f"no {kinds} with status {statuses} {name} it")
+        if not phrases:
+            return f"{obj['id']} is untraced"
+        return f"{obj['id']} is untraced: " + "; ".join(phrases)
+
+    def neighbourhood(self, obj: Obj) -> list[Relation]:
+        """The object's links and backlinks, and one hop further through backlinks.
+
+        The second hop follows what a reader asks next: a requirement's decisions and,
+        through them, their dependencies; a dependency's decisions and the requirements
+        behind them.  It never repeats the link that was followed in (a decision's other
+        requirements), nor links between objects of one type (supersession chains).
+        """
+        rows: list[Relation] = []
+        own_type = obj.get("type")
+        for name, targets in (obj.get("links") or {}).items():
+            for target in targets:
+                rows.append(Relation(name, "down", target, self.by_id.get(target)))
+        for incoming_name, sources in (obj.get("incoming") or {}).items():
+            arrived_by = self.link_of_incoming.get(incoming_name)
+            for source_id in sources:
+                source = self.by_id.get(source_id)
+                rows.append(Relation(incoming_name, "up", source_id, source))
+                if source is None or source.get("type") == own_type:
+                    continue
+                for name, targets in (source.get("links") or {}).items():
+                    if name == arrived_by:
+                        continue
+                    for target in targets:
+                        target_obj = self.by_id.get(target)
+                        if (
+                            target == obj.get("id")
+                            or target_obj is None
+                            or target_obj.get("type") == source.get("type")
+                        ):
+                            continue
+                        rows.append(Relation(name, "down", target, target_obj, via=source_id))
+        return rows
+
+    def matrix(self, type_name: str) -> list[MatrixRow]:
+        """One row per object of a traced type: what traces it and what lies behind that."""
+        tracing_names = {spec.get("incoming") for _, spec in self.tracing_links_into(type_name)}
+        rows = []
+        for obj in self.of_type(type_name):
+            if obj.get("external"):
+                continue
+            hood = self.neighbourhood(obj)
+            tracers = [r for r in hood if r.direction == "up" and r.relation in tracing_names]
+            tracer_ids = {r.id for r in tracers}
+            through = [r for r in hood if r.via in tracer_ids]
+            rows.append(MatrixRow(obj, tracers, through))
+        return rows
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    obj: Obj
+    tracers: list[Relation]
+    through: list[Relation]
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))

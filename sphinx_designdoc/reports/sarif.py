@@ -1,0 +1,135 @@
+"""SARIF 2.1.0: one result per check finding, for GitHub code scanning and other viewers.
+
+GitHub resolves ``artifactLocation.uri`` against the repository root, while the report's
+paths are relative to the Sphinx source folder; ``path_prefix`` (the source folder
+relative to the repository, e.g. ``docs/``) bridges the two.  Each result carries a
+fingerprint that does not depend on its line, so moving text does not reopen alerts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ._common import text
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/sphinx-designdoc/"
+
+#: what each check means, for the rule metadata viewers show next to a result
+RULES: dict[str, str] = {
+    "duplicate": "Two objects share an ID.",
+    "dangling": "A link option or :dd:ref: role names an unknown ID.",
+    "link_type": "A link points at an object of the wrong type.",
+    "untraced": "A requirement is not addressed by any decision whose status counts for tracing.",
+    "unused": "A dependency is not used by any decision whose status counts for tracing.",
+    "unjustified": "A decision that counts for tracing addresses no requirement.",
+    "supersession": "Superseded decisions and supersedes links disagree, or form a cycle.",
+    "invalid": "An option value, ID, date or version specifier is invalid, or :id: is missing.",
+    "section": "A design document lacks a top-level section its template requires.",
+    "coverage": "The traced share of requirements is below designdoc_min_coverage.",
+    "pyproject": "A dependency disagrees with pyproject.toml.",
+    "config": "A designdoc_* setting in conf.py cannot be used as given.",
+    "external": "An external designdoc.json or needs.json cannot be loaded.",
+}
+
+
+def repository_prefix(srcdir: str | os.PathLike[str]) -> str:
+    """The source folder relative to its repository root (``docs/``), or ``""``.
+
+    The root is the nearest folder holding ``.git``; outside a repository, paths stay
+    relative to the source folder.
+    """
+    src = Path(srcdir).resolve()
+    for parent in (src, *src.parents):
+        if (parent / ".git").exists():
+            rel = src.relative_to(parent).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""
+
+
+def _rule(subtype: str) -> dict[str, Any]:
+    description = RULES.get(subtype, f"designdoc check {subtype!r}.")
+    return {
+        "id": f"designdoc.{subtype}",
+        "name": "".join(part.capitalize() for part in subtype.split("_")),
+        "shortDescription": {"text": description},
+        "fullDescription": {
+            "text": f"{description} Silence it with suppress_warnings = "
+            f'["designdoc.{subtype}"] in conf.py.'
+        },
+        "defaultConfiguration": {"level": "warning"},
+        "helpUri": INFORMATION_URI,
+        "properties": {"tags": ["design", "traceability"]},
+    }
+
+
+def _fingerprint(finding: Mapping[str, Any]) -> str:
+    key = "\x00".join(text(finding.get(k)) for k in ("rule", "id", "source", "message"))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _location(finding: Mapping[str, Any], path_prefix: str) -> dict[str, Any]:
+    # a finding with no file (a project-wide one) points at conf.py, since GitHub
+    # requires a location and that is where such problems are fixed
+    source = finding.get("source") or "conf.py"
+    physical: dict[str, Any] = {"artifactLocation": {"uri": path_prefix + str(source)}}
+    line = finding.get("line")
+    if isinstance(line, int) and line >= 1:
+        physical["region"] = {"startLine": line}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if finding.get("id"):
+        location["logicalLocations"] = [{"name": str(finding["id"]), "kind": "object"}]
+    return location
+
+
+def build(report: Mapping[str, Any], path_prefix: str = "") -> dict[str, Any]:
+    if path_prefix and not path_prefix.endswith("/"):
+        path_prefix += "/"
+    findings = list(report.get("findings") or [])
+    subtypes = sorted({*(report.get("checks") or {}), *(f.get("subtype") for f in findings)})
+    index = {s: i for i, s in enumerate(subtypes)}
+    generator = report.get("generator") or {}
+    results = []
+    for f in findings:
+        subtype = str(f.get("subtype"))
+        result: dict[str, Any] = {
+            "ruleId": f"designdoc.{subtype}",
+            "ruleIndex": index[subtype],
+            "level": "warning",
+            "message": {"text": text(f.get("message")) or subtype},
+            "locations": [_location(f, path_prefix)],
+            "partialFingerprints": {"designdocFinding/v1": _fingerprint(f)},
+        }
+        if f.get("suppressed"):
+            result["suppressions"] = [
+                {"kind": "external", "justification": "suppress_warnings in conf.py"}
+            ]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "sphinx-designdoc",
+                        "version": str(generator.get("version", "")),
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(s) for s in subtypes],
+                    }
+                },
+                "automationDetails": {"id": f"designdoc/{report.get('project') or ''}"},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(report: Mapping[str, Any], *, path_prefix: str = "", **_: Any) -> str:
+    return json.dumps(build(report, path_prefix), indent=2, ensure_ascii=False) + "\n"
