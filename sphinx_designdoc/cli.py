@@ -152,18 +152,36 @@ def _cache_root() -> Path:
     return Path(base) / "sphinx-designdoc"
 
 
-def load_report(path: Path) -> dict[str, Any]:
-    """Read and sanity-check a designdoc.json; every problem is a one-line CLIError."""
-    from .reports.json_ import SCHEMA_VERSION
-
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = json.loads(path.read_bytes())
+        return path.read_bytes()
     except FileNotFoundError:
         raise CLIError(f"no such file: {path}") from None
     except IsADirectoryError:
         raise CLIError(f"{path} is a folder, not a designdoc.json") from None
     except OSError as exc:
         raise CLIError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _check_header(path: Path, data: Mapping[str, Any]) -> None:
+    version = data.get("schema_version")
+    if not isinstance(version, int) or version <= 1:
+        return
+    # imported only here: json_ pulls in config and graph, which lookups do not need
+    from .reports.json_ import SCHEMA_VERSION
+
+    if version > SCHEMA_VERSION:
+        raise CLIError(
+            f"{path} has schema version {version}, newer than this sphinx-designdoc "
+            f"({__version__}) reads ({SCHEMA_VERSION}); upgrade sphinx-designdoc"
+        )
+
+
+def load_report(path: Path, raw: bytes | None = None) -> dict[str, Any]:
+    """Read and sanity-check a designdoc.json; every problem is a one-line CLIError."""
+    raw = _read_bytes(path) if raw is None else raw
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise CLIError(f"{path} is not UTF-8 text: {exc.reason}") from None
     except json.JSONDecodeError as exc:
@@ -173,16 +191,54 @@ def load_report(path: Path) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
         raise CLIError(f"{path} is not a designdoc.json report (it has no 'objects' list)")
-    version = data.get("schema_version")
-    if isinstance(version, int) and version > SCHEMA_VERSION:
-        raise CLIError(
-            f"{path} has schema version {version}, newer than this sphinx-designdoc "
-            f"({__version__}) reads ({SCHEMA_VERSION}); upgrade sphinx-designdoc"
-        )
+    _check_header(path, data)
     for index, obj in enumerate(data["objects"]):
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
             raise CLIError(f"{path} is not a designdoc.json report (object {index} has no 'id')")
     return data
+
+
+def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
+    """A report with the header and only the objects ``trace`` shows about ``wanted``.
+
+    Decodes a few objects instead of the whole file (see :mod:`.reports.reader`); any
+    surprise, including an ID it cannot find, falls back to :func:`load_report`, so
+    errors and suggestions are those of the full parse.
+    """
+    from .reports.reader import NotIndexable, ReportFile
+
+    raw = _read_bytes(path)
+    try:
+        rf = ReportFile(raw)
+        header = rf.header()
+        if not isinstance(header.get("vocabulary"), dict):
+            raise NotIndexable("no vocabulary")
+        _check_header(path, header)
+        objs: dict[str, dict[str, Any]] = {}
+
+        def need(item_id: str) -> dict[str, Any]:
+            if item_id not in objs:
+                found = rf.get(item_id)
+                if found is None:
+                    raise NotIndexable(f"{item_id} not indexed")
+                objs[item_id] = found
+            return objs[item_id]
+
+        obj = need(wanted)
+        for targets in (obj.get("links") or {}).values():
+            for target in targets:
+                need(target)
+        for sources in (obj.get("incoming") or {}).values():
+            for source_id in sources:
+                source = need(source_id)
+                if source.get("type") == obj.get("type"):
+                    continue
+                for targets in (source.get("links") or {}).values():
+                    for target in targets:
+                        need(target)
+        return {**header, "objects": list(objs.values())}
+    except (NotIndexable, UnicodeDecodeError, AttributeError, TypeError):
+        return load_report(path, raw)
 
 
 def _usual_report(base: Path) -> Path | None:
@@ -278,17 +334,29 @@ def build_reports(
             )
             app.build()
     except SphinxError as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "designdoc" in message and ("not registered" in message or "entry point" in message):
-            message = f'{srcdir / "conf.py"} does not enable the extension: add "sphinx_designdoc" to extensions'
-        raise CLIError(f"cannot build {srcdir}: {message}") from None
-    except Exception as exc:  # conf.py or a third-party extension failed
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise CLIError(f"cannot build {srcdir}: {type(exc).__name__}: {first}") from None
+        raise CLIError(f"cannot build {srcdir}: {_build_error(exc, srcdir)}") from None
+    except Exception as exc:  # a third-party extension failed
+        raise CLIError(f"cannot build {srcdir}: {_one_line(exc)}") from None
     report = outdir / REPORT_NAME
     if not report.is_file():
         raise CLIError(f"building {srcdir} wrote no {REPORT_NAME}")
     return report
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def _build_error(exc: BaseException, srcdir: Path) -> str:
+    """Sphinx's error in one line: its messages may embed a whole traceback."""
+    cause = exc.__cause__ or exc.__context__
+    message = " ".join(str(exc).split())
+    if cause is not None and "Traceback" in str(exc):
+        return f"conf.py raised {_one_line(cause)}"
+    if "designdoc" in message and ("not registered" in message or "entry point" in message):
+        return f'{srcdir / "conf.py"} does not enable the extension: add "sphinx_designdoc" to extensions'
+    return message or type(exc).__name__
 
 
 def find_object(by_id: Mapping[str, Any], wanted: str) -> Any:
@@ -338,7 +406,7 @@ def _header(obj: Mapping[str, Any], style: Style) -> list[str]:
 def cmd_trace(args: argparse.Namespace) -> int:
     from .reports._common import ReportView
 
-    report = load_report(resolve_data(args.data, verbose=args.verbose))
+    report = load_for_trace(resolve_data(args.data, verbose=args.verbose), args.id)
     view = ReportView(report)
     obj = find_object(view.by_id, args.id)
     relations = view.neighbourhood(obj)
@@ -676,8 +744,13 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
 
 
 def is_regression(diff: Mapping[str, Any]) -> bool:
+    """Coverage of a type dropped, or an object that existed before became untraced.
+
+    A new object that is born untraced is listed but is not by itself a regression: it
+    lowers coverage when nothing else improves, and that is caught as a drop.
+    """
     dropped = any(c["change"] is not None and c["change"] < 0 for c in diff["coverage"].values())
-    return dropped or bool(diff["newly_untraced"])
+    return dropped or any(not o["new_object"] for o in diff["newly_untraced"])
 
 
 def _diff_text(diff: Mapping[str, Any], style: Style) -> str:
