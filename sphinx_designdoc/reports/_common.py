@@ -161,9 +161,14 @@ class ReportView:
         statuses = " or ".join(self.tracing_statuses) or "a tracing status"
         sources = self.tracing_sources(obj)
         if sources:
-            named = ", ".join(f"{sid} ({(s or {}).get('status', '?')})" for _, s, sid in sources)
+            by_link: dict[str, list[str]] = {}
+            for incoming, source, source_id in sources:
+                status = (source or {}).get("status", "?")
+                by_link.setdefault(incoming, []).append(f"{source_id} ({status})")
+            named = "; ".join(f"{name} {', '.join(ids)}" for name, ids in by_link.items())
             return (
-                f"{obj['id']} is untraced: only {named} link to it, and none has status {statuses}"
+                f"{obj['id']} is untraced: {named} only, and a link counts when its "
+                f"source's status is {statuses}"
             )
         phrases = []
         for name, spec in self.tracing_links_into(str(obj.get("type"))):

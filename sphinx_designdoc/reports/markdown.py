@@ -13,7 +13,8 @@ from typing import Any
 
 from ._common import Obj, Relation, ReportView, location, percent, text
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# enough to keep authored text literal: emphasis, code, links, HTML, table cells
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def escape(value: Any) -> str:
