@@ -1,0 +1,506 @@
+"""The ``designdoc`` command, verb by verb, through ``main(argv)``."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from sphinx_designdoc import cli
+from sphinx_designdoc.cli import build_reports, load_for_trace, load_report, main
+from sphinx_designdoc.config import DEFAULT_TEMPLATE
+from sphinx_designdoc.reports._common import ReportView
+
+ROOTS = Path(__file__).parent / "roots"
+SCHEMA = Path(__file__).parent.parent / "sphinx_designdoc" / "schema" / "designdoc.schema.json"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("cli")
+    shutil.copytree(ROOTS / "test-reports", tmp / "src")
+    build_reports(tmp / "src", tmp / "out", tmp / "doctrees")
+    return tmp / "out"
+
+
+@pytest.fixture
+def data(built: Path) -> str:
+    return str(built / "designdoc.json")
+
+
+@pytest.fixture(autouse=True)
+def _no_colour_and_private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, out: str, err: str, *needles: str) -> None:
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in err, err
+
+
+# -- trace ----------------------------------------------------------------------------
+
+
+def test_trace_requirement_shows_decisions_and_their_dependencies(capsys, data: str) -> None:
+    code, out, err = run(capsys, "trace", "REQ-1", "--data", data)
+    assert code == 0 and err == ""
+    assert "\033[" not in out  # not a terminal: plain text
+    lines = out.splitlines()
+    assert lines[0].split() == ["REQ-1", "Fast", "search"]
+    assert "requirement · proposed · traced · index.rst:4" in lines[1]
+    rows = [line.split() for line in lines if "DEC-" in line or "DEP-" in line]
+    assert rows[0][:5] == ["addressed", "by", "DEC-1", "decision", "accepted"]
+    assert rows[1][:5] == ["uses", "(via", "DEC-1)", "DEP-1", "dependency"]
+    assert rows[2][:4] == ["addressed", "by", "DEC-3", "decision"]
+    # columns are aligned on the visible text
+    header = next(line for line in lines if "RELATION" in line)
+    assert {
+        line.index(word)
+        for line, word in (
+            (header, "ID"),
+            (lines[lines.index(header) + 1], "DEC-1"),
+            (lines[lines.index(header) + 2], "DEP-1"),
+        )
+    } == {header.index("ID")}
+
+
+def test_trace_decision_and_dependency(capsys, data: str) -> None:
+    code, out, _ = run(capsys, "trace", "DEC-3", "--data", data, "--json")
+    assert code == 0
+    rel = {(r["relation"], r["id"], r["known"]) for r in json.loads(out)["relations"]}
+    assert rel == {
+        ("addresses", "REQ-1", True),
+        ("addresses", "REQ-404", False),
+        ("supersedes", "DEC-2", True),
+    }
+    code, out, _ = run(capsys, "trace", "DEP-1", "--data", data, "--json")
+    relations = json.loads(out)["relations"]
+    assert [(r["relation"], r["id"], r["via"]) for r in relations] == [
+        ("used by", "DEC-1", None),
+        ("addresses", "REQ-1", "DEC-1"),
+        ("addresses", "REQ-4", "DEC-1"),
+    ]
+    code, out, _ = run(capsys, "trace", "DEC-2", "--data", data)
+    assert "superseded by  DEC-3" in out and "addresses" in out
+
+
+def test_trace_json_object_matches_the_designdoc_schema(capsys, data: str) -> None:
+    code, out, _ = run(capsys, "trace", "REQ-2", "--data", data, "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["object"]["id"] == "REQ-2" and payload["object"]["traced"] is False
+    if SCHEMA.is_file():
+        schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+        object_schema = {
+            "$schema": schema["$schema"],
+            "$defs": schema["$defs"],
+            "$ref": "#/$defs/object",
+        }
+        jsonschema.validate(payload["object"], object_schema)
+        for relation in payload["relations"]:
+            assert set(relation) == {
+                "relation",
+                "direction",
+                "id",
+                "type",
+                "title",
+                "status",
+                "url",
+                "known",
+                "via",
+            }
+
+
+def test_trace_untraced_reason_and_colour(capsys, data: str, monkeypatch) -> None:
+    code, out, _ = run(capsys, "trace", "REQ-2", "--data", data, "--color", "always")
+    assert "\033[" in out and "untraced" in out and "DEC-2 (rejected)" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, _ = run(capsys, "trace", "REQ-2", "--data", data)
+    assert code == 0 and "\033[" not in out
+
+
+def test_colour_follows_the_terminal_and_no_color() -> None:
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    assert cli.Style.for_stream(Tty()).enabled  # type: ignore[arg-type]
+    assert not cli.Style.for_stream(Tty(), "never").enabled  # type: ignore[arg-type]
+
+
+def test_colour_off_with_no_color(monkeypatch) -> None:
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli.Style.for_stream(Tty()).enabled  # type: ignore[arg-type]
+
+
+def test_trace_fast_path_equals_full_parse(built: Path) -> None:
+    path = built / "designdoc.json"
+    full = ReportView(load_report(path))
+    for item_id, obj in full.by_id.items():
+        part = ReportView(load_for_trace(path, item_id))
+        assert part.neighbourhood(part.by_id[item_id]) == full.neighbourhood(obj)
+        assert part.by_id[item_id] == obj
+
+
+def test_trace_fast_path_falls_back_on_other_json_layouts(tmp_path: Path, built: Path) -> None:
+    report = load_report(built / "designdoc.json")
+    compact = tmp_path / "compact.json"
+    compact.write_text(json.dumps(report, separators=(",", ":")), encoding="utf-8")
+    reordered = tmp_path / "reordered.json"
+    reordered.write_text(
+        json.dumps(
+            {**report, "objects": [dict(reversed(list(o.items()))) for o in report["objects"]]}
+        ),
+        encoding="utf-8",
+    )
+    for path in (compact, reordered):
+        view = ReportView(load_for_trace(path, "DEP-1"))
+        assert [r.id for r in view.neighbourhood(view.by_id["DEP-1"])] == [
+            "DEC-1",
+            "REQ-1",
+            "REQ-4",
+        ]
+
+
+# -- impact ---------------------------------------------------------------------------
+
+
+def test_impact_walks_both_ways_with_paths(capsys, data: str) -> None:
+    code, out, _ = run(capsys, "impact", "DEC-3", "--data", data, "--json")
+    result = json.loads(out)
+    down = {e["id"]: e for e in result["downstream"]}
+    assert set(down) == {"REQ-1", "DEC-2", "REQ-2"}
+    assert down["REQ-2"]["path"] == ["DEC-3", "DEC-2", "REQ-2"]
+    assert down["REQ-2"]["links"] == ["supersedes", "addresses"]
+    assert down["REQ-2"]["depth"] == 2
+    assert result["upstream"] == []
+    code, out, _ = run(capsys, "impact", "REQ-2", "--data", data)
+    assert "REQ-2 <-addressed by- DEC-2 <-superseded by- DEC-3" in out
+    code, out, _ = run(capsys, "impact", "DEC-3", "--data", data, "--depth", "1", "--json")
+    assert code == 0
+    assert {e["id"] for e in json.loads(out)["downstream"]} == {"REQ-1", "DEC-2"}
+
+
+def test_impact_is_cycle_safe(capsys, tmp_path: Path, built: Path) -> None:
+    report = load_report(built / "designdoc.json")
+    objs = {o["id"]: o for o in report["objects"]}
+    objs["DEC-2"]["links"]["supersedes"] = ["DEC-3"]  # DEC-3 -> DEC-2 -> DEC-3
+    objs["DEC-3"]["incoming"]["superseded by"] = ["DEC-2"]
+    path = tmp_path / "cycle.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    code, out, _ = run(capsys, "impact", "DEC-3", "--data", str(path), "--json")
+    result = json.loads(out)
+    assert code == 0
+    ids = [e["id"] for e in result["downstream"]]
+    assert sorted(ids) == ["DEC-2", "REQ-1", "REQ-2"]
+    assert [e["id"] for e in result["upstream"]] == ["DEC-2"]
+
+
+# -- check ----------------------------------------------------------------------------
+
+
+def test_check_reports_findings_and_exits_1(capsys, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-reports", src)
+    code, out, err = run(capsys, "check", str(src))
+    assert code == 1
+    lines = out.splitlines()
+    assert any(
+        line.endswith("[designdoc.dangling]") and "index.rst:31: dangling:" in line
+        for line in lines
+    )
+    assert any("[designdoc.invalid]" in line for line in lines)
+    assert lines[-1].startswith("designdoc: 2 findings")
+    assert "requirement coverage 2 of 3 traced (66.67%)" in lines[-1]
+    assert "\033[" not in out and err == ""
+
+
+def test_check_formats(capsys, tmp_path: Path) -> None:
+    import defusedxml.ElementTree as SafeET
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-reports", src)
+    code, out, _ = run(capsys, "check", str(src), "--format", "json")
+    payload = json.loads(out)
+    assert code == 1 and payload["ok"] is False and payload["active"] == 2
+    code, out, _ = run(capsys, "check", str(src), "--format", "junit")
+    root = SafeET.fromstring(out.encode())
+    assert code == 1 and int(root.get("failures")) == 3  # REQ-2 untraced + 2 findings
+    code, out, _ = run(capsys, "check", str(src), "--format", "sarif", "--path-prefix", "docs/")
+    log = json.loads(out)
+    assert code == 1 and len(log["runs"][0]["results"]) == 2
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"
+    ].startswith("docs/")
+    target = tmp_path / "out" / "check.sarif"
+    code, out, _ = run(capsys, "check", str(src), "--format", "sarif", "-o", str(target))
+    assert code == 1 and out == "" and json.loads(target.read_text())["version"] == "2.1.0"
+
+
+def test_check_exits_0_when_findings_are_suppressed(capsys, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-reports", src)
+    with (src / "conf.py").open("a", encoding="utf-8") as fh:
+        fh.write('suppress_warnings = ["designdoc.dangling", "designdoc.invalid"]\n')
+    code, out, _ = run(capsys, "check", str(src))
+    assert code == 0
+    assert out.splitlines() == [
+        "designdoc: no findings (2 suppressed); requirement coverage 2 of 3 traced (66.67%)"
+    ]
+    code, out, _ = run(capsys, "check", str(src), "--show-suppressed")
+    assert out.count("(suppressed)") == 2
+
+
+def test_check_reads_an_existing_report(capsys, built: Path) -> None:
+    code, out, _ = run(capsys, "check", str(built))
+    assert code == 1 and "index.rst:31: dangling" in out
+
+
+def test_check_errors(capsys, tmp_path: Path, monkeypatch) -> None:
+    assert_one_line_error(*run(capsys, "check", str(tmp_path / "nope")), "no such file or folder")
+    (tmp_path / "empty").mkdir()
+    assert_one_line_error(
+        *run(capsys, "check", str(tmp_path / "empty")), "neither designdoc.json nor conf.py"
+    )
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "conf.py").write_text("raise RuntimeError('boom')\n")
+    assert_one_line_error(*run(capsys, "check", str(bad)), "conf.py raised RuntimeError: boom")
+    (bad / "conf.py").write_text("extensions = []\n")
+    assert_one_line_error(*run(capsys, "check", str(bad)), 'add "sphinx_designdoc" to extensions')
+    assert_one_line_error(*run(capsys, "check", str(bad), "--format", "xml"), "invalid choice")
+    monkeypatch.chdir(tmp_path / "empty")
+    assert_one_line_error(*run(capsys, "check"), "no conf.py in the current folder")
+
+
+# -- diff -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_reports(tmp_path: Path, built: Path) -> tuple[Path, Path, dict[str, Any]]:
+    old = load_report(built / "designdoc.json")
+    new = copy.deepcopy(old)
+    objs = {o["id"]: o for o in new["objects"]}
+    objs["REQ-1"]["title"] = "Really fast search"
+    objs["DEC-3"]["status"] = "accepted"
+    objs["DEC-1"]["links"]["addresses"] = ["REQ-1"]  # REQ-4 loses its decision
+    objs["REQ-4"]["traced"] = False
+    new["objects"] = [o for o in new["objects"] if o["id"] != "DEP-1"]
+    new["objects"].append({**objs["REQ-3"], "id": "REQ-5", "status": "proposed", "traced": True})
+    new["coverage"]["requirement"] = {"traced": 2, "total": 4, "percent": 50.0}
+    old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
+    old_path.write_text(json.dumps(old), encoding="utf-8")
+    new_path.write_text(json.dumps(new), encoding="utf-8")
+    return old_path, new_path, new
+
+
+def test_diff_reports_every_kind_of_change(capsys, two_reports) -> None:
+    old, new, _ = two_reports
+    code, out, _ = run(capsys, "diff", str(old), str(new), "--json")
+    diff = json.loads(out)
+    assert code == 0
+    assert [o["id"] for o in diff["added"]] == ["REQ-5"]
+    assert [o["id"] for o in diff["removed"]] == ["DEP-1"]
+    assert diff["retitled"] == [
+        {"id": "REQ-1", "before": "Fast search", "after": "Really fast search"}
+    ]
+    assert diff["status_changed"] == [{"id": "DEC-3", "before": "proposed", "after": "accepted"}]
+    assert {"source": "DEC-1", "link": "addresses", "target": "REQ-4"} in diff["links_removed"]
+    assert {"source": "DEC-1", "link": "uses", "target": "DEP-1"} not in diff["links_removed"]
+    assert [o["id"] for o in diff["newly_untraced"]] == ["REQ-4"]
+    assert diff["newly_traced"] == []
+    assert diff["coverage"]["requirement"]["change"] == pytest.approx(-16.67)
+    assert diff["regression"] is True
+    code, out, _ = run(capsys, "diff", str(old), str(new))
+    assert "requirement: 66.67% (2/3) -> 50% (2/4)  -16.67 points" in out
+    assert "Newly untraced (1)\n  REQ-4 'Ränking überall'" in out
+    assert "Regression:" in out
+
+
+def test_diff_fail_on_regression(capsys, two_reports) -> None:
+    old, new, _ = two_reports
+    assert run(capsys, "diff", str(old), str(new), "--fail-on-regression")[0] == 1
+    code, out, _ = run(capsys, "diff", str(new), str(old), "--fail-on-regression")
+    assert code == 0 and "Newly traced (1)\n  REQ-4" in out
+    assert run(capsys, "diff", str(old), str(old), "--fail-on-regression")[0] == 0
+    assert "No object, link or tracing changes." in run(capsys, "diff", str(old), str(old))[1]
+
+
+# -- export ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "html", "junit", "sarif", "needs"])
+def test_export_every_format_to_file_and_stdout(
+    capsys, tmp_path: Path, data: str, fmt: str
+) -> None:
+    target = tmp_path / f"out.{fmt}"
+    code, out, err = run(capsys, "export", "--format", fmt, "--data", data, "-o", str(target))
+    assert code == 0 and out == "" and err == ""
+    code, out, _ = run(capsys, "export", "--format", fmt, "--data", data, "-o", "-")
+    assert code == 0
+    assert out == target.read_bytes().decode("utf-8").replace(
+        "\r\n", "\n"
+    ) or out == target.read_bytes().decode("utf-8")
+    if fmt == "json":
+        assert json.loads(out) == json.loads(Path(data).read_text(encoding="utf-8"))
+
+
+# -- new ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["rst", "md"])
+def test_new_scaffold_builds_with_only_untraced_warnings(
+    capsys, make_app, tmp_path: Path, fmt: str
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    extensions = '["myst_parser", "sphinx_designdoc"]' if fmt == "md" else '["sphinx_designdoc"]'
+    (src / "conf.py").write_text(f"extensions = {extensions}\nproject = 'x'\n")
+    target = src / f"index.{fmt}"
+    code, out, err = run(capsys, "new", "Payment Gateway", "-o", str(target))
+    assert code == 0 and out == "" and f"wrote {target}" in err
+    text = target.read_text(encoding="utf-8")
+    assert "Payment Gateway Design Document" in text
+    for name in ("requirement", "decision", "dependency", "designdoc"):
+        assert ("```{" + name if fmt == "md" else f".. {name}::") in text
+    if fmt == "md":
+        assert ':version: ">=0.27,<1"' in text and "\n% " in text
+    else:
+        assert ":version: >=0.27,<1" in text and "\n.. One requirement directive" in text
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = [w for w in app.warning.getvalue().splitlines() if "WARNING" in w]
+    assert all(w.endswith("[designdoc.untraced]") for w in warnings), warnings
+    report = json.loads((app.outdir / "designdoc.json").read_text(encoding="utf-8"))
+    ids = {o["id"]: o for o in report["objects"]}
+    assert set(ids) == {
+        "PAYMENT-GATEWAY-DOC",
+        *(f"PAYMENT-GATEWAY-{kind}-{n}" for kind in ("REQ", "DEC", "DEP") for n in (1, 2)),
+    }
+    assert ids["PAYMENT-GATEWAY-REQ-1"]["traced"] is True
+    assert ids["PAYMENT-GATEWAY-REQ-2"]["traced"] is False  # the one expected warning
+    assert ids["PAYMENT-GATEWAY-DEP-1"]["fields"]["version"] == ">=0.27,<1"
+    assert not report["findings"] or {f["subtype"] for f in report["findings"]} == {"untraced"}
+    # all top-level sections of the template, in order
+    heading = "## " if fmt == "md" else ""
+    lines = text.splitlines()
+    if fmt == "md":
+        found = [line[3:] for line in lines if line.startswith(heading)]
+    else:
+        found = [lines[i - 1] for i, line in enumerate(lines) if line and set(line) == {"-"}]
+    assert found == [titles[0] for titles in DEFAULT_TEMPLATE]
+
+
+def test_new_refuses_to_overwrite_and_other_options(capsys, tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "doc.md"
+    assert run(capsys, "new", "Search", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("% Design document")  # md from suffix
+    before = target.read_text(encoding="utf-8")
+    assert_one_line_error(*run(capsys, "new", "Other", "-o", str(target)), "exists", "--force")
+    assert target.read_text(encoding="utf-8") == before
+    assert run(capsys, "new", "Other", "-o", str(target), "--force", "--format", "md")[0] == 0
+    assert "OTHER-REQ-1" in target.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "new", "Search Design Document", "--prefix", "SRCH", "-o", "-")
+    assert code == 0 and "SRCH-DEC-1" in out and "Search Design Document\n=====" in out
+    assert "Design Document Design Document" not in out
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "new", "Über Cache")[0] == 0
+    assert (tmp_path / "uber-cache.rst").is_file()
+    assert_one_line_error(*run(capsys, "new", "T", "--prefix", "9x", "-o", "-"), "invalid IDs")
+    assert_one_line_error(*run(capsys, "new", "  ", "-o", "-"), "title is empty")
+
+
+# -- finding the data, and errors -----------------------------------------------------
+
+
+def test_data_may_be_a_file_a_build_folder_or_a_source_folder(
+    capsys, built: Path, tmp_path: Path
+) -> None:
+    for data in (built / "designdoc.json", built):
+        assert run(capsys, "trace", "REQ-1", "--data", str(data))[0] == 0
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-reports", src)
+    code, out, err = run(capsys, "trace", "REQ-1", "--data", str(src), "--json")
+    assert code == 0 and err == "" and json.loads(out)["object"]["id"] == "REQ-1"
+    cached = list((tmp_path / "cache" / "sphinx-designdoc").glob("*/out/designdoc.json"))
+    assert len(cached) == 1  # built once into the cache, incremental next time
+    assert run(capsys, "trace", "REQ-1", "--data", str(src))[0] == 0
+
+
+def test_without_data_the_usual_build_folders_are_searched(
+    capsys, built: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(*run(capsys, "trace", "REQ-1"), "no designdoc.json found", "--data")
+    (tmp_path / "docs" / "_build" / "html").mkdir(parents=True)
+    shutil.copy(built / "designdoc.json", tmp_path / "docs" / "_build" / "html")
+    code, out, _ = run(capsys, "trace", "REQ-1")
+    assert code == 0 and out.startswith("REQ-1")
+
+
+def test_input_errors_are_one_line_and_exit_2(capsys, tmp_path: Path, data: str) -> None:
+    assert_one_line_error(
+        *run(capsys, "trace", "REQ-1", "--data", str(tmp_path / "missing.json")),
+        "no such file or folder",
+    )
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text('{"objects": [', encoding="utf-8")
+    for verb in (["trace", "REQ-1"], ["impact", "REQ-1"], ["export", "--format", "md"]):
+        assert_one_line_error(*run(capsys, *verb, "--data", str(corrupt)), "not valid JSON")
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": 1}', encoding="utf-8")
+    assert_one_line_error(
+        *run(capsys, "trace", "REQ-1", "--data", str(other)), "not a designdoc.json"
+    )
+    future = tmp_path / "future.json"
+    future.write_text('{"schema_version": 99, "objects": []}', encoding="utf-8")
+    assert_one_line_error(*run(capsys, "trace", "REQ-1", "--data", str(future)), "upgrade")
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xff\xfe\x00")
+    assert_one_line_error(*run(capsys, "trace", "REQ-1", "--data", str(binary)), "not UTF-8")
+    assert_one_line_error(
+        *run(capsys, "trace", "REQ-10", "--data", data),
+        "unknown ID 'REQ-10'",
+        "did you mean",
+        "'REQ-1'",
+    )
+    assert_one_line_error(*run(capsys, "trace", "dec-1", "--data", data), "did you mean 'DEC-1'?")
+    assert_one_line_error(*run(capsys, "impact", "NOPE", "--data", data), "unknown ID 'NOPE'")
+    assert_one_line_error(*run(capsys, "diff", data, str(tmp_path / "x.json")), "no such file")
+    assert_one_line_error(*run(capsys, "trace"), "required: ID")
+    assert_one_line_error(*run(capsys), "required: COMMAND")
+    assert_one_line_error(*run(capsys, "frobnicate"), "invalid choice")
+    assert_one_line_error(
+        *run(capsys, "impact", "REQ-1", "--depth", "0", "--data", data), "must be 1 or more"
+    )
+
+
+def test_help_for_every_verb(capsys) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "trace" in out and "Exit status" in out
+    for verb in ("trace", "impact", "check", "diff", "new", "export"):
+        code, out, _ = run(capsys, verb, "--help")
+        assert code == 0 and f"usage: designdoc {verb}" in out and "examples:" in out
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("designdoc ")
