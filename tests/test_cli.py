@@ -504,3 +504,21 @@ def test_help_for_every_verb(capsys) -> None:
         assert code == 0 and f"usage: designdoc {verb}" in out and "examples:" in out
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("designdoc ")
+
+
+def test_check_shows_sphinx_progress_on_request_or_for_large_projects_on_a_terminal(
+    capsys, tmp_path: Path, monkeypatch
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-reports", src)
+    code, _, err = run(capsys, "check", str(src), "-v")
+    assert code == 1 and "building [designdoc]" in err
+    assert cli._count_sources(src, 100) == 2
+    for n in range(3):
+        (src / f"extra{n}.rst").write_text("Extra\n=====\n", encoding="utf-8")
+    monkeypatch.setattr(cli, "PROGRESS_THRESHOLD", 4)
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
+    code, _, err = run(capsys, "check", str(src))
+    assert "building [designdoc]" in err
+    code, _, err = run(capsys, "check", str(src), "-q")
+    assert "building [designdoc]" not in err
