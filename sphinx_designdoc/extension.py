@@ -135,9 +135,7 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     report = build_report(app)
     outdir = Path(app.outdir)
     json_.write_atomic(outdir / json_.FILENAME, json_.dumps(report))
-    # read from app.config: the domain may have been created before conf.py was applied
-    values = {cv.name: getattr(app.config, cv.name, cv.default) for cv in CONFIG_VALUES}
-    for fmt in build_settings(values)[0].exports:
+    for fmt in get_domain(app.env).settings.exports:
         exporter = EXPORTERS.get(fmt)
         if exporter is not None:
             exporter(app, report, outdir)
