@@ -154,7 +154,11 @@ def test_colour_off_with_no_color(monkeypatch) -> None:
     assert not cli.Style.for_stream(Tty()).enabled  # type: ignore[arg-type]
 
 
-def test_trace_fast_path_equals_full_parse(built: Path) -> None:
+@pytest.mark.parametrize("direct_lookups", [0, 1000])
+def test_trace_fast_path_equals_full_parse(built: Path, monkeypatch, direct_lookups: int) -> None:
+    from sphinx_designdoc.reports import reader
+
+    monkeypatch.setattr(reader, "DIRECT_LOOKUPS", direct_lookups)  # index or byte search
     path = built / "designdoc.json"
     full = ReportView(load_report(path))
     for item_id, obj in full.by_id.items():

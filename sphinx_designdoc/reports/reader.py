@@ -12,10 +12,12 @@ parses the whole file instead, so results never depend on the shortcut.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 _WS = b" \t\r\n"
 _NEEDLE = b'"id": "'
+_ID_AT = re.compile(rb'"id": "([^"\\\\]*)"')
 _DECODER = json.JSONDecoder()
 #: lookups answered by scanning before the index of all objects pays off
 DIRECT_LOOKUPS = 12
@@ -108,36 +110,25 @@ class ReportFile:
         return brace if data[brace] == 0x7B else None
 
     def _build_index(self) -> dict[bytes, int]:
-        """Encoded ID -> offset of the ``{`` of its object, for every object at once."""
+        """Encoded ID -> offset of its first ``"id": "…"``, for every object at once.
+
+        Objects come before findings in the file, so the first occurrence is the
+        object's; :meth:`get` checks that it opens an object before trusting it.
+        """
         if self._index is not None:
             return self._index
         self.header()
         index: dict[bytes, int] = {}
-        parts = self.data[self._objects_start :].split(_NEEDLE)
-        offset = self._objects_start + len(parts[0])
-        previous = parts[0]
-        for part in parts[1:]:
-            end = part.find(b'"')
-            key = part[:end]
-            tail = previous[-32:]
-            stripped = tail.rstrip(_WS)
-            if stripped.endswith(b"{") and b"\\" not in key:
-                index.setdefault(key, offset - len(tail) + len(stripped) - 1)
-            offset += len(_NEEDLE) + len(part)
-            previous = part
+        add = index.setdefault
+        for match in _ID_AT.finditer(self.data, self._objects_start):
+            add(match.group(1), match.start())
         self._index = index
         return index
 
     def _find(self, key: bytes) -> int | None:
-        """Offset of the object with this encoded ID by a direct byte search."""
-        needle = _NEEDLE + key + b'"'
-        pos = self.data.find(needle, self._objects_start)
-        while pos != -1:
-            brace = self._is_first_key(pos)
-            if brace is not None:
-                return brace
-            pos = self.data.find(needle, pos + 1)
-        return None
+        """Offset of this encoded ID's first ``"id": "…"`` by a direct byte search."""
+        pos = self.data.find(_NEEDLE + key + b'"', self._objects_start)
+        return None if pos == -1 else pos
 
     def ids(self) -> list[str]:
         return [key.decode("utf-8") for key in self._build_index()]
@@ -151,12 +142,15 @@ class ReportFile:
         # a few lookups scan for each ID; many build the index once
         self._lookups += 1
         if self._index is None and self._lookups <= DIRECT_LOOKUPS:
-            offset = self._find(key)
+            at = self._find(key)
         else:
-            offset = self._build_index().get(key)
-        if offset is None:
+            at = self._build_index().get(key)
+        if at is None:
             return None
-        obj, _ = _decode_value(self.data, offset)
+        brace = self._is_first_key(at)
+        if brace is None:
+            raise NotIndexable(f"{item_id!r} first appears outside an object")
+        obj, _ = _decode_value(self.data, brace)
         if not isinstance(obj, dict) or obj.get("id") != item_id or "links" not in obj:
             raise NotIndexable(f"object {item_id!r} is not where the index says")
         return obj
