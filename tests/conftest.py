@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sphinx.util.console import strip_colors
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 collect_ignore = ["roots"]
@@ -35,3 +36,19 @@ def copy_root(tmp_path: Path) -> Callable[..., Path]:
 
 def load_report(outdir: Path | str) -> dict[str, Any]:
     return json.loads((Path(outdir) / "designdoc.json").read_text(encoding="utf-8"))
+
+
+def warnings_of(app: Any) -> list[str]:
+    """The warning lines of a test build, without colour codes."""
+    text = strip_colors(app.warning.getvalue())
+    return [line for line in text.splitlines() if "WARNING" in line]
+
+
+def find_warning(warnings: list[str], location: str, subtype: str, fragment: str) -> str:
+    """The one warning at ``location`` of ``designdoc.<subtype>`` that says ``fragment``."""
+    for line in warnings:
+        if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
+            return line
+    raise AssertionError(
+        f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
+    )

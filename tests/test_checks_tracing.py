@@ -4,27 +4,11 @@ pyproject) in RST and MyST: located warnings and designdoc.json findings."""
 from __future__ import annotations
 
 import pytest
-from conftest import load_report
-from sphinx.testing.util import SphinxTestApp
-from sphinx.util.console import strip_colors
+from conftest import find_warning, load_report, warnings_of
 
 from sphinx_designdoc.checks import CHECKS, checked_subtypes
 
 ROOTS = {"checks": "rst", "checks-myst": "md"}
-
-
-def _warnings(app: SphinxTestApp) -> list[str]:
-    text = strip_colors(app.warning.getvalue())
-    return [line for line in text.splitlines() if "WARNING" in line]
-
-
-def _find(warnings: list[str], location: str, subtype: str, fragment: str) -> str:
-    for line in warnings:
-        if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
-            return line
-    raise AssertionError(
-        f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
-    )
 
 
 def _count(warnings: list[str], subtype: str) -> int:
@@ -50,38 +34,40 @@ def test_design_checks(make_app, copy_root, root: str) -> None:
     ext = ROOTS[root]
     app = make_app("html", srcdir=copy_root(root))
     app.build()
-    w = _warnings(app)
+    w = warnings_of(app)
     design, adr, other = f"design.{ext}:", f"adr.{ext}:", f"other.{ext}:"
 
     # untraced: active requirements without a counting decision (rejected ones exempt)
-    _find(w, design, "untraced", "requirement REQ-2 is untraced")
-    _find(w, design, "untraced", "add ':addresses: REQ-4' to a decision")
+    find_warning(w, design, "untraced", "requirement REQ-2 is untraced")
+    find_warning(w, design, "untraced", "add ':addresses: REQ-4' to a decision")
     assert _count(w, "untraced") == 2
     # unused: a dependency only a rejected decision uses
-    _find(w, design, "unused", "dependency DEP-6 is unused")
+    find_warning(w, design, "unused", "dependency DEP-6 is unused")
     assert _count(w, "unused") == 1
     # unjustified: a proposed decision that addresses nothing
-    _find(w, design, "unjustified", "decision DEC-2 (proposed) addresses no requirement")
+    find_warning(w, design, "unjustified", "decision DEC-2 (proposed) addresses no requirement")
     assert _count(w, "unjustified") == 1
     # supersession: orphan superseded, superseding a live decision, one cycle reported once
-    _find(w, design, "supersession", "DEC-4 has status superseded but nothing supersedes it")
-    _find(w, design, "supersession", "DEC-5 supersedes DEC-1, whose status is 'accepted'")
-    _find(w, design, "supersession", "supersession cycle: DEC-6 -> DEC-7 -> DEC-6")
+    find_warning(w, design, "supersession", "DEC-4 has status superseded but nothing supersedes it")
+    find_warning(w, design, "supersession", "DEC-5 supersedes DEC-1, whose status is 'accepted'")
+    find_warning(w, design, "supersession", "supersession cycle: DEC-6 -> DEC-7 -> DEC-6")
     assert _count(w, "supersession") == 3
     # section: default template (case-insensitive titles), a configured one with aliases
-    _find(w, design, "section", "lacks the section 'Observability' required by template 'default'")
+    find_warning(
+        w, design, "section", "lacks the section 'Observability' required by template 'default'"
+    )
     assert not [x for x in w if "'Technical Design'" in x]  # "technical design" matches
     assert not [x for x in w if "'Current Context'" in x]
     assert _count(w, "section") == 7
-    _find(w, adr, "section", "ADR-1 lacks the section 'Consequences'")
+    find_warning(w, adr, "section", "ADR-1 lacks the section 'Consequences'")
     assert not [x for x in w if "'Decision'" in x]  # matched through its alias "Outcome"
-    _find(w, other, "invalid", "DD-2: unknown :template: 'nope' (known: adr, default)")
+    find_warning(w, other, "invalid", "DD-2: unknown :template: 'nope' (known: adr, default)")
     # coverage: 1 of 3 active requirements, located at the first design document
-    _find(w, adr, "coverage", "requirement coverage is 33.33% (1 of 3 traced)")
+    find_warning(w, adr, "coverage", "requirement coverage is 33.33% (1 of 3 traced)")
     # pyproject: specifier sets compared as sets; names canonicalised; groups searched
-    _find(w, design, "pyproject", "DEP-2 (click) has :version: '>=7'")
-    _find(w, design, "pyproject", "DEP-4 (ruff) has :version: '>=0.6'")
-    _find(w, design, "pyproject", "runtime dependency DEP-5 (numpy) is missing")
+    find_warning(w, design, "pyproject", "DEP-2 (click) has :version: '>=7'")
+    find_warning(w, design, "pyproject", "DEP-4 (ruff) has :version: '>=0.6'")
+    find_warning(w, design, "pyproject", "runtime dependency DEP-5 (numpy) is missing")
     assert not [x for x in w if "DEP-1" in x or "DEP-3" in x or "DEP-7" in x]
     assert _count(w, "pyproject") == 4  # DEP-2, DEP-4, DEP-5 and the unused DEP-6
 
@@ -100,12 +86,12 @@ def test_design_checks(make_app, copy_root, root: str) -> None:
 def test_exact_locations_in_rst(make_app, copy_root) -> None:
     app = make_app("html", srcdir=copy_root("checks"))
     app.build()
-    w = _warnings(app)
-    _find(w, "design.rst:18:", "untraced", "REQ-2")
-    _find(w, "design.rst:37:", "unjustified", "DEC-2")
-    _find(w, "design.rst:58:", "supersession", "cycle")
-    _find(w, "design.rst:4:", "section", "DD-1")
-    _find(w, "adr.rst:4:", "coverage", "below designdoc_min_coverage 80%")
+    w = warnings_of(app)
+    find_warning(w, "design.rst:18:", "untraced", "REQ-2")
+    find_warning(w, "design.rst:37:", "unjustified", "DEC-2")
+    find_warning(w, "design.rst:58:", "supersession", "cycle")
+    find_warning(w, "design.rst:4:", "section", "DD-1")
+    find_warning(w, "adr.rst:4:", "coverage", "below designdoc_min_coverage 80%")
 
 
 def test_checks_can_be_suppressed_and_coverage_is_off_by_default(make_app, copy_root) -> None:
@@ -119,7 +105,7 @@ def test_checks_can_be_suppressed_and_coverage_is_off_by_default(make_app, copy_
         },
     )
     app.build()
-    w = _warnings(app)
+    w = warnings_of(app)
     assert _count(w, "coverage") == _count(w, "pyproject") == 0
     assert _count(w, "untraced") == _count(w, "section") == 0
     assert _count(w, "unused") == 1
@@ -138,8 +124,8 @@ def test_missing_or_corrupt_pyproject_is_a_warning(
         "html", srcdir=copy_root("checks"), confoverrides={"designdoc_pyproject": pyproject}
     )
     app.build()
-    w = _warnings(app)
-    line = _find(w, "design.rst:", "pyproject", fragment)
+    w = warnings_of(app)
+    line = find_warning(w, "design.rst:", "pyproject", fragment)
     assert f"designdoc_pyproject {pyproject!r}" in line
     assert _count(w, "pyproject") == 1
 
@@ -153,9 +139,9 @@ def test_tracing_statuses_and_dev_groups(make_app, copy_root) -> None:
         confoverrides={"designdoc_tracing_statuses": ["proposed"]},
     )
     app.build()
-    w = _warnings(app)
-    _find(w, "design.rst:", "untraced", "REQ-1")
-    _find(w, "design.rst:", "unused", "DEP-1")
+    w = warnings_of(app)
+    find_warning(w, "design.rst:", "untraced", "REQ-1")
+    find_warning(w, "design.rst:", "unused", "DEP-1")
     assert _count(w, "unjustified") == 1  # DEC-2 is still the only unjustified one
 
 
@@ -177,7 +163,7 @@ def test_supersession_cycle_of_three_reported_once(make_app, tmp_path) -> None:
     )
     app = make_app("html", srcdir=src)
     app.build()
-    w = _warnings(app)
+    w = warnings_of(app)
     cycles = [x for x in w if "supersession cycle" in x]
     assert len(cycles) == 2, w
     assert any("D-1 -> D-2 -> D-3 -> D-1" in x for x in cycles)

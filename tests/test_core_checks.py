@@ -2,56 +2,42 @@
 
 from __future__ import annotations
 
-import re
-
-from conftest import load_report
+from conftest import find_warning, load_report, warnings_of
 from sphinx.cmd.build import build_main
-
-
-def _warnings(app) -> list[str]:
-    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    return [line for line in text.splitlines() if "WARNING" in line]
-
-
-def _find(warnings: list[str], location: str, subtype: str, fragment: str) -> str:
-    for line in warnings:
-        if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
-            return line
-    raise AssertionError(
-        f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
-    )
 
 
 def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_root) -> None:
     app = make_app("html", srcdir=copy_root("invalid"))
     app.build()  # never raises
-    w = _warnings(app)
-    _find(w, "index.rst:4:", "invalid", "requirement has no :id: option")
-    _find(w, "index.rst:6:", "invalid", "ID '9-lives' does not match designdoc_id_regex")
-    _find(w, "index.rst:9:", "invalid", "unknown status 'wishful'")
-    _find(w, "index.rst:9:", "invalid", "unknown kind 'magical'")
-    _find(w, "index.rst:9:", "invalid", "unknown priority 'urgent'")
-    _find(w, "index.rst:9:", "invalid", "unknown option :colour:")
-    _find(w, "index.rst:16:", "invalid", "date '2026-02-30' is not an ISO date")
-    _find(w, "index.rst:16:", "dangling", ":addresses: names unknown ID 'REQ-NOPE'")
-    _find(
+    w = warnings_of(app)
+    find_warning(w, "index.rst:4:", "invalid", "requirement has no :id: option")
+    find_warning(w, "index.rst:6:", "invalid", "ID '9-lives' does not match designdoc_id_regex")
+    find_warning(w, "index.rst:9:", "invalid", "unknown status 'wishful'")
+    find_warning(w, "index.rst:9:", "invalid", "unknown kind 'magical'")
+    find_warning(w, "index.rst:9:", "invalid", "unknown priority 'urgent'")
+    find_warning(w, "index.rst:9:", "invalid", "unknown option :colour:")
+    find_warning(w, "index.rst:16:", "invalid", "date '2026-02-30' is not an ISO date")
+    find_warning(w, "index.rst:16:", "dangling", ":addresses: names unknown ID 'REQ-NOPE'")
+    find_warning(
         w,
         "index.rst:16:",
         "link_type",
         ":addresses: must point to a requirement, but DEP-X is a dependency",
     )
-    _find(
+    find_warning(
         w,
         "index.rst:16:",
         "link_type",
         ":uses: must point to a dependency, but REQ-ODD is a requirement",
     )
-    _find(w, "index.rst:22:", "invalid", "unknown scope 'everywhere'")
-    _find(w, "index.rst:22:", "invalid", "version '>>1.0' is not a PEP 440 version specifier")
-    _find(w, "index.rst:30:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
+    find_warning(w, "index.rst:22:", "invalid", "unknown scope 'everywhere'")
+    find_warning(
+        w, "index.rst:22:", "invalid", "version '>>1.0' is not a PEP 440 version specifier"
+    )
+    find_warning(w, "index.rst:30:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
     # both places of a duplicate are named
-    _find(w, "other.rst:4:", "duplicate", "also declared at index.rst:27")
-    _find(w, "other.rst:7:", "invalid", "REQ-UNTITLED has no title")
+    find_warning(w, "other.rst:4:", "duplicate", "also declared at index.rst:27")
+    find_warning(w, "other.rst:7:", "invalid", "REQ-UNTITLED has no title")
 
     # nothing the author wrote is lost: odd values stay in the report as written
     report = load_report(app.outdir)
@@ -70,14 +56,14 @@ def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_
 def test_myst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_root) -> None:
     app = make_app("html", srcdir=copy_root("invalid-myst"))
     app.build()
-    w = _warnings(app)
-    _find(w, "index.md:3:", "invalid", "requirement has no :id: option")
-    _find(w, "index.md:6:", "invalid", "unknown status 'wishful'")
-    _find(w, "index.md:6:", "invalid", "unknown option :colour:")
-    _find(w, "index.md:12:", "invalid", "date '2026-02-30' is not an ISO date")
-    _find(w, "index.md:12:", "dangling", "unknown ID 'REQ-NOPE'")
-    _find(w, "index.md:18:", "invalid", "version '>>1.0' is not a PEP 440")
-    _find(w, "index.md:23:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
+    w = warnings_of(app)
+    find_warning(w, "index.md:3:", "invalid", "requirement has no :id: option")
+    find_warning(w, "index.md:6:", "invalid", "unknown status 'wishful'")
+    find_warning(w, "index.md:6:", "invalid", "unknown option :colour:")
+    find_warning(w, "index.md:12:", "invalid", "date '2026-02-30' is not an ISO date")
+    find_warning(w, "index.md:12:", "dangling", "unknown ID 'REQ-NOPE'")
+    find_warning(w, "index.md:18:", "invalid", "version '>>1.0' is not a PEP 440")
+    find_warning(w, "index.md:23:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
 
 
 def test_suppress_warnings_silences_one_subtype(make_app, copy_root) -> None:
@@ -87,7 +73,7 @@ def test_suppress_warnings_silences_one_subtype(make_app, copy_root) -> None:
         confoverrides={"suppress_warnings": ["designdoc.invalid"]},
     )
     app.build()
-    w = _warnings(app)
+    w = warnings_of(app)
     assert not [line for line in w if "[designdoc.invalid]" in line]
     assert [line for line in w if "[designdoc.dangling]" in line]
     report = load_report(app.outdir)
@@ -113,10 +99,10 @@ def test_bad_configuration_is_a_located_warning_and_defaults_apply(make_app, cop
         },
     )
     app.build()
-    w = _warnings(app)
-    _find(w, "conf.py", "config", "'Risk Item' is not a valid name")
-    _find(w, "conf.py", "config", "designdoc_id_regex is not a valid regular expression")
-    _find(w, "conf.py", "config", "designdoc_min_coverage must be a number from 0 to 100")
+    w = warnings_of(app)
+    find_warning(w, "conf.py", "config", "'Risk Item' is not a valid name")
+    find_warning(w, "conf.py", "config", "designdoc_id_regex is not a valid regular expression")
+    find_warning(w, "conf.py", "config", "designdoc_min_coverage must be a number from 0 to 100")
     assert len(load_report(app.outdir)["objects"]) == 9
 
 
@@ -153,9 +139,9 @@ def test_custom_type_and_link_are_first_class(make_app, copy_root) -> None:
         },
     )
     app.build()
-    w = _warnings(app)
-    _find(w, "risks.rst:8:", "invalid", "unknown severity 'extreme'")
-    _find(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
+    w = warnings_of(app)
+    find_warning(w, "risks.rst:8:", "invalid", "unknown severity 'extreme'")
+    find_warning(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
     assert len(w) == 2, w
     report = load_report(app.outdir)
     objs = {o["id"]: o for o in report["objects"]}

@@ -7,24 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import load_report
+from conftest import find_warning, load_report, warnings_of
 from sphinx.ext.graphviz import graphviz
-from sphinx.testing.util import SphinxTestApp
-from sphinx.util.console import strip_colors
-
-
-def _warnings(app: SphinxTestApp) -> list[str]:
-    text = strip_colors(app.warning.getvalue())
-    return [line for line in text.splitlines() if "WARNING" in line]
-
-
-def _find(warnings: list[str], location: str, subtype: str, fragment: str) -> str:
-    for line in warnings:
-        if location in line and line.endswith(f"[designdoc.{subtype}]") and fragment in line:
-            return line
-    raise AssertionError(
-        f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
-    )
 
 
 @pytest.mark.parametrize(
@@ -39,25 +23,27 @@ def test_bad_view_options_are_located_warnings(
 ) -> None:
     app = make_app("html", srcdir=copy_root(root))
     app.build()  # never raises
-    w = _warnings(app)
+    w = warnings_of(app)
     ext = "md" if root.endswith("myst") else "rst"
     at = {key: f"index.{ext}:{line}:" for key, line in lines.items()}
-    _find(
+    find_warning(
         w,
         at["filter"],
         "invalid",
         "dd-matrix: invalid :filter: 'statuss == \"approved\"': unknown field 'statuss'; "
         "did you mean 'status'?",
     )
-    _find(w, at["syntax"], "invalid", "compare with '=='")
-    _find(w, at["hostile"], "invalid", "__import__('os').system('true')")
-    _find(w, at["type"], "invalid", "unknown type 'widget' in :rows:")
-    _find(w, "", "invalid", "unknown column 'colour' in :columns:")
-    _find(w, "", "invalid", "unknown column 'weight' in :sort:")
-    _find(w, "", "invalid", "unknown option :bogus:")
-    _find(w, at["graph"], "dangling", "dd-graph: :root: names unknown ID 'NOPE-1'")
-    _find(w, at["graph"], "invalid", ":depth: must be a whole number")
-    _find(w, "", "invalid", "no link type connects 'requirement' rows and 'dependency' columns")
+    find_warning(w, at["syntax"], "invalid", "compare with '=='")
+    find_warning(w, at["hostile"], "invalid", "__import__('os').system('true')")
+    find_warning(w, at["type"], "invalid", "unknown type 'widget' in :rows:")
+    find_warning(w, "", "invalid", "unknown column 'colour' in :columns:")
+    find_warning(w, "", "invalid", "unknown column 'weight' in :sort:")
+    find_warning(w, "", "invalid", "unknown option :bogus:")
+    find_warning(w, at["graph"], "dangling", "dd-graph: :root: names unknown ID 'NOPE-1'")
+    find_warning(w, at["graph"], "invalid", ":depth: must be a whole number")
+    find_warning(
+        w, "", "invalid", "no link type connects 'requirement' rows and 'dependency' columns"
+    )
     assert len(w) == 10, w
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert html.count("not shown") == 6  # three filters, the matrices and the graph
@@ -136,8 +122,8 @@ def test_custom_vocabulary_in_views_checks_and_report(make_app, copy_root) -> No
         fh.write("   risks\n")
     app = make_app("html", srcdir=src, confoverrides=CUSTOM)
     app.build()
-    w = _warnings(app)
-    _find(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
+    w = warnings_of(app)
+    find_warning(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
     assert not [x for x in w if "RISK-1" in x or "RISK-3" in x], w
     html = (app.outdir / "risks.html").read_text(encoding="utf-8")
     # matrix found the custom link by itself: risks by the decisions that mitigate them
