@@ -315,3 +315,38 @@ def test_needs_json_is_accepted_by_needimport_and_external_needs(
     assert needs["IMP-REQ-1"]["kind"] == "non-functional"
     assert needs["EXT-REQ-4"]["external_url"] == "https://docs.example.org/reports/other.html#REQ-4"
     assert "IMP-REQ-2" in (app.outdir / "index.html").read_text(encoding="utf-8")
+
+
+def test_matrix_lists_a_shared_dependency_once() -> None:
+    from sphinx_designdoc.config import build_schema, build_settings
+    from sphinx_designdoc.graph import Graph
+    from sphinx_designdoc.model import Item
+    from sphinx_designdoc.reports import json_
+    from sphinx_designdoc.reports._common import ReportView
+
+    def obj(item_id: str, type_: str, status: str = "accepted", **links: str) -> Item:
+        return Item(
+            item_id,
+            type_,
+            item_id,
+            status,
+            "d",
+            "d.rst",
+            1,
+            links={k: tuple(v.split()) for k, v in links.items()},
+        )
+
+    schema = build_schema()
+    graph = Graph(
+        [
+            obj("REQ-1", "requirement", "proposed"),
+            obj("DEC-1", "decision", addresses="REQ-1", uses="DEP-1"),
+            obj("DEC-2", "decision", addresses="REQ-1", uses="DEP-1"),
+            obj("DEP-1", "dependency", "approved"),
+        ],
+        schema,
+    )
+    report = json_.build_report(graph, [], build_settings({})[0])
+    (row,) = ReportView(report).matrix("requirement")
+    assert [r.id for r in row.tracers] == ["DEC-1", "DEC-2"]
+    assert [(r.relation, r.id) for r in row.through] == [("uses", "DEP-1")]

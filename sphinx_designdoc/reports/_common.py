@@ -222,7 +222,10 @@ class ReportView:
             hood = self.neighbourhood(obj)
             tracers = [r for r in hood if r.direction == "up" and r.relation in tracing_names]
             tracer_ids = {r.id for r in tracers}
-            through = [r for r in hood if r.via in tracer_ids]
+            # one entry per object reached: two decisions using one dependency list it once
+            through = list(
+                {(r.relation, r.id): r for r in reversed(hood) if r.via in tracer_ids}.values()
+            )[::-1]
             rows.append(MatrixRow(obj, tracers, through))
         return rows
 
