@@ -62,6 +62,16 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
         app.add_directive(name, make_directive(name), override=True)
 
 
+def _on_config_inited_needs(app: Sphinx, config: Config) -> None:
+    """Load the sphinx-needs bridge only when sphinx-needs is enabled, so a project
+    without it never imports it.  At priority 520, after sphinx-needs loaded the
+    project's own need configuration (500) and whatever the order of ``extensions``."""
+    if "sphinx_needs" in app.extensions:
+        from .needs_bridge import setup_bridge
+
+        setup_bridge(app, config)
+
+
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Complete design-document headers from the page once it is fully read: the page
     title for a ``designdoc`` without one, and the top-level section titles that the
@@ -198,6 +208,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(DesigndocPostTransform)
     setup_views(app)
     app.connect("config-inited", _on_config_inited)
+    app.connect("config-inited", _on_config_inited_needs, priority=520)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("env-check-consistency", _on_check_consistency)
