@@ -1,0 +1,16 @@
+extensions = ["sphinx_designdoc", "sphinx_needs"]
+project = "needs-bridge"
+exclude_patterns = ["_build"]
+show_warning_types = True
+needs_flow_engine = "graphviz"
+needs_build_json = True
+
+designdoc_types = {
+    "risk": {
+        "statuses": ["open", "mitigated"],
+        "fields": {"severity": ["low", "high"], "template": "text"},
+    }
+}
+designdoc_links = {
+    "mitigates": {"incoming": "mitigated by", "source": "risk", "target": "requirement"}
+}
