@@ -29,6 +29,11 @@ def _build(make_app, *args: Any, **kwargs: Any):
     return app
 
 
+def _needs_warnings(app) -> list[str]:
+    """The bridge's warnings and sphinx-needs' own, without designdoc's design checks."""
+    return re.findall(r"^.*\[(?:designdoc\.needs|needs\.\w+)\].*$", app.warning.getvalue(), re.M)
+
+
 def _needs_json(outdir: Path) -> dict[str, dict[str, Any]]:
     data = json.loads((outdir / "needs.json").read_text(encoding="utf-8"))
     return data["versions"][data["current_version"]]["needs"]
@@ -165,7 +170,8 @@ def test_incremental_edit_and_delete_leave_no_stale_needs(make_app, copy_root, r
     toctree_entry = "   decisions\n" if ext == "rst" else "decisions\n"
     _edit(src / f"index.{ext}", toctree_entry, "")
     app = _build(make_app, "html", srcdir=src)
-    assert app.warning.getvalue() == ""
+    # the requirements are untraced now, but no need links to a deleted object
+    assert _needs_warnings(app) == []
     tables = (app.outdir / "tables.html").read_text(encoding="utf-8")
     # the table of accepted decisions is empty now: only the table of every need is left
     (every,) = _tables(tables)
@@ -193,13 +199,12 @@ def test_id_of_a_need_of_the_project_is_reported_not_replaced(make_app, copy_roo
     with (src / "decisions.rst").open("a", encoding="utf-8") as f:
         f.write("\n.. dependency:: Same ID as a need\n   :id: R_PLAIN\n")
     app = _build(make_app, "html", srcdir=src)
-    warnings = app.warning.getvalue()
+    (warning,) = _needs_warnings(app)
     assert re.search(
         r"decisions\.rst:27: WARNING: R_PLAIN: not added to sphinx-needs, a need with this "
         r"ID already exists \[designdoc\.needs\]",
-        warnings,
+        warning,
     )
-    assert len(warnings.splitlines()) == 1
     needs = _needs_json(app.outdir)
     assert needs["R_PLAIN"]["type"] == "req"
     assert needs["R_PLAIN"]["title"] == "A plain sphinx-needs requirement"
