@@ -67,8 +67,12 @@ def _on_config_inited_needs(app: Sphinx, config: Config) -> None:
     without it never imports it.  At priority 520, after sphinx-needs loaded the
     project's own need configuration (500) and whatever the order of ``extensions``."""
     if "sphinx_needs" in app.extensions:
-        from .needs_bridge import setup_bridge
-
+        try:
+            from .needs_bridge import setup_bridge
+        except ImportError as exc:  # an older sphinx-needs without the API the bridge uses
+            message = f"sphinx-needs objects are off: the bridge needs sphinx-needs 9.1+ ({exc})"
+            logger.warning(message, type="designdoc", subtype="needs")
+            return
         setup_bridge(app, config)
 
 
