@@ -93,6 +93,8 @@ def _from_needs(
         if not isinstance(need, dict):
             continue
         need_type = str(need.get("type", "requirement"))
+        if need_type.startswith("dd_") and need_type[3:] in schema.types:
+            need_type = need_type[3:]  # an object the sphinx-needs bridge exported
         need_type = (
             need_type if need_type in schema.types else NEEDS_TYPE_ALIASES.get(need_type, need_type)
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import load_report
 
 ALL_OBJECTS = {"REQ-1", "REQ-2", "RISK-1", "DEC-0", "DEC-1", "DEC-2", "DEP-1"}
 ROOTS = [("needs", "rst"), ("needs-myst", "md")]
@@ -225,6 +226,31 @@ def test_object_that_sphinx_needs_refuses_is_a_located_warning(make_app, copy_ro
     # links to the refused object are left out instead of becoming dead links there
     assert needs["DEC-1"]["addresses"] == ["REQ-2"] and needs["RISK-1"]["mitigates"] == []
     assert "DEC-1" not in warnings and "RISK-1" not in warnings
+
+
+def test_exported_needs_json_loads_back_as_objects(make_app, copy_root, tmp_path) -> None:
+    """A project that reads this one's needs.json through ``designdoc_external`` sees
+    our types again, not the ``dd_`` need types."""
+    app = _build(make_app, "needs", srcdir=copy_root("needs"))
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "conf.py").write_text(
+        'extensions = ["sphinx_designdoc"]\nshow_warning_types = True\n'
+        f"designdoc_external = [{{'path': {str(app.outdir / 'needs.json')!r}, "
+        "'prefix': 'PAY-', 'base_url': 'https://pay.example.com'}]\n",
+        encoding="utf-8",
+    )
+    (other / "index.rst").write_text(
+        "Other\n=====\n\n.. decision:: Reuse the payment service\n   :id: DEC-9\n"
+        "   :status: accepted\n   :addresses: PAY-REQ-1\n   :uses: PAY-DEP-1\n",
+        encoding="utf-8",
+    )
+    app = _build(make_app, "html", srcdir=other)
+    assert "link_type" not in app.warning.getvalue()
+    objects = {o["id"]: o for o in load_report(app.outdir)["objects"]}
+    assert objects["PAY-REQ-1"]["type"] == "requirement"
+    assert objects["PAY-DEP-1"]["type"] == "dependency"
+    assert objects["PAY-DEC-1"]["type"] == "decision"
 
 
 def _many_docs(src: Path, docs: int = 8) -> None:
