@@ -589,7 +589,7 @@ def check_pyproject(ctx: CheckContext) -> Iterator[Finding]:
         if wanted is None:
             continue  # reported as invalid by the directive
         if not any(frozenset(str(s) for s in req.specifier) == wanted for req in reqs):
-            declared = "; ".join(str(req) for req in reqs)
+            declared = "; ".join(dict.fromkeys(str(req) for req in reqs))
             yield finding(
                 "pyproject",
                 item,
