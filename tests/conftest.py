@@ -52,3 +52,9 @@ def find_warning(warnings: list[str], location: str, subtype: str, fragment: str
     raise AssertionError(
         f"no {subtype} warning at {location} with {fragment!r} in:\n" + "\n".join(warnings)
     )
+
+
+def requires_sphinx_needs() -> Any:
+    """Skip unless the sphinx-needs that the bridge and the ``needs`` export target is
+    installed (9.1 and newer; it needs Python 3.11)."""
+    return pytest.importorskip("sphinx_needs", minversion="9.1", reason="needs sphinx-needs 9.1+")

@@ -392,7 +392,9 @@ def test_new_scaffold_builds_with_only_untraced_warnings(
     src = tmp_path / "src"
     src.mkdir()
     extensions = '["myst_parser", "sphinx_designdoc"]' if fmt == "md" else '["sphinx_designdoc"]'
-    (src / "conf.py").write_text(f"extensions = {extensions}\nproject = 'x'\n")
+    (src / "conf.py").write_text(
+        f"extensions = {extensions}\nproject = 'x'\nshow_warning_types = True\n"
+    )
     target = src / f"index.{fmt}"
     code, out, err = run(capsys, "new", "Payment Gateway", "-o", str(target))
     assert code == 0 and out == "" and f"wrote {target}" in err

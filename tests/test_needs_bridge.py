@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_report
+from conftest import load_report, requires_sphinx_needs
+
+requires_sphinx_needs()
 
 ALL_OBJECTS = {"REQ-1", "REQ-2", "RISK-1", "DEC-0", "DEC-1", "DEC-2", "DEP-1"}
 ROOTS = [("needs", "rst"), ("needs-myst", "md")]

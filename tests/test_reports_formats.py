@@ -15,6 +15,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import jsonschema
 import pytest
+from conftest import requires_sphinx_needs
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_designdoc.cli import build_reports, load_report
@@ -278,6 +279,7 @@ def test_repository_prefix(tmp_path: Path) -> None:
 
 
 def test_needs_json_matches_the_needs_file_schema_and_exchange_reader(report: dict) -> None:
+    requires_sphinx_needs()
     from sphinx_needs.needsfile import check_needs_data
 
     data = json.loads(render("needs", report))
@@ -297,6 +299,7 @@ def test_needs_json_matches_the_needs_file_schema_and_exchange_reader(report: di
 def test_needs_json_is_accepted_by_needimport_and_external_needs(
     make_app, tmp_path: Path, report: dict
 ) -> None:
+    requires_sphinx_needs()
     srcdir = tmp_path / "importer"
     shutil.copytree(ROOTS / "test-needs-import", srcdir)
     (srcdir / "needs.json").write_text(render("needs", report), encoding="utf-8")

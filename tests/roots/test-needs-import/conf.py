@@ -27,3 +27,4 @@ needs_fields = {
 needs_external_needs = [
     {"base_url": "https://docs.example.org/reports", "json_path": "needs.json", "id_prefix": "EXT-"}
 ]
+show_warning_types = True
