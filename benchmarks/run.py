@@ -55,6 +55,8 @@ END = "<!-- benchmark-results:end -->"
 @dataclass
 class Build:
     seconds: float
+    #: user + system CPU time of the child and its waited-for children
+    cpu: float
     maxrss_mb: float
     returncode: int
     read: int
@@ -87,6 +89,7 @@ def sphinx_build(
     text = log_path.read_text(errors="replace")
     return Build(
         seconds=seconds,
+        cpu=usage.ru_utime + usage.ru_stime,
         maxrss_mb=usage.ru_maxrss / 1024,
         returncode=proc.returncode,
         read=_count_read(text),
@@ -130,7 +133,10 @@ def make_edit(src: Path, corpus: generate.Corpus, flavour: str, with_matrix: boo
     pages = [corpus.docname(mid)]
     if flavour == "designdoc":
         if corpus.docs > 1:
-            pages += [corpus.docname((mid - 1) % corpus.docs), corpus.docname(mid + 1)]
+            pages += [
+                corpus.docname((mid - 1) % corpus.docs),
+                corpus.docname((mid + 1) % corpus.docs),
+            ]
         if with_matrix:
             pages.append(generate.MATRIX_DOC)
     elif flavour == "needs" and with_matrix:
@@ -221,11 +227,12 @@ def run_size(
             if "full" in measures or "nochange" in measures or "edit" in measures:
                 b = sphinx_build(src, out, repo)
                 note(flavour, "full", b.seconds)
+                note(flavour, "full_cpu", b.cpu)
                 note(flavour, "full_rss", b.maxrss_mb)
                 note(flavour, "full_rc", b.returncode)
                 note(flavour, "full_warnings", b.warnings)
                 print(
-                    f"  [{objects}] run {run + 1}/{runs} {flavour:9s} full   {b.seconds:7.2f}s "
+                    f"  [{objects}] run {run + 1}/{runs} {flavour:9s} full   {b.seconds:7.2f}s cpu {b.cpu:6.2f}s "
                     f"{b.maxrss_mb:6.0f} MB rc={b.returncode} warnings={b.warnings}",
                     file=log,
                     flush=True,
@@ -233,9 +240,10 @@ def run_size(
                 if "nochange" in measures:
                     b = sphinx_build(src, out, repo, fresh=False)
                     note(flavour, "nochange", b.seconds)
+                    note(flavour, "nochange_cpu", b.cpu)
                     note(flavour, "nochange_io", (b.read, b.written))
                     print(
-                        f"  [{objects}] run {run + 1}/{runs} {flavour:9s} nochange {b.seconds:5.2f}s "
+                        f"  [{objects}] run {run + 1}/{runs} {flavour:9s} nochange {b.seconds:5.2f}s cpu {b.cpu:6.2f}s "
                         f"read={b.read} written={b.written}",
                         file=log,
                         flush=True,
@@ -248,10 +256,11 @@ def run_size(
                         edit.path.write_text(edit.original, encoding="utf-8")
                     ok = edit_correct(out, edit)
                     note(flavour, "edit", b.seconds)
+                    note(flavour, "edit_cpu", b.cpu)
                     note(flavour, "edit_io", (b.read, b.written))
                     note(flavour, "edit_ok", ok)
                     print(
-                        f"  [{objects}] run {run + 1}/{runs} {flavour:9s} edit   {b.seconds:7.2f}s "
+                        f"  [{objects}] run {run + 1}/{runs} {flavour:9s} edit   {b.seconds:7.2f}s cpu {b.cpu:6.2f}s "
                         f"read={b.read} written={b.written} pages-correct={ok}",
                         file=log,
                         flush=True,
@@ -308,7 +317,16 @@ def summarise(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for flavour, raw in result["raw"].items():
         s: dict[str, Any] = {}
-        for key in ("full", "nochange", "edit", "j2", "full_rss"):
+        for key in (
+            "full",
+            "full_cpu",
+            "nochange",
+            "nochange_cpu",
+            "edit",
+            "edit_cpu",
+            "j2",
+            "full_rss",
+        ):
             s[key] = median(raw.get(key, []))
         if s.get("full") and s.get("j2"):
             s["speedup"] = s["full"] / s["j2"]
@@ -330,6 +348,8 @@ def markdown_table(result: dict[str, Any]) -> str:
     lines = [head, "|" + "---|" * (len(flavours) + 1)]
 
     def row(label: str, cells: list[str]) -> None:
+        if all(cell in ("-", "- (-)") for cell in cells):
+            return  # not measured
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
     row(
@@ -337,9 +357,23 @@ def markdown_table(result: dict[str, Any]) -> str:
         [_fmt_s(s[f]["full"]) + _ratio(s[f]["full"], plain.get("full")) for f in flavours],
     )
     row(
+        "  CPU time (user + sys)",
+        [
+            _fmt_s(s[f]["full_cpu"]) + _ratio(s[f]["full_cpu"], plain.get("full_cpu"))
+            for f in flavours
+        ],
+    )
+    row(
         "no-change rebuild",
         [
             _fmt_s(s[f]["nochange"]) + _ratio(s[f]["nochange"], plain.get("nochange"))
+            for f in flavours
+        ],
+    )
+    row(
+        "  CPU time (user + sys)",
+        [
+            _fmt_s(s[f]["nochange_cpu"]) + _ratio(s[f]["nochange_cpu"], plain.get("nochange_cpu"))
             for f in flavours
         ],
     )
@@ -353,6 +387,13 @@ def markdown_table(result: dict[str, Any]) -> str:
     row(
         "edit one title, rebuild",
         [_fmt_s(s[f]["edit"]) + _ratio(s[f]["edit"], plain.get("edit")) for f in flavours],
+    )
+    row(
+        "  CPU time (user + sys)",
+        [
+            _fmt_s(s[f]["edit_cpu"]) + _ratio(s[f]["edit_cpu"], plain.get("edit_cpu"))
+            for f in flavours
+        ],
     )
     row(
         "  docs read / written; pages show the edit",
@@ -580,6 +621,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--results", type=Path, help="also write the tables into this Markdown file"
     )
     parser.add_argument("--json", type=Path, help="also write the raw numbers as JSON")
+    parser.add_argument(
+        "--no-warm-up", action="store_true", help="skip the first, unmeasured tiny builds"
+    )
     args = parser.parse_args(argv)
 
     runs = args.runs or [5 if n <= 5000 else 3 for n in args.sizes]
@@ -590,7 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python " + shlex.join(
         [os.path.relpath(__file__, Path.cwd()), *(sys.argv[1:] if argv is None else argv)]
     )
-    warm_up(args.work, args.flavours, args.repo.resolve())
+    if not args.no_warm_up:
+        warm_up(args.work, args.flavours, args.repo.resolve())
     results = []
     for n, r in zip(args.sizes, runs, strict=True):
         print(f"== {n:,} objects, {r} runs", file=sys.stderr, flush=True)

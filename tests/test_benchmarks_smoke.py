@@ -1,0 +1,105 @@
+"""The benchmark generator and runner on a tiny corpus, so they cannot rot.
+
+No timing is asserted here: the numbers of a two-document corpus mean nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name: str) -> ModuleType:
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generate_same_objects_in_every_flavour(tmp_path: Path) -> None:
+    generate = _load("generate")
+    corpus = generate.Corpus(3)
+    paths = generate.generate(tmp_path, corpus)
+    assert set(paths) == {"designdoc", "plain", "needs"}
+    ids = {}
+    for flavour, root in paths.items():
+        assert (root / "conf.py").is_file()
+        assert (root / "index.rst").is_file()
+        assert (root / "traceability.rst").is_file()
+        text = "".join(
+            (root / f"{corpus.docname(i)}.rst").read_text(encoding="utf-8")
+            for i in range(corpus.docs)
+        )
+        if flavour == "plain":
+            ids[flavour] = re.findall(r"^\.\. _([A-Z]+-[\d-]+):$", text, re.M)
+            assert ":ref:`" in text
+        else:
+            ids[flavour] = re.findall(r"^   :id: (\S+)$", text, re.M)
+        # every document has the template's title and top-level sections
+        assert text.count("Design Decisions\n================") == corpus.docs
+    assert len(ids["designdoc"]) == corpus.total == 66
+    assert ids["designdoc"] == ids["plain"] == ids["needs"]
+    matrix = (paths["designdoc"] / "traceability.rst").read_text(encoding="utf-8")
+    assert ".. dd-matrix::" in matrix and ".. dd-table::" in matrix
+    assert ".. needtable::" in (paths["needs"] / "traceability.rst").read_text(encoding="utf-8")
+    # links within and across documents, and some requirements left untraced
+    objs = corpus.all_objects()
+    addressed = {t for o in objs for t in o.links.get("addresses", ())}
+    reqs = [o for o in objs if o.type == "requirement"]
+    assert 0 < len(addressed) < len(reqs)
+    cross = [
+        (o.id, t)
+        for o in objs
+        for targets in o.links.values()
+        for t in targets
+        if t.split("-")[1] != o.id.split("-")[1]
+    ]
+    assert cross
+
+
+def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
+    run = _load("run")
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Results\n\nkept\n", encoding="utf-8")
+    rc = run.main(
+        [
+            "--sizes",
+            "44",
+            "--runs",
+            "1",
+            "--flavours",
+            "designdoc",
+            "plain",
+            "--measures",
+            "full",
+            "nochange",
+            "edit",
+            "report",
+            "trace",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+            "--no-warm-up",
+        ]
+    )
+    assert rc == 0
+    text = results.read_text(encoding="utf-8")
+    assert text.startswith("# Results\n\nkept\n")
+    assert run.START in text and run.END in text
+    assert "| full build | " in text
+    assert "| no-change rebuild | " in text
+    assert "| designdoc.json | " in text
+    assert "### Goals" in text
+    # a no-change rebuild reads and writes nothing in either flavour
+    assert "|   docs read / written | 0 / 0 | 0 / 0 |" in text
+    assert "Failed builds" not in text
