@@ -47,6 +47,8 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 REPO = HERE.parent
+#: 1-minute load average after each build: other jobs on the machine show up here
+LOADS: list[float] = []
 MEASURES = ("full", "nochange", "edit", "j2", "report", "trace")
 START = "<!-- benchmark-results:start -->"
 END = "<!-- benchmark-results:end -->"
@@ -87,6 +89,7 @@ def sphinx_build(
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log_path.read_text(errors="replace")
+    LOADS.append(os.getloadavg()[0])
     return Build(
         seconds=seconds,
         cpu=usage.ru_utime + usage.ru_stime,
@@ -206,6 +209,7 @@ def run_size(
     with_matrix: bool,
     per_doc: tuple[int, int, int],
     log: Any,
+    full_only: Sequence[str] = (),
 ) -> dict[str, Any]:
     r, d, p = per_doc
     per = r + d + p
@@ -224,7 +228,8 @@ def run_size(
         for flavour in order:
             src = srcs[flavour]
             out = base / "out" / flavour
-            if "full" in measures or "nochange" in measures or "edit" in measures:
+            wanted = ["full"] if flavour in full_only else measures
+            if "full" in wanted or "nochange" in wanted or "edit" in wanted:
                 b = sphinx_build(src, out, repo)
                 note(flavour, "full", b.seconds)
                 note(flavour, "full_cpu", b.cpu)
@@ -237,7 +242,7 @@ def run_size(
                     file=log,
                     flush=True,
                 )
-                if "nochange" in measures:
+                if "nochange" in wanted:
                     b = sphinx_build(src, out, repo, fresh=False)
                     note(flavour, "nochange", b.seconds)
                     note(flavour, "nochange_cpu", b.cpu)
@@ -248,7 +253,7 @@ def run_size(
                         file=log,
                         flush=True,
                     )
-                if "edit" in measures:
+                if "edit" in wanted:
                     edit = make_edit(src, corpus, flavour, with_matrix)
                     try:
                         b = sphinx_build(src, out, repo, fresh=False)
@@ -265,7 +270,7 @@ def run_size(
                         file=log,
                         flush=True,
                     )
-            if "j2" in measures:
+            if "j2" in wanted:
                 b = sphinx_build(src, base / "out" / f"{flavour}-j2", repo, jobs=2)
                 note(flavour, "j2", b.seconds)
                 note(flavour, "j2_rc", b.returncode)
@@ -460,8 +465,21 @@ def markdown_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _div(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def _x(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:.2f}x"
+
+
 def goals(results: Sequence[dict[str, Any]]) -> str:
-    """The issue's goals, checked against this run."""
+    """The issue's goals, checked against this run.
+
+    Time ratios are judged on the child's CPU time (user + system) when it was measured:
+    on a shared machine other jobs stretch wall times at random, CPU time much less.
+    The ``-j 2`` speedup can only be a wall-time ratio.
+    """
     lines = ["| goal | measured | met |", "|---|---|---|"]
 
     def add(goal: str, measured: str, ok: bool | None) -> None:
@@ -477,14 +495,22 @@ def goals(results: Sequence[dict[str, Any]]) -> str:
         if not dd or not plain:
             continue
         if dd["full"] and plain["full"]:
-            ratios[n] = dd["full"] / plain["full"]
-            add(f"full build ≤ 1.10x plain ({n:,})", f"{ratios[n]:.2f}x", ratios[n] <= 1.10)
+            wall = dd["full"] / plain["full"]
+            cpu = _div(dd["full_cpu"], plain["full_cpu"])
+            ratios[n] = cpu if cpu is not None else wall
+            add(
+                f"full build ≤ 1.10x plain ({n:,})",
+                f"CPU {_x(cpu)}, wall {wall:.2f}x",
+                ratios[n] <= 1.10,
+            )
         if dd["edit"] and plain["edit"]:
-            r = dd["edit"] / plain["edit"]
+            wall = dd["edit"] / plain["edit"]
+            cpu = _div(dd["edit_cpu"], plain["edit_cpu"])
             add(
                 f"one-file edit rebuild ≤ 1.5x plain, views correct ({n:,})",
-                f"{r:.2f}x, pages correct: {'yes' if dd.get('edit_ok') else 'no'}",
-                r <= 1.5 and bool(dd.get("edit_ok")),
+                f"CPU {_x(cpu)}, wall {wall:.2f}x; pages correct: "
+                + ("yes" if dd.get("edit_ok") else "no"),
+                (cpu if cpu is not None else wall) <= 1.5 and bool(dd.get("edit_ok")),
             )
         if "nochange_io" in dd:
             read, written = dd["nochange_io"]
@@ -560,7 +586,11 @@ def render(results: Sequence[dict[str, Any]], command: str, repo: Path) -> str:
         f"Date: {_dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}  ",
         f"Machine: {machine()}  ",
         f"Package: {repo} at {commit or 'unknown commit'}  ",
-        f"Command: `{command}`",
+        f"Command: `{command}`  ",
+        f"Load average after each build: median {statistics.median(LOADS):.1f}, "
+        f"max {max(LOADS):.1f} (a serial build alone is 1.0)"
+        if LOADS
+        else "",
         "",
     ]
     for result in results:
@@ -612,6 +642,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-doc", type=int, nargs=3, default=(12, 6, 4), metavar=("R", "D", "P"))
     parser.add_argument("--no-matrix", action="store_true", help="leave out the matrix page")
     parser.add_argument(
+        "--full-only",
+        nargs="*",
+        default=[],
+        choices=generate.FLAVOURS,
+        help="flavours measured on the serial full build only (e.g. needs at 22,000)",
+    )
+    parser.add_argument(
         "--work", type=Path, default=HERE / "_work", help="corpora and build output"
     )
     parser.add_argument(
@@ -650,6 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 not args.no_matrix,
                 tuple(args.per_doc),
                 sys.stderr,
+                full_only=args.full_only,
             )
         )
     text = render(results, command, args.repo.resolve())
