@@ -590,7 +590,7 @@ def render(results: Sequence[dict[str, Any]], command: str, repo: Path) -> str:
         f"Load average after each build: median {statistics.median(LOADS):.1f}, "
         f"max {max(LOADS):.1f} (a serial build alone is 1.0)"
         if LOADS
-        else "",
+        else "Load average: not recorded",
         "",
     ]
     for result in results:
@@ -661,7 +661,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-warm-up", action="store_true", help="skip the first, unmeasured tiny builds"
     )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="measure nothing: render the tables from files that --json wrote",
+    )
+    parser.add_argument("--command", help="with --from-json: the command to show")
     args = parser.parse_args(argv)
+
+    if args.from_json:
+        loaded: list[dict[str, Any]] = []
+        commands: list[str] = []
+        for path in args.from_json:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, list):  # written before the command was kept
+                data = {"results": data}
+            loaded.extend(data["results"])
+            LOADS.extend(data.get("loads", []))
+            commands.append(data.get("command", ""))
+        command = args.command or " && ".join(c for c in commands if c)
+        text = render(loaded, command, args.repo.resolve())
+        print(text)
+        if args.results:
+            write_results(args.results, text)
+        return 0
 
     runs = args.runs or [5 if n <= 5000 else 3 for n in args.sizes]
     if len(runs) == 1:
@@ -695,7 +720,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.results:
         write_results(args.results, text)
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+        raw = {"command": command, "loads": LOADS, "results": results}
+        args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
     return 0
 
 
