@@ -688,6 +688,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_results(args.results, text)
         return 0
 
+    if "needs" in args.flavours:
+        try:
+            import sphinx_needs  # noqa: F401
+        except ImportError:
+            print("sphinx-needs is not installed: the needs flavour is left out", file=sys.stderr)
+            args.flavours = [f for f in args.flavours if f != "needs"]
+
     runs = args.runs or [5 if n <= 5000 else 3 for n in args.sizes]
     if len(runs) == 1:
         runs = runs * len(args.sizes)
