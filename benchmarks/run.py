@@ -575,6 +575,14 @@ def machine() -> str:
     )
 
 
+def _measured_note(result: dict[str, Any]) -> str:
+    keys = {k for raw in result["raw"].values() for k in raw}
+    measured = [m for m in ("full", "nochange", "edit", "j2") if m in keys]
+    if len(measured) == 4:
+        return ""
+    return "; measured: " + ", ".join(m.replace("j2", "-j 2") for m in measured)
+
+
 def render(results: Sequence[dict[str, Any]], command: str, repo: Path) -> str:
     commit = subprocess.run(
         ["git", "-C", str(repo), "log", "-1", "--format=%h %s"],
@@ -598,7 +606,7 @@ def render(results: Sequence[dict[str, Any]], command: str, repo: Path) -> str:
         parts.append(
             f"### {result['objects']:,} objects ({result['docs']:,} documents x "
             f"{sum(result['per_doc'])}, {'with' if result['with_matrix'] else 'without'} the "
-            f"matrix page), median of {runs} run{'s' if runs != 1 else ''}"
+            f"matrix page), median of {runs} run{'s' if runs != 1 else ''}" + _measured_note(result)
         )
         parts.append("")
         parts.append(markdown_table(result))
