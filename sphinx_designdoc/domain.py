@@ -221,6 +221,25 @@ class DesigndocDomain(Domain):
 
     # -- cross-references ------------------------------------------------------
 
+    def reference(
+        self, builder: Builder, fromdocname: str, item: Item, contnode: nodes.Element
+    ) -> nodes.reference:
+        """The resolved link from ``fromdocname`` to ``item`` around ``contnode``.
+
+        The one place an object link becomes a hyperlink: Sphinx's resolver reaches it
+        through :meth:`resolve_xref`, and views call it directly for the objects they
+        already hold, which spares the resolver thousands of ``pending_xref`` nodes on a
+        project-wide matrix.  ``fromdocname`` is the page the link was written on, so
+        builders that merge pages (LaTeX, singlehtml) link as from that page.
+        """
+        if item.external_url is not None:
+            ref = nodes.reference(
+                "", "", internal=False, refuri=item.external_url, reftitle=item.title
+            )
+            ref += contnode
+            return ref
+        return make_refnode(builder, fromdocname, item.docname, item.id, contnode, item.title)
+
     def _make_refnode(
         self,
         builder: Builder,
@@ -232,13 +251,7 @@ class DesigndocDomain(Domain):
         if not node.get("refexplicit"):
             text = f"{item.id}: {item.title}"
             contnode = nodes.inline(text, text, classes=["dd-ref"])
-        if item.external_url is not None:
-            ref = nodes.reference(
-                "", "", internal=False, refuri=item.external_url, reftitle=item.title
-            )
-            ref += contnode
-            return ref
-        return make_refnode(builder, fromdocname, item.docname, item.id, contnode, item.title)
+        return self.reference(builder, fromdocname, item, contnode)
 
     def resolve_xref(
         self,

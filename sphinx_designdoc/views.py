@@ -17,9 +17,11 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.locale import _ as translate
 from sphinx.util.nodes import make_refnode
 
 from .config import COMMON_FIELDS, LinkDef, Schema
@@ -361,57 +363,239 @@ def _text(text: str, classes: Sequence[str] = ()) -> nodes.Node:
     return nodes.Text(text)
 
 
-def _id_ref(item_id: str, refdoc: str) -> nodes.Node:
-    return xref(item_id, refdoc, item_id)
+# -- table cells, independent of the output ---------------------------------------------
+#
+# ``dd-matrix`` and ``dd-table`` first describe their table as cells of fragments, then
+# write it either as docutils nodes (every builder) or straight to HTML (HTML builders):
+# one description, so both outputs show the same rows, texts and links.
+
+#: One piece of a cell: ``("text", text, classes)``, ``("strong", text, classes)``,
+#: ``("ref", object ID, Item or None)`` (a link to an object, None when the ID is not in
+#: the graph) or ``("doc", page title, docname)`` (a link to a page).
+Fragment = tuple[str, str, Any]
+Cell = list[Fragment]
 
 
-def _id_list(ids: Sequence[str], refdoc: str, graph: Graph) -> list[nodes.Node]:
-    out: list[nodes.Node] = []
+@dataclass
+class TableModel:
+    headers: list[Cell]
+    #: (cells, row classes) per row
+    rows: list[tuple[list[Cell], list[str]]]
+    widths: list[int]
+    classes: list[str]
+    caption: str | None = None
+
+    @property
+    def resolvable(self) -> bool:
+        """True when every object link has its object: links to unknown IDs stay
+        ``pending_xref`` for Sphinx (``missing-reference`` handlers such as intersphinx
+        may still resolve them), which only the docutils path can carry."""
+        return not any(
+            kind == "ref" and extra is None
+            for cells in [self.headers, *(cells for cells, _ in self.rows)]
+            for cell in cells
+            for kind, _text_, extra in cell
+        )
+
+
+def _label(text: str) -> Cell:
+    return [("text", text, ())]
+
+
+def _ref_cell(item_id: str, graph: Graph) -> Cell:
+    return [("ref", item_id, graph.get(item_id))]
+
+
+def _id_list(ids: Sequence[str], graph: Graph) -> Cell:
+    out: Cell = []
     for index, item_id in enumerate(ids):
         if index:
-            out.append(nodes.Text(", "))
-        out.append(_id_ref(item_id, refdoc))
+            out.append(("text", ", ", ()))
         item = graph.get(item_id)
+        out.append(("ref", item_id, item))
         if item is not None and not graph.counts_for_tracing(item):
-            out.append(_text(f" ({item.status})", ["dd-muted"]))
+            out.append(("text", f" ({item.status})", ("dd-muted",)))
     return out
 
 
-def _status(status: str) -> nodes.Node:
-    return nodes.inline(status, status, classes=["dd-status", f"dd-status-{status}"])
+def _status(status: str) -> Cell:
+    return [("text", status, ("dd-status", f"dd-status-{status}"))]
 
 
-def _table(
-    headers: Sequence[str | nodes.Node],
-    rows: Sequence[tuple[Sequence[nodes.Node], Sequence[str]]],
-    widths: Sequence[int],
-    classes: Sequence[str],
-    caption: str | None = None,
-) -> nodes.table:
-    table = nodes.table(classes=["dd-table", *classes])
-    if caption:
-        table += nodes.title(caption, caption)
-    group = nodes.tgroup(cols=len(headers))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    header_row = nodes.row()
-    for label in headers:
-        cell = nodes.paragraph(label, label) if isinstance(label, str) else _para(label)
-        header_row += nodes.entry("", cell)
-    head += header_row
-    group += head
-    body = nodes.tbody()
-    for cells, row_classes in rows:
-        row = nodes.row(classes=list(row_classes))
-        for value in cells:
-            entry = nodes.entry()
-            entry += value if isinstance(value, nodes.paragraph) else _para(value)
-            row += entry
-        body += row
-    group += body
-    return table
+def _untraced_mark() -> Fragment:
+    return ("strong", "untraced", ("dd-untraced-mark",))
+
+
+def use_html_fast_path(builder: Builder) -> bool:
+    """Write view tables straight to HTML for this builder?
+
+    A project-wide view page is rewritten whenever any object it shows changes; as
+    docutils nodes its table costs more than all the other rewritten pages together
+    (node creation, reference resolving, the HTML writer, the search indexer).  Builders
+    that post-process links in the doctree stay on the docutils path, which raw HTML
+    would bypass: EPUB (visible URLs, ID fixes) and singlehtml (double anchors, fixed
+    up differently by Sphinx versions; it rewrites its one page on every build anyway).
+    """
+    return builder.format == "html" and builder.name not in ("singlehtml", "epub")
+
+
+class _Output:
+    """Writes the cells of one view for one builder, linking as from ``fromdocname``
+    (the page the view was written on, which LaTeX and singlehtml merge into one tree)."""
+
+    def __init__(self, domain: DesigndocDomain, builder: Builder, fromdocname: str) -> None:
+        self.domain = domain
+        self.builder = builder
+        self.fromdocname = fromdocname
+        self._uris: dict[str, str | None] = {}
+
+    # -- docutils ----------------------------------------------------------------------
+
+    def node(self, fragment: Fragment) -> nodes.Node:
+        kind, text, extra = fragment
+        if kind == "text":
+            return _text(text, extra)
+        if kind == "strong":
+            return nodes.strong(text, text, classes=list(extra))
+        if kind == "ref":
+            if extra is None:
+                return xref(text, self.fromdocname, text)
+            contnode = nodes.inline(text, text, classes=["dd-ref"])
+            return self.domain.reference(self.builder, self.fromdocname, extra, contnode)
+        try:
+            return make_refnode(
+                self.builder, self.fromdocname, extra, None, nodes.inline(text, text)
+            )
+        except Exception:  # a builder without URIs for documents
+            return _text(text)
+
+    def para(self, cell: Cell) -> nodes.paragraph:
+        return _para(*(self.node(fragment) for fragment in cell))
+
+    def table(self, model: TableModel) -> nodes.table:
+        table = nodes.table(classes=["dd-table", *model.classes])
+        if model.caption:
+            table += nodes.title(model.caption, model.caption)
+        group = nodes.tgroup(cols=len(model.headers))
+        table += group
+        for width in model.widths:
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        header_row = nodes.row()
+        for cell in model.headers:
+            header_row += nodes.entry("", self.para(cell))
+        head += header_row
+        group += head
+        body = nodes.tbody()
+        for cells, row_classes in model.rows:
+            row = nodes.row(classes=list(row_classes))
+            for cell in cells:
+                row += nodes.entry("", self.para(cell))
+            body += row
+        group += body
+        return table
+
+    # -- HTML --------------------------------------------------------------------------
+
+    def doc_uri(self, docname: str) -> str | None:
+        """``builder.get_relative_uri`` as :func:`sphinx.util.nodes.make_refnode` uses
+        it, once per target page (a matrix links to the same pages thousands of times)."""
+        if docname not in self._uris:
+            try:
+                self._uris[docname] = self.builder.get_relative_uri(self.fromdocname, docname)
+            except Exception:  # a builder without URIs for documents
+                self._uris[docname] = None
+        return self._uris[docname]
+
+    def item_href(self, item: Item) -> str | None:
+        """The ``href`` that :meth:`.DesigndocDomain.reference` gives ``item`` through
+        Sphinx's HTML writer."""
+        if item.external_url is not None:
+            return item.external_url
+        if item.docname == self.fromdocname:
+            return "#" + item.id
+        uri = self.doc_uri(item.docname)
+        if uri is None:
+            return None
+        return f"{uri}#{item.id}"
+
+    def html(self, fragment: Fragment) -> str:
+        kind, text, extra = fragment
+        if kind == "text":
+            if extra:
+                return f'<span class="{" ".join(extra)}">{escape(text)}</span>'
+            return escape(text)
+        if kind == "strong":
+            classes = f' class="{" ".join(extra)}"' if extra else ""
+            return f"<strong{classes}>{escape(text)}</strong>"
+        if kind == "ref":
+            inner = f'<span class="dd-ref">{escape(text)}</span>'
+            href = self.item_href(extra)
+            if href is None:
+                return inner
+            scope = "external" if extra.external_url is not None else "internal"
+            return (
+                f'<a class="reference {scope}" href="{escape(href)}" '
+                f'title="{escape(extra.title)}">{inner}</a>'
+            )
+        uri = self.doc_uri(extra)
+        if uri is None:
+            return escape(text)
+        return (
+            f'<a class="reference internal" href="{escape(uri or "#")}">'
+            f"<span>{escape(text)}</span></a>"
+        )
+
+    def html_table(self, model: TableModel, table_id: str | None) -> str:
+        """The table as Sphinx's HTML writer writes the docutils one (same elements,
+        classes, row striping, caption and permalink), so the stylesheet and the page
+        look stay the same."""
+        html = self.html
+        classes = " ".join(["dd-table", *model.classes, "docutils", "align-default"])
+        id_attr = f' id="{table_id}"' if table_id else ""
+        out = [f'<table class="{classes}"{id_attr}>\n']
+        if model.caption:
+            out.append(f'<caption><span class="caption-text">{escape(model.caption)}</span>')
+            config = self.builder.config
+            if (
+                table_id
+                and config.html_permalinks
+                and getattr(self.builder, "add_permalinks", True)
+            ):
+                title = escape(translate("Link to this table"))
+                out.append(
+                    f'<a class="headerlink" href="#{table_id}" title="{title}">'
+                    f"{config.html_permalinks_icon}</a>"
+                )
+            out.append("</caption>\n")
+        out.append('<thead>\n<tr class="row-odd">')
+        out.append(
+            "\n".join(
+                '<th class="head"><p>' + "".join(map(html, cell)) + "</p></th>"
+                for cell in model.headers
+            )
+        )
+        out.append("\n</tr>\n</thead>\n<tbody>\n")
+        for index, (cells, row_classes) in enumerate(model.rows):
+            stripe = "row-even" if index % 2 == 0 else "row-odd"
+            out.append(f'<tr class="{" ".join([*row_classes, stripe])}">')
+            out.append(
+                "\n".join("<td><p>" + "".join(map(html, cell)) + "</p></td>" for cell in cells)
+            )
+            out.append("\n</tr>\n")
+        out.append("</tbody>\n</table>\n")
+        return "".join(out)
+
+    def render(self, model: TableModel, placeholder: nodes.Element) -> nodes.Element:
+        """The table for this builder: raw HTML on the HTML fast path, else docutils."""
+        if use_html_fast_path(self.builder) and model.resolvable:
+            table_id = None
+            if model.caption:
+                table_id = _new_id(placeholder)
+            return nodes.raw("", self.html_table(model, table_id), format="html")
+        table = self.table(model)
+        _set_id(placeholder, table)
+        return table
 
 
 def _set_id(placeholder: nodes.Element, table: nodes.table) -> None:
@@ -419,6 +603,15 @@ def _set_id(placeholder: nodes.Element, table: nodes.table) -> None:
     document = placeholder.document
     if document is not None and table.children and isinstance(table[0], nodes.title):
         document.set_id(table)
+
+
+def _new_id(placeholder: nodes.Element) -> str | None:
+    """A page-unique ID for a captioned raw HTML table, from the same counter as the
+    docutils path, so the permalink stays the same."""
+    document = placeholder.document
+    if document is None:
+        return None
+    return document.set_id(nodes.table())
 
 
 def _wrap(kind: str, spec: Mapping[str, Any], *children: nodes.Node) -> nodes.container:
@@ -474,11 +667,13 @@ def render_matrix(
         plan.layout == "auto" and 0 < len(column_ids) <= GRID_MAX_COLUMNS
     )
     mark = "X" if builder.format == "latex" else "\u2713"
+    mark_cell: Cell = [("text", mark, ("dd-mark",))]
+    empty_cell: Cell = [("text", "", ())]
     col_label = schema.types[plan.columns].label
     link_label = (link.incoming if plan.incoming else link.name).capitalize()
 
     traced_count = total = 0
-    rows: list[tuple[list[nodes.Node], list[str]]] = []
+    rows: list[tuple[list[Cell], list[str]]] = []
     for item in row_items:
         ids = cells_of[item.id]
         # objects of other projects are shown but, as in coverage, not counted
@@ -494,48 +689,48 @@ def render_matrix(
             classes.append("dd-traced" if traced else "dd-untraced")
         else:
             classes.append("dd-inactive")
-        marker: nodes.Node
+        marker: Fragment
         if not active:
-            marker = _text("n/a", ["dd-na"])
+            marker = ("text", "n/a", ("dd-na",))
         elif traced:
-            marker = _text(mark, ["dd-mark"])
+            marker = ("text", mark, ("dd-mark",))
         else:
-            marker = nodes.strong("untraced", "untraced", classes=["dd-untraced-mark"])
-        cells: list[nodes.Node] = [
-            _id_ref(item.id, docname),
-            _text(item.title),
+            marker = _untraced_mark()
+        cells: list[Cell] = [
+            [("ref", item.id, item)],
+            [("text", item.title, ())],
             _status(item.status),
         ]
         if grid:
             members = set(ids)
             for column_id in column_ids:
-                cells.append(_text(mark, ["dd-mark"]) if column_id in members else _text(""))
-            cells.append(marker)
+                cells.append(mark_cell if column_id in members else empty_cell)
+            cells.append([marker])
         else:
             if ids:
-                cell = _para(*_id_list(ids, docname, graph))
+                cell = _id_list(ids, graph)
                 if active and not traced:
-                    cell += nodes.Text(" ")
-                    cell += marker
+                    cell += [("text", " ", ()), marker]
                 cells.append(cell)
             else:
-                cells.append(marker if active else _text("\u2014", ["dd-na"]))
+                cells.append([marker] if active else [("text", "\u2014", ("dd-na",))])
         rows.append((cells, classes))
 
     row_label = schema.types[plan.rows].label
-    headers: list[str | nodes.Node] = ["ID", row_label, "Status"]
+    headers: list[Cell] = [_label("ID"), _label(row_label), _label("Status")]
     widths = [12, 40, 10]
     if grid:
         # header cells of object columns link to the objects too
-        headers.extend(_id_ref(column_id, docname) for column_id in column_ids)
+        headers.extend(_ref_cell(column_id, graph) for column_id in column_ids)
         widths.extend([6] * len(column_ids))
-        headers.append("Traced")
+        headers.append(_label("Traced"))
         widths.append(10)
     else:
-        headers.append(f"{link_label} ({col_label.lower()})")
+        headers.append(_label(f"{link_label} ({col_label.lower()})"))
         widths.append(30)
-    table = _table(headers, rows, widths, ["dd-matrix-table"], plan.caption)
-    _set_id(node, table)
+    model = TableModel(headers, rows, widths, ["dd-matrix-table"], plan.caption)
+    output = _Output(domain, builder, node.get("docname") or docname)
+    table = output.render(model, node)
     coverage_text = f"{traced_count} of {total} traced ({_percent(traced_count, total)})"
     coverage = nodes.paragraph(coverage_text, coverage_text, classes=["dd-coverage"])
     if total and traced_count < total:
@@ -598,15 +793,12 @@ def _sort_text(value: Any) -> str:
     return str(value)
 
 
-def _doc_ref(item: Item, domain: DesigndocDomain, builder: Builder, docname: str) -> nodes.Node:
+def _doc_cell(item: Item, domain: DesigndocDomain) -> Cell:
     if item.external:
-        return _text(item.external_url or "")
+        return [("text", item.external_url or "", ())]
     title_node = domain.env.titles.get(item.docname)
     text = title_node.astext() if title_node is not None else item.docname
-    try:
-        return make_refnode(builder, docname, item.docname, None, nodes.inline(text, text))
-    except Exception:  # a builder without URIs for documents
-        return _text(text)
+    return [("doc", text, item.docname)]
 
 
 def render_table(
@@ -621,11 +813,12 @@ def render_table(
     items = _select(graph, plan.types, _compile(plan.filter, graph, schema))
     for column, descending in reversed(plan.sort):
         items = _sorted(items, column, descending, graph, schema)
-    rows: list[tuple[list[nodes.Node], list[str]]] = []
+    if not items:
+        text = "No objects match."
+        return [_wrap("table", spec, nodes.paragraph(text, text, classes=["dd-empty"]))]
+    rows: list[tuple[list[Cell], list[str]]] = []
     for item in items:
-        cells: list[nodes.Node] = []
-        for column in plan.columns:
-            cells.append(_cell(item, column, graph, domain, builder, docname))
+        cells = [_cell(item, column, graph, domain) for column in plan.columns]
         classes = ["dd-row", f"dd-type-{item.type}"]
         if graph.is_traced(item.id) is False:
             classes.append("dd-untraced")
@@ -633,38 +826,29 @@ def render_table(
             classes.append("dd-inactive")
         rows.append((cells, classes))
     widths = [12 if c.name == "id" else 40 if c.name == "title" else 14 for c in plan.columns]
-    table = _table([c.label for c in plan.columns], rows, widths, [], plan.caption)
-    _set_id(node, table)
-    if not items:
-        text = "No objects match."
-        return [_wrap("table", spec, nodes.paragraph(text, text, classes=["dd-empty"]))]
-    return [_wrap("table", spec, table)]
+    headers = [_label(c.label) for c in plan.columns]
+    model = TableModel(headers, rows, widths, [], plan.caption)
+    output = _Output(domain, builder, node.get("docname") or docname)
+    return [_wrap("table", spec, output.render(model, node))]
 
 
-def _cell(
-    item: Item,
-    column: Column,
-    graph: Graph,
-    domain: DesigndocDomain,
-    builder: Builder,
-    docname: str,
-) -> nodes.Node:
+def _cell(item: Item, column: Column, graph: Graph, domain: DesigndocDomain) -> Cell:
     if column.kind == "attr":
         if column.key == "id":
-            return _id_ref(item.id, docname)
+            return [("ref", item.id, item)]
         if column.key == "status":
             return _status(item.status)
         if column.key == "doc":
-            return _doc_ref(item, domain, builder, docname)
+            return _doc_cell(item, domain)
         if column.key == "type":
             typedef = domain.settings.schema.types.get(item.type)
-            return _text(typedef.label if typedef else item.type)
+            return [("text", typedef.label if typedef else item.type, ())]
     value = _value(item, column, graph)
     if column.kind in ("link", "incoming"):
-        return _para(*_id_list(list(value), docname, graph)) if value else _text("")
+        return _id_list(list(value), graph) if value else [("text", "", ())]
     if column.key == "traced" and value == "untraced":
-        return nodes.strong(value, value, classes=["dd-untraced-mark"])
-    return _text(_sort_text(value))
+        return [_untraced_mark()]
+    return [("text", _sort_text(value), ())]
 
 
 # -- graph rendering --------------------------------------------------------------------

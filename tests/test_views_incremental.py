@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
 
@@ -43,6 +44,12 @@ def test_view_pages_follow_object_changes(make_app, copy_root) -> None:
     assert "views" in written and "deps" not in written
     html = (app.outdir / "views.html").read_text(encoding="utf-8")
     assert "Instant startup" in html and "Fast startup" not in html
+    # the tables of the page are the HTML fast path's raw HTML: the matrix row and the
+    # table rows show the new title and link to the object with it
+    doctree = app.env.get_and_resolve_doctree("views", app.builder)
+    raw = "".join(r.astext() for r in doctree.findall(nodes.raw) if "dd-table" in r.astext())
+    assert "<td><p>Instant startup</p></td>" in raw
+    assert 'href="requirements.html#REQ-1" title="Instant startup"' in raw
 
     # an added object appears in the views; a decision change reaches the dependency table
     with (src / "requirements.rst").open("a", encoding="utf-8") as fh:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.ext.graphviz import graphviz
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
+from sphinx_designdoc import views
 from sphinx_designdoc.nodes import designdoc_view
 
 ROOTS = ["views", "views-myst"]
@@ -81,15 +84,17 @@ def test_html_views(make_app, copy_root, root: str) -> None:
 
 @pytest.mark.parametrize("root", ROOTS)
 def test_doctree_is_plain_docutils(make_app, copy_root, root: str) -> None:
-    app = make_app("html", srcdir=copy_root(root))
+    # the text builder keeps the docutils tables (HTML builders get raw HTML, below)
+    app = make_app("text", srcdir=copy_root(root))
     app.build()
     doctree = app.env.get_and_resolve_doctree("views", app.builder)
     assert not list(doctree.findall(designdoc_view))
+    assert not list(doctree.findall(addnodes.pending_xref))  # views link by themselves
     tables = list(doctree.findall(nodes.table))
     assert len(tables) == 4
     filtered = tables[3]
-    refs = [r["refuri"] for r in filtered.findall(nodes.reference)]
-    assert refs == ["requirements.html#REQ-1"]  # "security" in tags and approved
+    refs = [(r.astext(), r["reftitle"]) for r in filtered.findall(nodes.reference)]
+    assert refs == [("REQ-1", "Fast startup")]  # "security" in tags and approved
     graphs = list(doctree.findall(graphviz))
     assert len(graphs) == 2
     root_graph = graphs[0]["code"]
@@ -100,6 +105,99 @@ def test_doctree_is_plain_docutils(make_app, copy_root, root: str) -> None:
     assert '"REQ-2"' in untraced_graph and '"REQ-1"' not in untraced_graph
     assert 'color="#dc2626"' in untraced_graph  # untraced outlined in red
     assert 'style="rounded,filled,dashed"' in untraced_graph  # DEC-2 is rejected
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_html_doctree_has_raw_tables(make_app, copy_root, root: str) -> None:
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    doctree = app.env.get_and_resolve_doctree("views", app.builder)
+    assert not list(doctree.findall(nodes.table))
+    raws = [r for r in doctree.findall(nodes.raw) if "dd-table" in r.astext()]
+    assert len(raws) == 4 and all(r["format"] == "html" for r in raws)
+    assert 'href="requirements.html#REQ-1"' in raws[3].astext()
+    assert "REQ-2" not in raws[3].astext()  # "security" in tags and approved
+    assert len(list(doctree.findall(graphviz))) == 2
+
+
+class _Events(HTMLParser):
+    """Start tags with their attributes, end tags and non-blank text, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, *(f"{k}={v}" for k, v in sorted(attrs))))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.events.append(("text", data))
+
+
+def _events(html: str) -> list[tuple[str, ...]]:
+    parser = _Events()
+    parser.feed(html[html.index('<div class="body"') :])
+    return parser.events
+
+
+def _view_rows(events: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Per table row: its classes, then each cell's text and link targets."""
+    rows: list[tuple[str, ...]] = []
+    current: list[str] | None = None
+    for event in events:
+        if event[:2] == ("start", "tr"):
+            current = [a for a in event[2:] if a.startswith("class=")]
+        elif event[:2] == ("end", "tr") and current is not None:
+            rows.append(tuple(current))
+            current = None
+        elif current is not None and event[0] == "text":
+            current.append(event[1])
+        elif current is not None and event[:2] == ("start", "a"):
+            current.extend(a for a in event[2:] if a.startswith(("href=", "title=")))
+    return rows
+
+
+FAST_PATH_CASES = [
+    ("views", "html", "views"),
+    ("views-myst", "html", "views"),
+    ("views", "html", "deps"),
+    ("views", "dirhtml", "views/index"),
+]
+
+
+def test_singlehtml_keeps_docutils_tables(make_app, copy_root) -> None:
+    """singlehtml writes the whole project as one page on every build, and its link
+    URIs depend on the Sphinx version's post-processing of reference nodes."""
+    app = make_app("singlehtml", srcdir=copy_root("views"))
+    app.build()
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert html.count('<table class="dd-table') == 5
+    assert 'title="Fast startup"><span class="dd-ref">REQ-1</span></a>' in html
+
+
+@pytest.mark.parametrize(("root", "builder", "page"), FAST_PATH_CASES)
+def test_html_fast_path_matches_docutils_path(
+    make_app, copy_root, monkeypatch, root: str, builder: str, page: str
+) -> None:
+    """The raw HTML tables show what Sphinx's writer makes of the docutils tables: the
+    same elements, classes, texts, link targets and titles, row by row."""
+    fast = make_app(builder, srcdir=copy_root(root, "fast"))
+    fast.build()
+    monkeypatch.setattr(views, "use_html_fast_path", lambda builder: False)
+    slow = make_app(builder, srcdir=copy_root(root, "slow"))
+    slow.build()
+    fast_html = (fast.outdir / f"{page}.html").read_text(encoding="utf-8")
+    slow_html = (slow.outdir / f"{page}.html").read_text(encoding="utf-8")
+    assert "<table" in fast_html
+    fast_events, slow_events = _events(fast_html), _events(slow_html)
+    rows = _view_rows(fast_events)
+    assert len(rows) >= 2 and any("href=" in cell for row in rows for cell in row)
+    assert rows == _view_rows(slow_events)
+    assert fast_events == slow_events
 
 
 @pytest.mark.parametrize("root", ROOTS)

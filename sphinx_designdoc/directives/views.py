@@ -60,7 +60,9 @@ class ViewDirective(SphinxDirective):
                 docname, Finding("invalid", f"{self.name}: {problem}", source, line, docname)
             )
         domain.note_view(docname, spec)
-        node = designdoc_view(view=self.view, spec=spec, source=source, line=line or 0)
+        node = designdoc_view(
+            view=self.view, spec=spec, docname=docname, source=source, line=line or 0
+        )
         self.set_source_info(node)
         return [node]
 
