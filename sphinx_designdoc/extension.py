@@ -159,7 +159,8 @@ class DesigndocPostTransform(SphinxPostTransform):
     """Fill backlink and view placeholders from the project graph.
 
     Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
-    it emits are resolved for every builder like any other reference.
+    of backlinks (and of view links to unknown IDs) are resolved for every builder like
+    any other reference; views link the objects they hold themselves.
     """
 
     default_priority = 5

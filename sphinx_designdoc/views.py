@@ -6,8 +6,11 @@ project graph.  Planning is a pure function of the options and the vocabulary, s
 passes agree and the incremental-build digest (:func:`view_types`) can tell which object
 types a page's views can show.
 
-Renderers emit only standard docutils nodes (tables, paragraphs, ``pending_xref``) and
-the Graphviz node of ``sphinx.ext.graphviz``, so HTML, LaTeX and text builders all work.
+Renderers emit standard docutils nodes (tables, paragraphs, resolved references) and the
+Graphviz node of ``sphinx.ext.graphviz``, so HTML, LaTeX and text builders all work.  For
+the HTML builders the matrix and table are one raw HTML string instead
+(:func:`use_html_fast_path`): a project-wide view page is rewritten whenever any object
+it shows changes, and as docutils nodes it costs more than the rest of such a rebuild.
 """
 
 from __future__ import annotations
