@@ -156,3 +156,13 @@ def _read_inventory(path: Path) -> str:
     body = data.split(b"\n", 4)[4]
     lines = zlib.decompress(body).decode().splitlines()
     return "\n".join(" ".join(line.split()[1:2] + line.split()[0:1]) for line in lines)
+
+
+def test_designdoc_json_has_one_object_per_line(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("basic"))
+    app.build()
+    text = (app.outdir / "designdoc.json").read_text(encoding="utf-8")
+    report = json.loads(text)
+    object_lines = [line for line in text.splitlines() if line.startswith('  {"id": ')]
+    assert len(object_lines) == len(report["objects"])
+    assert json.loads(object_lines[0].rstrip(",")) == report["objects"][0]

@@ -86,8 +86,26 @@ def build_report(
     }
 
 
+#: top-level lists written one element per line
+_ROW_KEYS = frozenset({"objects", "findings"})
+
+
 def dumps(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    """The report as text: indented at the top, one object or finding per line.
+
+    One line per record keeps diffs of two builds readable, and encoding each record
+    without indentation lets :mod:`json` use its C encoder (``indent`` forces the
+    pure-Python one, ten times slower on a 20,000-object project).
+    """
+    parts = []
+    for key, value in report.items():
+        if key in _ROW_KEYS and isinstance(value, list) and value:
+            rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in value)
+            text = "[\n" + rows + "\n ]"
+        else:
+            text = json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n ")
+        parts.append(f" {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
