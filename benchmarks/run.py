@@ -73,7 +73,8 @@ def sphinx_build(
     """One ``python -m sphinx -b html`` in a child process: wall time and its peak RSS."""
     if fresh and out.exists():
         shutil.rmtree(out)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", str(src), str(out)]
+    # -N: no colour codes in the log, which is parsed below (CI=true turns colour on)
+    cmd = [sys.executable, "-m", "sphinx", "-N", "-b", "html", str(src), str(out)]
     if jobs > 1:
         cmd += ["-j", str(jobs)]
     env = dict(
