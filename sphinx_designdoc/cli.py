@@ -445,34 +445,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 def graph_from_report(report: Mapping[str, Any]) -> Any:
     """Rebuild Items and a Graph from a report, for walks that reuse Graph.walk."""
-    from .config import FieldDef, LinkDef, Schema, TypeDef
+    from .config import schema_from_json
     from .graph import Graph
     from .model import Item
 
-    vocabulary = report.get("vocabulary") or {}
-    types = {
-        name: TypeDef(
-            name=name,
-            label=str(spec.get("label", name)),
-            statuses=tuple(spec.get("statuses") or ("",)),
-            fields=tuple(
-                FieldDef(fname, str(f.get("kind", "text")), tuple(f.get("choices") or ()))
-                for fname, f in (spec.get("fields") or {}).items()
-            ),
-            inactive_statuses=tuple(spec.get("inactive_statuses") or ()),
-        )
-        for name, spec in (vocabulary.get("types") or {}).items()
-    }
-    links = {
-        name: LinkDef(
-            name,
-            str(spec.get("incoming", name)),
-            tuple(spec.get("sources") or ()),
-            tuple(spec.get("targets") or ()),
-            bool(spec.get("traces")),
-        )
-        for name, spec in (vocabulary.get("links") or {}).items()
-    }
     items = [
         Item(
             id=o["id"],
@@ -487,7 +463,8 @@ def graph_from_report(report: Mapping[str, Any]) -> Any:
         )
         for o in report["objects"]
     ]
-    return Graph(items, Schema(types, links), report.get("tracing_statuses") or ())
+    schema = schema_from_json(report.get("vocabulary") or {})
+    return Graph(items, schema, report.get("tracing_statuses") or ())
 
 
 def _path_text(path: Sequence[str], links: Mapping[str, str], direction: str) -> str:

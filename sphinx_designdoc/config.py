@@ -290,6 +290,40 @@ class Schema:
         }
 
 
+def schema_from_json(vocabulary: Mapping[str, Any]) -> Schema:
+    """The inverse of :meth:`Schema.to_json`: a report's vocabulary as a Schema, so tools
+    reading ``designdoc.json`` walk it with the same :class:`~.graph.Graph` as a build."""
+    types = {
+        name: TypeDef(
+            name=name,
+            label=str(spec.get("label", name)),
+            statuses=tuple(spec.get("statuses") or ("",)),
+            fields=tuple(
+                FieldDef(
+                    fname,
+                    str(f.get("kind", "text")),
+                    tuple(f.get("choices") or ()),
+                    f.get("default"),
+                )
+                for fname, f in (spec.get("fields") or {}).items()
+            ),
+            inactive_statuses=tuple(spec.get("inactive_statuses") or ()),
+        )
+        for name, spec in (vocabulary.get("types") or {}).items()
+    }
+    links = {
+        name: LinkDef(
+            name,
+            str(spec.get("incoming", name)),
+            tuple(spec.get("sources") or ()),
+            tuple(spec.get("targets") or ()),
+            bool(spec.get("traces")),
+        )
+        for name, spec in (vocabulary.get("links") or {}).items()
+    }
+    return Schema(types, links)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated ``designdoc_*`` settings of one project."""

@@ -155,3 +155,13 @@ def test_walks_are_cycle_safe_and_report_paths() -> None:
     ]
     assert graph.walk("NOPE") == []
     assert [s.item.id for s in graph.walk("DEC-1", "down", max_depth=1)] == ["DEC-2", "REQ-1"]
+
+
+def test_vocabulary_round_trips_through_the_report() -> None:
+    from sphinx_designdoc.config import schema_from_json
+
+    schema = build_schema(
+        {"risk": {"statuses": ["open", "closed"], "fields": {"severity": ["low", "high"]}}},
+        {"mitigates": {"source": "decision", "target": "risk", "traces": True}},
+    )
+    assert schema_from_json(schema.to_json()).to_json() == schema.to_json()
