@@ -893,17 +893,6 @@ def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
     return items
 
 
-def _item_url(builder: Builder, docname: str, item: Item) -> str | None:
-    if item.external_url is not None:
-        return item.external_url
-    if builder.format != "html":
-        return None
-    try:
-        return f"{builder.get_relative_uri(docname, item.docname)}#{item.id}"
-    except Exception:  # a builder without page URIs
-        return None
-
-
 def build_dot(
     items: Sequence[Item], graph: Graph, schema: Schema, url: Callable[[Item], str | None]
 ) -> str:
@@ -977,7 +966,10 @@ def render_graph(
         children.append(nodes.paragraph(text, text, classes=["dd-note"]))
         items = items[:MAX_GRAPH_NODES]
     gv = graphviz()
-    gv["code"] = build_dot(items, graph, schema, lambda i: _item_url(builder, docname, i))
+    # image-map links only mean something in HTML; tables and graphs share one href logic
+    output = _Output(domain, builder, docname)
+    url = output.item_href if builder.format == "html" else (lambda i: i.external_url)
+    gv["code"] = build_dot(items, graph, schema, url)
     gv["options"] = {"docname": docname}
     gv["alt"] = plan.caption or (
         f"Traceability graph of {plan.root}" if plan.root else "Traceability graph"
