@@ -8,6 +8,7 @@ pickles: derived data is always recomputed, never merged.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Set
@@ -157,8 +158,10 @@ class DesigndocDomain(Domain):
             for entry in self.settings.external:
                 loaded, problems = load_external(entry, Path(app.confdir), self.settings.schema)
                 items.extend(loaded)
+                findings.extend(Finding("external", p, str(conf_py)) for p in problems)
+            if findings:  # located at the setting, looked up once
                 line = setting_line(conf_py, "designdoc_external")
-                findings.extend(Finding("external", p, str(conf_py), line) for p in problems)
+                findings = [dataclasses.replace(f, line=line) for f in findings]
             self._external = (items, findings)
         return self._external
 
