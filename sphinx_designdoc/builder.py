@@ -8,7 +8,7 @@ way for every builder, so this builder only has to skip per-document writing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,15 +65,8 @@ def export_options(app: Sphinx, fmt: str) -> dict[str, Any]:
     return {}
 
 
-def _exporter(fmt: str) -> Callable[[Sphinx, dict[str, Any], Path], None]:
-    def export(app: Sphinx, report: dict[str, Any], outdir: Path) -> None:
-        text = render(fmt, report, **export_options(app, fmt))
-        write_atomic(Path(outdir) / FORMATS[fmt].filename, text)
-
-    export.__name__ = f"export_{fmt}"
-    return export
-
-
-def exporters() -> dict[str, Callable[[Sphinx, dict[str, Any], Path], None]]:
-    """One writer per format of ``designdoc_exports`` (``json`` is always written)."""
-    return {fmt: _exporter(fmt) for fmt in FORMATS if fmt != "json"}
+def write_export(app: Sphinx, fmt: str, report: dict[str, Any], outdir: Path) -> None:
+    """Write one ``designdoc_exports`` format next to ``designdoc.json``; the same
+    renderer as ``designdoc export``, so both give the same bytes."""
+    text = render(fmt, report, **export_options(app, fmt))
+    write_atomic(Path(outdir) / FORMATS[fmt].filename, text)

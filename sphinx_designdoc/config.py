@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .reports import FORMATS
+
 #: Field value kinds understood by the directive option parser and the checks.
 FIELD_KINDS = ("text", "choice", "list", "date", "specifier", "url")
 
@@ -174,7 +176,8 @@ DEFAULT_TEMPLATE: tuple[tuple[str, ...], ...] = (
 )
 
 DEFAULT_ID_REGEX = r"^[A-Za-z][A-Za-z0-9_.:-]*$"
-EXPORT_FORMATS = ("json", "csv", "md", "html", "junit", "sarif", "needs")
+#: formats ``designdoc_exports`` accepts: the report registry is the one list of them
+EXPORT_FORMATS = tuple(FORMATS)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import __version__
-from .builder import DesigndocBuilder, exporters
+from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
 from .config import CONFIG_VALUES, build_settings, setting_line
 from .directives.objects import make_directive
@@ -34,10 +33,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-
-#: Report writers by format, called at ``build-finished`` for ``designdoc_exports``:
-#: ``writer(app, report_dict, outdir)``.  Filled in by :mod:`.reports`.
-EXPORTERS: dict[str, Callable[[Sphinx, dict[str, Any], Path], None]] = {}
 
 
 def log_finding(finding: Finding, srcdir: Path) -> None:
@@ -150,9 +145,7 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     outdir = Path(app.outdir)
     json_.write_atomic(outdir / json_.FILENAME, json_.dumps(report))
     for fmt in get_domain(app.env).settings.exports:
-        exporter = EXPORTERS.get(fmt)
-        if exporter is not None:
-            exporter(app, report, outdir)
+        write_export(app, fmt, report, outdir)
 
 
 class DesigndocPostTransform(SphinxPostTransform):
@@ -199,8 +192,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_config_value(cv.name, cv.default, "env", cv.types)
     app.add_domain(DesigndocDomain)
     app.add_builder(DesigndocBuilder)
-    for fmt, exporter in exporters().items():
-        EXPORTERS.setdefault(fmt, exporter)
     for node_class in PLACEHOLDERS:
         app.add_node(
             node_class,
