@@ -20,7 +20,7 @@ from .directives.objects import make_directive
 from .directives.views import setup_views
 from .domain import DesigndocDomain, env_app, get_domain
 from .model import Finding, Item
-from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_view
+from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_html_table, designdoc_view
 from .render import VIEW_RENDERERS, fill_title, render_backlinks
 from .reports import json_
 
@@ -187,6 +187,11 @@ def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
+def _visit_html_table(self: Any, node: nodes.Element) -> None:
+    self.body.append(node["writer"]())
+    raise nodes.SkipNode
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     for cv in CONFIG_VALUES:
         app.add_config_value(cv.name, cv.default, "env", cv.types)
@@ -201,6 +206,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
             man=(_skip, None),
             texinfo=(_skip, None),
         )
+    app.add_node(
+        designdoc_html_table,
+        html=(_visit_html_table, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
     app.add_post_transform(DesigndocPostTransform)
     setup_views(app)
     app.connect("config-inited", _on_config_inited)

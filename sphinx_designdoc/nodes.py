@@ -20,4 +20,15 @@ class designdoc_view(nodes.General, nodes.Element):
     ``spec`` (its options), ``docname``, ``source``, ``line``."""
 
 
+class designdoc_html_table(nodes.General, nodes.Element):
+    """A view table on the HTML fast path, written by the HTML translator; attributes:
+    ``writer`` (a callable returning the table's HTML).
+
+    Writing the HTML at translation time, not in the post-transform, puts the work in
+    the worker processes of a parallel build (Sphinx runs post-transforms serially in
+    the main process) and keeps the table out of the search index: each object's own
+    page is what a search should find, not the project-wide table that lists it.
+    """
+
+
 PLACEHOLDERS = (designdoc_backlinks, designdoc_view)

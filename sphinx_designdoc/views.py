@@ -20,6 +20,7 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from .config import COMMON_FIELDS, LinkDef, Schema
 from .filters import FilterError, Predicate, compile_filter, parse, validate
 from .graph import Graph
 from .model import Item
+from .nodes import designdoc_html_table
 from .render import VIEW_RENDERERS, xref
 
 if TYPE_CHECKING:
@@ -592,10 +594,8 @@ class _Output:
     def render(self, model: TableModel, placeholder: nodes.Element) -> nodes.Element:
         """The table for this builder: raw HTML on the HTML fast path, else docutils."""
         if use_html_fast_path(self.builder) and model.resolvable:
-            table_id = None
-            if model.caption:
-                table_id = _new_id(placeholder)
-            return nodes.raw("", self.html_table(model, table_id), format="html")
+            table_id = _new_id(placeholder) if model.caption else None
+            return designdoc_html_table(writer=partial(self.html_table, model, table_id))
         table = self.table(model)
         _set_id(placeholder, table)
         return table

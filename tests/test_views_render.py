@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -13,7 +14,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
 from sphinx_designdoc import views
-from sphinx_designdoc.nodes import designdoc_view
+from sphinx_designdoc.nodes import designdoc_html_table, designdoc_view
 
 ROOTS = ["views", "views-myst"]
 
@@ -108,16 +109,33 @@ def test_doctree_is_plain_docutils(make_app, copy_root, root: str) -> None:
 
 
 @pytest.mark.parametrize("root", ROOTS)
-def test_html_doctree_has_raw_tables(make_app, copy_root, root: str) -> None:
+def test_html_doctree_has_html_tables(make_app, copy_root, root: str) -> None:
     app = make_app("html", srcdir=copy_root(root))
     app.build()
     doctree = app.env.get_and_resolve_doctree("views", app.builder)
     assert not list(doctree.findall(nodes.table))
-    raws = [r for r in doctree.findall(nodes.raw) if "dd-table" in r.astext()]
-    assert len(raws) == 4 and all(r["format"] == "html" for r in raws)
-    assert 'href="requirements.html#REQ-1"' in raws[3].astext()
-    assert "REQ-2" not in raws[3].astext()  # "security" in tags and approved
+    tables = [t["writer"]() for t in doctree.findall(designdoc_html_table)]
+    assert len(tables) == 4 and all(t.startswith('<table class="dd-table') for t in tables)
+    assert 'href="requirements.html#REQ-1"' in tables[3]
+    assert "REQ-2" not in tables[3]  # "security" in tags and approved
     assert len(list(doctree.findall(graphviz))) == 2
+    # the page shows the tables ...
+    assert (app.outdir / "views.html").read_text(encoding="utf-8").count(tables[3]) == 1
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_view_tables_stay_out_of_the_search_index(make_app, copy_root, root: str) -> None:
+    """... but a search for an object finds its own page, not every table listing it."""
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    index = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    docnames = data["docnames"]
+    pages = data["terms"]["startup"]  # "Fast startup", the title of REQ-1
+    pages = {docnames[i] for i in ([pages] if isinstance(pages, int) else pages)}
+    assert "requirements" in pages  # its page
+    assert "decisions" in pages  # a link to it in the text of DEC-1
+    assert "views" not in pages  # four tables that list it
 
 
 class _Events(HTMLParser):
