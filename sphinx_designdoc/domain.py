@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import marshal
 import os
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -27,6 +27,7 @@ from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
 from .model import DocRecord, Finding, Item, Ref
+from .reports.json_ import encode_object
 
 if TYPE_CHECKING:
     from docutils.parsers.rst import Directive
@@ -60,8 +61,10 @@ class DesigndocDomain(Domain):
     name = "dd"
     label = "Design documents"
     roles = {"ref": DesigndocRefRole(innernodeclass=nodes.inline)}
-    initial_data = {"docs": {}, "fingerprints": {}}
-    data_version = 1
+    #: ``rows``: per document, the ``designdoc.json`` rows of its objects, encoded, with
+    #: the fingerprint and URL scheme they were encoded for (see :meth:`refresh_rows`)
+    initial_data = {"docs": {}, "fingerprints": {}, "rows": {}}
+    data_version = 2
 
     object_types = {t.name: ObjType(t.label, "ref", "any") for t in BUILTIN_TYPES}
     directives = {t.name: make_directive(t.name) for t in BUILTIN_TYPES}
@@ -124,6 +127,7 @@ class DesigndocDomain(Domain):
         self.invalidate()
 
     def clear_doc(self, docname: str) -> None:
+        self.data["rows"].pop(docname, None)
         if self.docs.pop(docname, None) is not None:
             self.invalidate()
 
@@ -236,6 +240,50 @@ class DesigndocDomain(Domain):
                     parts.extend(type_digest(name) for name in sorted(types))
             result[docname] = hashlib.blake2b(b"\x1e".join(parts), digest_size=16).hexdigest()
         return result
+
+    # -- designdoc.json rows ---------------------------------------------------
+
+    def refresh_rows(self, url_for: Callable[[Item], str | None], scheme: str) -> None:
+        """Encode the report rows of documents whose rows are missing or stale.
+
+        A document's rows show its own objects (re-read when they change, which drops
+        its rows in :meth:`clear_doc`) and what its fingerprint covers (backlinks and
+        the sources' status, from which the traced flag follows); ``scheme`` names how
+        URLs are made (builder, file suffix).  Called when the fingerprints are new and
+        before Sphinx pickles the environment, so the next build reuses every row of a
+        document neither read nor affected.
+        """
+        graph = self.graph
+        rows = self.data["rows"]
+        fingerprints = self.data["fingerprints"]
+        for docname, rec in self.docs.items():
+            key = fingerprints.get(docname, "") + scheme
+            cached = rows.get(docname)
+            if cached is None or cached[0] != key:
+                rows[docname] = (
+                    key,
+                    {
+                        item.id: encode_object(item, graph, url_for(item))
+                        for item in rec.items
+                        if graph.get(item.id) is item
+                    },
+                )
+
+    def object_rows(self, url_for: Callable[[Item], str | None], scheme: str) -> list[str]:
+        """Every object's encoded report row, in report order, reusing cached rows."""
+        graph = self.graph
+        rows = self.data["rows"]
+        fingerprints = self.data["fingerprints"]
+        out: list[str] = []
+        for item in graph.items():
+            line = None
+            cached = None if item.external else rows.get(item.docname)
+            if cached is not None and cached[0] == fingerprints.get(item.docname, "") + scheme:
+                line = cached[1].get(item.id)
+            if line is None:  # an external object, or a duplicate ID that changed hands
+                line = encode_object(item, graph, url_for(item))
+            out.append(line)
+        return out
 
     # -- cross-references ------------------------------------------------------
 

@@ -4,6 +4,7 @@ events and builders are wired here; everything else is reachable without ``app``
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,6 +105,8 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     old: dict[str, str] = domain.data["fingerprints"]
     changed = [doc for doc, digest in new.items() if old.get(doc) != digest]
     domain.data["fingerprints"] = new
+    builder = app.builder
+    domain.refresh_rows(lambda item: item_url(builder, item), url_scheme(builder))
     return sorted(changed)
 
 
@@ -125,27 +128,38 @@ def item_url(builder: Builder, item: Item) -> str | None:
     return f"{uri.split('#', 1)[0]}#{item.id}"
 
 
-def build_report(app: Sphinx) -> dict[str, Any]:
-    domain = get_domain(app.env)
-    return json_.build_report(
-        domain.graph,
-        domain.findings,
-        domain.settings,
-        project=app.config.project,
-        url_for=lambda item: item_url(app.builder, item),
-        suppress_warnings=app.config.suppress_warnings,
-        checks_run=checked_subtypes(),
-    )
+def url_scheme(builder: Builder) -> str:
+    """What :func:`item_url` depends on besides the object: cached report rows are
+    reused only under the same scheme (another builder, ``html_file_suffix``, ...)."""
+    try:
+        probe = builder.get_target_uri("dd-probe/page")
+    except Exception:
+        probe = ""
+    return f"\x00{builder.name}\x00{builder.format}\x00{probe}"
 
 
 def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder is None:
         return
-    report = build_report(app)
+    domain = get_domain(app.env)
+    builder = app.builder
+    rows = domain.object_rows(lambda item: item_url(builder, item), url_scheme(builder))
+    report = json_.build_report(
+        domain.graph,
+        domain.findings,
+        domain.settings,
+        project=app.config.project,
+        suppress_warnings=app.config.suppress_warnings,
+        checks_run=checked_subtypes(),
+        objects=[],
+    )
     outdir = Path(app.outdir)
-    json_.write_atomic(outdir / json_.FILENAME, json_.dumps(report))
-    for fmt in get_domain(app.env).settings.exports:
-        write_export(app, fmt, report, outdir)
+    json_.write_atomic(outdir / json_.FILENAME, json_.dumps(report, objects=rows))
+    if domain.settings.exports:
+        # the exports read the same rows as designdoc.json
+        report["objects"] = json.loads("[" + ",".join(rows) + "]")
+        for fmt in domain.settings.exports:
+            write_export(app, fmt, report, outdir)
 
 
 class DesigndocPostTransform(SphinxPostTransform):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -162,3 +163,51 @@ def test_parallel_incremental_rebuild_updates_other_pages(make_app, tmp_path: Pa
     assert "2 found" in _status(app)
     assert "DEC-4: Decision four" in (app.outdir / "doc5.html").read_text(encoding="utf-8")
     assert "DEC-4: Decision four" in (app.outdir / "doc3.html").read_text(encoding="utf-8")
+
+
+def _fresh_copy(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("_build"))
+    return dest
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_incremental_report_equals_a_fresh_builds(make_app, tmp_path: Path, parallel: int) -> None:
+    """Report rows of unchanged documents are reused; the edits here change rows of
+    documents that were not edited (backlink titles, traced flags, incoming lists)."""
+    src = tmp_path / "proj"
+    _many_docs(src)
+    make_app("html", srcdir=src, parallel=parallel).build()
+    _edit(src / "doc4.rst", "Decision 4", "Decision four")
+    _edit(src / "doc6.rst", "   :status: accepted\n", "   :status: rejected\n")
+    _edit(src / "doc8.rst", ":addresses: REQ-8, REQ-9", ":addresses: REQ-8, ORPHAN-9")
+    app = make_app("html", srcdir=src, parallel=parallel)
+    app.build()
+    assert "reading sources... [" in _status(app)
+    report = load_report(app.outdir)
+    objs = {o["id"]: o for o in report["objects"]}
+    assert objs["REQ-5"]["incoming"] == {"addressed by": ["DEC-4", "DEC-5"]}
+    assert objs["REQ-9"]["incoming"] == {"addressed by": ["DEC-9"]}
+    assert objs["ORPHAN-9"]["traced"] is True
+    assert objs["REQ-7"]["incoming"] == {"addressed by": ["DEC-6", "DEC-7"]}
+
+    fresh = make_app("html", srcdir=_fresh_copy(src, tmp_path / "fresh"))
+    fresh.build()
+    assert (app.outdir / "designdoc.json").read_bytes() == (
+        fresh.outdir / "designdoc.json"
+    ).read_bytes()
+
+
+def test_report_rows_follow_the_builder(make_app, tmp_path: Path) -> None:
+    """Rows cached by one builder are not reused by another that links differently."""
+    src = tmp_path / "proj"
+    _many_docs(src, docs=3)
+    make_app("html", srcdir=src).build()
+    dirhtml = make_app("dirhtml", srcdir=src)  # the same doctrees folder
+    dirhtml.build()
+    urls = {o["id"]: o["url"] for o in load_report(dirhtml.outdir)["objects"]}
+    assert urls["REQ-1"] == "doc1/#REQ-1"
+    fresh = make_app("dirhtml", srcdir=_fresh_copy(src, tmp_path / "fresh"))
+    fresh.build()
+    assert (dirhtml.outdir / "designdoc.json").read_bytes() == (
+        fresh.outdir / "designdoc.json"
+    ).read_bytes()
