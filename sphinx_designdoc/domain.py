@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import marshal
 import os
 from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
@@ -26,7 +25,7 @@ from .config import BUILTIN_TYPES, CONFIG_VALUES, Settings, build_settings, sett
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
-from .model import DocRecord, Finding, Item, Ref
+from .model import DocRecord, Finding, Item, Ref, digest, encode
 from .reports.json_ import encode_object
 
 if TYPE_CHECKING:
@@ -100,9 +99,11 @@ class DesigndocDomain(Domain):
         return self._settings
 
     def record(self, docname: str) -> DocRecord:
+        """The record of a document being read, with its digests reset."""
         rec = self.docs.get(docname)
         if rec is None:
             rec = self.docs[docname] = DocRecord()
+        rec.digests = None
         return rec
 
     def invalidate(self) -> None:
@@ -193,9 +194,10 @@ class DesigndocDomain(Domain):
         views can show (:func:`.views.view_types`).  Comparing digests between builds tells
         exactly which unchanged pages must be rewritten after another page changed.
 
-        Each object is encoded once per build (:func:`_signature`) and each page's digest
-        hashes one joined byte string, so the cost is one pass over the objects and
-        their links, not one hash update per link per page.
+        Each object is encoded once per build (:func:`_signature`), each page's digest
+        hashes one joined byte string, and a view's types are digested from the
+        per-document digests the records keep (:meth:`.DocRecord.type_digests`), so the
+        cost is one pass over the links, not one hash update per link per page.
         """
         from .views import view_types
 
@@ -209,16 +211,26 @@ class DesigndocDomain(Domain):
             return sig
 
         type_digests: dict[str | None, bytes] = {}
+        external = self.external()[0]
 
         def type_digest(type_name: str | None) -> bytes:
             """Everything about the objects of a type (None: of every type)."""
-            digest = type_digests.get(type_name)
-            if digest is None:
-                items = graph.items(type_name)
-                digest = type_digests[type_name] = hashlib.blake2b(
-                    _encode([_full_state(item) for item in items]), digest_size=16
-                ).digest()
-            return digest
+            value = type_digests.get(type_name)
+            if value is None:
+                pieces: list[bytes] = []
+                for docname in sorted(self.docs):
+                    per_type = self.docs[docname].type_digests()
+                    if type_name is None:
+                        pieces.extend(per_type[name] for name in sorted(per_type))
+                    elif type_name in per_type:
+                        pieces.append(per_type[type_name])
+                pieces.extend(
+                    digest(item.state())
+                    for item in external
+                    if type_name is None or item.type == type_name
+                )
+                value = type_digests[type_name] = digest(pieces)
+            return value
 
         result: dict[str, str] = {}
         for docname, rec in self.docs.items():
@@ -362,28 +374,7 @@ def _signature(item: Item | None) -> bytes:
     """What a link or backlink to ``item`` shows, as bytes."""
     if item is None:
         return b"\x00missing"
-    return _encode((item.id, item.type, item.title, item.status, item.docname, item.external_url))
-
-
-def _encode(value: Any) -> bytes:
-    """Builtin values as bytes, in C.  Version 2 of the format has no back-references,
-    so equal values give equal bytes however their objects are shared (a digest must
-    not change because the environment was unpickled)."""
-    return marshal.dumps(value, 2)
-
-
-def _full_state(item: Item) -> tuple[Any, ...]:
-    """Everything a view can show of ``item``, in a form :mod:`marshal` encodes."""
-    return (
-        item.id,
-        item.type,
-        item.title,
-        item.status,
-        item.docname,
-        item.external_url,
-        tuple(item.fields.items()),
-        tuple(item.links.items()),
-    )
+    return encode((item.id, item.type, item.title, item.status, item.docname, item.external_url))
 
 
 def _settings_for(env: BuildEnvironment) -> Settings:

@@ -78,9 +78,11 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     ``section`` check compares with the template."""
     domain = get_domain(app.env)
     docname = app.env.docname
-    rec = domain.docs.get(docname)
+    if docname not in domain.docs:
+        return
+    rec = domain.record(docname)
     types = domain.settings.schema.types
-    if rec is None or not any(types[i.type].page_header for i in rec.items):
+    if not any(types[i.type].page_header for i in rec.items):
         return
     top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
     page_title = top[0].astext() if top is not None and isinstance(top[0], nodes.title) else ""

@@ -6,6 +6,8 @@ derived (backlinks, tracing, findings) is recomputed by :mod:`.graph` after read
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,19 @@ class Item:
     @property
     def external(self) -> bool:
         return self.external_url is not None
+
+    def state(self) -> tuple[Any, ...]:
+        """Everything a view can show of the object, as builtin values (for digests)."""
+        return (
+            self.id,
+            self.type,
+            self.title,
+            self.status,
+            self.docname,
+            self.external_url,
+            tuple(self.fields.items()),
+            tuple(self.links.items()),
+        )
 
     def get(self, name: str) -> Any:
         """Value of a field, link or attribute by the name views and filters use."""
@@ -92,3 +107,29 @@ class DocRecord:
     sections: list[str] = field(default_factory=list)
     #: view specifications on this page (``dd-matrix`` etc.), for incremental rewrites
     views: list[Mapping[str, Any]] = field(default_factory=list)
+    #: cache of :meth:`type_digests`; whoever changes ``items`` resets it to None
+    digests: dict[str, bytes] | None = None
+
+    def type_digests(self) -> dict[str, bytes]:
+        """Per object type, a digest of the :meth:`Item.state` of this document's objects.
+
+        Kept with the record, which is replaced whenever the document is read again, so
+        a build hashes the objects of the documents it read, not of the whole project.
+        """
+        if self.digests is None:
+            states: dict[str, list[tuple[Any, ...]]] = {}
+            for item in self.items:
+                states.setdefault(item.type, []).append(item.state())
+            self.digests = {name: digest(value) for name, value in states.items()}
+        return self.digests
+
+
+def encode(value: Any) -> bytes:
+    """Builtin values as bytes, in C.  Version 2 of :mod:`marshal`'s format has no
+    back-references, so equal values give equal bytes however their objects are shared
+    (a digest must not change because the environment was unpickled)."""
+    return marshal.dumps(value, 2)
+
+
+def digest(value: Any) -> bytes:
+    return hashlib.blake2b(encode(value), digest_size=16).digest()

@@ -20,7 +20,7 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -62,11 +62,18 @@ def split_names(value: str | None, separators: str = r"[,\s]+") -> list[str]:
     return [v.strip() for v in re.split(separators, value) if v.strip()]
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+@lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> tuple[Any, ...]:
-    """``REQ-2`` before ``REQ-10``: numbers compare as numbers."""
+    """``REQ-2`` before ``REQ-10``: numbers compare as numbers.
+
+    Cached: a project-wide matrix sorts the same IDs once per row they appear in.
+    """
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in re.split(r"(\d+)", text)
+        for part in _DIGITS.split(text)
         if part
     )
 
