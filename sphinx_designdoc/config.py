@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .reports import FORMATS
 
@@ -188,6 +188,8 @@ class ConfigValue:
     default: Any
     types: tuple[type, ...]
     help: str
+    #: what a change of the value makes Sphinx redo ("env": read every document again)
+    rebuild: Literal["", "env"] = "env"
 
 
 CONFIG_VALUES: tuple[ConfigValue, ...] = (
@@ -246,6 +248,14 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         [],
         (list, tuple),
         "Objects from other projects: [{path, prefix, base_url}] of designdoc.json or needs.json.",
+    ),
+    ConfigValue(
+        "designdoc_gc_freeze",
+        True,
+        (bool,),
+        "Keep the objects loaded with the environment out of Python's cyclic garbage "
+        "collector until the build ends (faster incremental builds of large projects).",
+        rebuild="",
     ),
 )
 
@@ -483,6 +493,10 @@ def build_settings(values: Mapping[str, Any]) -> tuple[Settings, list[str]]:
     except ConfigError as exc:
         problems.append(str(exc))
         tracing = frozenset(defaults["designdoc_tracing_statuses"])
+    if not isinstance(get("designdoc_gc_freeze"), bool):
+        problems.append(
+            f"designdoc_gc_freeze must be True or False, not {get('designdoc_gc_freeze')!r}"
+        )
     min_cov = get("designdoc_min_coverage")
     if isinstance(min_cov, bool) or not isinstance(min_cov, int | float) or not 0 <= min_cov <= 100:
         problems.append(f"designdoc_min_coverage must be a number from 0 to 100, not {min_cov!r}")

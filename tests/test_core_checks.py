@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from conftest import find_warning, load_report, warnings_of
 from sphinx.cmd.build import build_main
 
@@ -96,10 +99,12 @@ def test_bad_configuration_is_a_located_warning_and_defaults_apply(make_app, cop
             "designdoc_types": {"Risk Item": {}},
             "designdoc_id_regex": "([",
             "designdoc_min_coverage": 400,
+            "designdoc_gc_freeze": 1,
         },
     )
     app.build()
     w = warnings_of(app)
+    find_warning(w, "conf.py", "config", "designdoc_gc_freeze must be True or False")
     find_warning(w, "conf.py", "config", "'Risk Item' is not a valid name")
     find_warning(w, "conf.py", "config", "designdoc_id_regex is not a valid regular expression")
     find_warning(w, "conf.py", "config", "designdoc_min_coverage must be a number from 0 to 100")
@@ -150,3 +155,18 @@ def test_custom_type_and_link_are_first_class(make_app, copy_root) -> None:
     assert report["coverage"]["risk"] == {"traced": 1, "total": 2, "percent": 50.0}
     html = (app.outdir / "risks.html").read_text(encoding="utf-8")
     assert 'id="RISK-1"' in html and "Mitigated by" in html and "Mitigates" in html
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_gc_freeze_lasts_for_the_build_only(make_app, copy_root, freeze: bool) -> None:
+    """The loaded environment is kept out of the cyclic collector while building, and
+    handed back when the build ends; ``designdoc_gc_freeze = False`` leaves it alone."""
+    gc.unfreeze()
+    src = copy_root("basic")
+    make_app("html", srcdir=src).build()  # an environment to load
+    app = make_app("html", srcdir=src, confoverrides={"designdoc_gc_freeze": freeze})
+    during: list[int] = []
+    app.connect("env-updated", lambda app, env: during.append(gc.get_freeze_count()))
+    app.build()
+    assert during and (during[0] > 0) is freeze
+    assert gc.get_freeze_count() == 0
