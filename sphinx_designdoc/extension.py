@@ -102,17 +102,27 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _on_builder_inited(app: Sphinx) -> None:
-    """Freeze what exists once the environment is loaded, so garbage collections skip it.
+    """Keep the loaded environment out of reach of Python's cyclic garbage collector.
 
     The environment of a large project is hundreds of thousands of objects that live
-    until the build ends, yet every full collection walks them all again, and an
-    incremental build allocates enough (doctrees, views, the report) to run many.
-    :func:`gc.freeze` moves them out of the collector's reach; objects freed by their
-    reference count are still freed at once, and :func:`_on_build_finished_gc` hands
-    the rest back to the collector.  On a 22,000-object project this takes about a
-    fifth off a one-file rebuild (benchmarks/RESULTS.md).
+    until the build ends, yet every full collection walks them all again, and a build
+    allocates enough (doctrees, backlinks, views, the report) to run dozens.
+    :func:`gc.freeze` moves them to the collector's permanent generation; objects freed
+    by their reference count are still freed at once, and the build's end hands the
+    rest back (:func:`_on_build_finished_gc`).  See benchmarks/RESULTS.md for what it
+    saves.
     """
     if _gc_freeze(app):
+        gc.freeze()
+
+
+def _on_env_updated_gc(app: Sphinx, env: BuildEnvironment) -> None:
+    """Freeze again once every document is read: what the reading added (the new
+    environment of a full build, the merged data of parallel readers) now lives until
+    the end too, and Sphinx writes every page in this (main) process.  One collection
+    first, so the doctrees that reading dropped are freed rather than frozen."""
+    if _gc_freeze(app):
+        gc.collect()
         gc.freeze()
 
 
@@ -259,6 +269,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(DesigndocPostTransform)
     setup_views(app)
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("env-updated", _on_env_updated_gc, priority=900)
     app.connect("build-finished", _on_build_finished_gc, priority=900)
     app.connect("config-inited", _on_config_inited)
     app.connect("config-inited", _on_config_inited_needs, priority=520)
