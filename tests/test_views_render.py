@@ -239,3 +239,16 @@ def test_latex_builder(make_app, copy_root) -> None:
     assert "\\sphinxstylestrong{untraced}" in tex
     assert "\u2713" not in tex  # LaTeX gets a plain mark
     assert "\\sphinxincludegraphics" in tex or "graphviz" in tex
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_parallel_build_writes_the_same_view_pages(make_app, copy_root, root: str) -> None:
+    """With ``-j 2`` the worker processes write the view tables: same pages as serial."""
+    serial = make_app("html", srcdir=copy_root(root))
+    serial.build()
+    parallel = make_app("html", srcdir=copy_root(root, "parallel"), parallel=2)
+    parallel.build()
+    assert parallel.is_parallel_allowed("write")
+    page = (parallel.outdir / "views.html").read_text(encoding="utf-8")
+    assert page.count('<table class="dd-table') == 4
+    assert page == (serial.outdir / "views.html").read_text(encoding="utf-8")
