@@ -327,9 +327,15 @@ class DesigndocDomain(Domain):
         contnode: nodes.Element,
     ) -> nodes.reference:
         if not node.get("refexplicit"):
-            text = f"{item.id}: {item.title}"
-            contnode = nodes.inline(text, text, classes=["dd-ref"])
+            return self.titled_reference(builder, fromdocname, item)
         return self.reference(builder, fromdocname, item, contnode)
+
+    def titled_reference(self, builder: Builder, fromdocname: str, item: Item) -> nodes.reference:
+        """The link that reads "ID: title", as a link without explicit text shows."""
+        text = f"{item.id}: {item.title}"
+        return self.reference(
+            builder, fromdocname, item, nodes.inline(text, text, classes=["dd-ref"])
+        )
 
     def resolve_xref(
         self,

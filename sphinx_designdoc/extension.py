@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import json
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -204,8 +205,8 @@ class DesigndocPostTransform(SphinxPostTransform):
     """Fill backlink and view placeholders from the project graph.
 
     Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
-    of backlinks (and of view links to unknown IDs) are resolved for every builder like
-    any other reference; views link the objects they hold themselves.
+    of view links to unknown IDs are resolved for every builder like any other
+    reference; backlinks and views link the objects they hold themselves.
     """
 
     default_priority = 5
@@ -215,7 +216,8 @@ class DesigndocPostTransform(SphinxPostTransform):
         docname = self.env.docname
         builder = current_builder(self.env)
         for backlinks in list(self.document.findall(designdoc_backlinks)):
-            backlinks.replace_self(render_backlinks(backlinks, domain.graph))
+            link = partial(domain.titled_reference, builder, backlinks["docname"])
+            backlinks.replace_self(render_backlinks(backlinks, domain.graph, link))
         for view in list(self.document.findall(designdoc_view)):
             renderer = VIEW_RENDERERS.get(view["view"])
             if renderer is None:

@@ -134,14 +134,30 @@ def fill_title(doctree: nodes.Node, item_id: str, title: str) -> None:
                     return
 
 
-def render_backlinks(node: designdoc_backlinks, graph: Graph) -> list[nodes.Node]:
-    """Fields such as "Addressed by: DEC-3: <title>" from the graph's incoming links."""
+def render_backlinks(
+    node: designdoc_backlinks, graph: Graph, link: Callable[[Item], nodes.Node]
+) -> list[nodes.Node]:
+    """Fields such as "Addressed by: DEC-3: <title>" from the graph's incoming links.
+
+    Every source is a known object, so ``link`` makes the finished hyperlink at once
+    (:meth:`.DesigndocDomain.reference`) instead of leaving a ``pending_xref`` to
+    Sphinx's resolver: post-transforms run serially in the main process even in
+    parallel builds, and a project has as many backlinks as links.
+    """
     out: list[nodes.Node] = []
     for incoming_name, sources in sorted(graph.incoming_of(node["item_id"]).items()):
+        para = nodes.paragraph(classes=["dd-links"])
+        for index, source_id in enumerate(sources):
+            source = graph.get(source_id)
+            if source is None:  # pragma: no cover (incoming links come from the graph)
+                continue
+            if index:
+                para += nodes.Text(", ")
+            para += link(source)
         out.append(
             _field(
                 _label(incoming_name),
-                xref_list(sources, node["docname"]),
+                para,
                 ["dd-incoming", "dd-link-" + incoming_name.replace(" ", "-")],
             )
         )
