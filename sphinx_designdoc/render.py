@@ -148,12 +148,9 @@ def render_backlinks(
     for incoming_name, sources in sorted(graph.incoming_of(node["item_id"]).items()):
         para = nodes.paragraph(classes=["dd-links"])
         for index, source_id in enumerate(sources):
-            source = graph.get(source_id)
-            if source is None:  # pragma: no cover (incoming links come from the graph)
-                continue
             if index:
                 para += nodes.Text(", ")
-            para += link(source)
+            para += link(graph.by_id[source_id])  # incoming links come from known objects
         out.append(
             _field(
                 _label(incoming_name),
