@@ -267,9 +267,8 @@ class DesigndocDomain(Domain):
         """
         graph = self.graph
         rows = self.data["rows"]
-        fingerprints = self.data["fingerprints"]
         for docname, rec in self.docs.items():
-            key = fingerprints.get(docname, "") + scheme
+            key = _row_key(self.data, docname, scheme)
             cached = rows.get(docname)
             if cached is None or cached[0] != key:
                 rows[docname] = (
@@ -285,12 +284,11 @@ class DesigndocDomain(Domain):
         """Every object's encoded report row, in report order, reusing cached rows."""
         graph = self.graph
         rows = self.data["rows"]
-        fingerprints = self.data["fingerprints"]
         out: list[str] = []
         for item in graph.items():
             line = None
             cached = None if item.external else rows.get(item.docname)
-            if cached is not None and cached[0] == fingerprints.get(item.docname, "") + scheme:
+            if cached is not None and cached[0] == _row_key(self.data, item.docname, scheme):
                 line = cached[1].get(item.id)
             if line is None:  # an external object, or a duplicate ID that changed hands
                 line = encode_object(item, graph, url_for(item))
@@ -374,6 +372,12 @@ class DesigndocDomain(Domain):
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         return node.get("reftarget")
+
+
+def _row_key(data: dict[str, Any], docname: str, scheme: str) -> str:
+    """What a document's cached report rows are valid for: its fingerprint, the URL
+    scheme."""
+    return str(data["fingerprints"].get(docname, "")) + scheme
 
 
 def _signature(item: Item | None) -> bytes:

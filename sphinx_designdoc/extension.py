@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import json
 import shutil
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -246,28 +247,28 @@ def _visit_html_table(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
+def _add_node(
+    app: Sphinx, node_class: type[nodes.Element], html_visit: Callable[[Any, Any], None]
+) -> None:
+    """Register a node of ours: written by ``html_visit`` in HTML, skipped elsewhere."""
+    app.add_node(
+        node_class,
+        html=(html_visit, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     for cv in CONFIG_VALUES:
         app.add_config_value(cv.name, cv.default, cv.rebuild, cv.types)
     app.add_domain(DesigndocDomain)
     app.add_builder(DesigndocBuilder)
     for node_class in PLACEHOLDERS:
-        app.add_node(
-            node_class,
-            html=(_skip, None),
-            latex=(_skip, None),
-            text=(_skip, None),
-            man=(_skip, None),
-            texinfo=(_skip, None),
-        )
-    app.add_node(
-        designdoc_html_table,
-        html=(_visit_html_table, None),
-        latex=(_skip, None),
-        text=(_skip, None),
-        man=(_skip, None),
-        texinfo=(_skip, None),
-    )
+        _add_node(app, node_class, html_visit=_skip)
+    _add_node(app, designdoc_html_table, html_visit=_visit_html_table)
     app.add_post_transform(DesigndocPostTransform)
     setup_views(app)
     app.connect("builder-inited", _on_builder_inited)

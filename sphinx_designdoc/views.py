@@ -8,9 +8,10 @@ types a page's views can show.
 
 Renderers emit standard docutils nodes (tables, paragraphs, resolved references) and the
 Graphviz node of ``sphinx.ext.graphviz``, so HTML, LaTeX and text builders all work.  For
-the HTML builders the matrix and table are one raw HTML string instead
-(:func:`use_html_fast_path`): a project-wide view page is rewritten whenever any object
-it shows changes, and as docutils nodes it costs more than the rest of such a rebuild.
+the HTML builders the matrix and table are written straight to HTML by the translator
+instead (:func:`use_html_fast_path`): a project-wide view page is rewritten whenever any
+object it shows changes, and as docutils nodes it costs more than the rest of such a
+rebuild.
 """
 
 from __future__ import annotations
@@ -599,7 +600,8 @@ class _Output:
         return "".join(out)
 
     def render(self, model: TableModel, placeholder: nodes.Element) -> nodes.Element:
-        """The table for this builder: raw HTML on the HTML fast path, else docutils."""
+        """The table for this builder: HTML written at translation time on the HTML fast
+        path (:class:`.designdoc_html_table`), else docutils nodes."""
         if use_html_fast_path(self.builder) and model.resolvable:
             table_id = _new_id(placeholder) if model.caption else None
             return designdoc_html_table(writer=partial(self.html_table, model, table_id))
@@ -616,8 +618,8 @@ def _set_id(placeholder: nodes.Element, table: nodes.table) -> None:
 
 
 def _new_id(placeholder: nodes.Element) -> str | None:
-    """A page-unique ID for a captioned raw HTML table, from the same counter as the
-    docutils path, so the permalink stays the same."""
+    """A page-unique ID for a captioned HTML fast-path table, from the same counter as
+    the docutils path, so the permalink stays the same."""
     document = placeholder.document
     if document is None:
         return None
