@@ -358,61 +358,27 @@ def markdown_table(result: dict[str, Any]) -> str:
             return  # not measured
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
-    row(
-        "full build",
-        [_fmt_s(s[f]["full"]) + _ratio(s[f]["full"], plain.get("full")) for f in flavours],
-    )
-    row(
-        "  CPU time (user + sys)",
-        [
-            _fmt_s(s[f]["full_cpu"]) + _ratio(s[f]["full_cpu"], plain.get("full_cpu"))
-            for f in flavours
-        ],
-    )
-    row(
-        "no-change rebuild",
-        [
-            _fmt_s(s[f]["nochange"]) + _ratio(s[f]["nochange"], plain.get("nochange"))
-            for f in flavours
-        ],
-    )
-    row(
-        "  CPU time (user + sys)",
-        [
-            _fmt_s(s[f]["nochange_cpu"]) + _ratio(s[f]["nochange_cpu"], plain.get("nochange_cpu"))
-            for f in flavours
-        ],
-    )
-    row(
-        "  docs read / written",
-        [
-            ("{} / {}".format(*s[f]["nochange_io"]) if "nochange_io" in s[f] else "-")
-            for f in flavours
-        ],
-    )
-    row(
-        "edit one title, rebuild",
-        [_fmt_s(s[f]["edit"]) + _ratio(s[f]["edit"], plain.get("edit")) for f in flavours],
-    )
-    row(
-        "  CPU time (user + sys)",
-        [
-            _fmt_s(s[f]["edit_cpu"]) + _ratio(s[f]["edit_cpu"], plain.get("edit_cpu"))
-            for f in flavours
-        ],
-    )
+    def timed(label: str, key: str) -> None:
+        row(label, [_fmt_s(s[f][key]) + _ratio(s[f][key], plain.get(key)) for f in flavours])
+
+    def io(key: str) -> list[str]:
+        return [("{} / {}".format(*s[f][key]) if key in s[f] else "-") for f in flavours]
+
+    timed("full build", "full")
+    timed("  CPU time (user + sys)", "full_cpu")
+    timed("no-change rebuild", "nochange")
+    timed("  CPU time (user + sys)", "nochange_cpu")
+    row("  docs read / written", io("nochange_io"))
+    timed("edit one title, rebuild", "edit")
+    timed("  CPU time (user + sys)", "edit_cpu")
     row(
         "  docs read / written; pages show the edit",
         [
-            ("{} / {}".format(*s[f]["edit_io"]) if "edit_io" in s[f] else "-")
-            + ("" if "edit_ok" not in s[f] else ("; yes" if s[f]["edit_ok"] else "; **NO**"))
-            for f in flavours
+            cell + ("" if "edit_ok" not in s[f] else ("; yes" if s[f]["edit_ok"] else "; **NO**"))
+            for f, cell in zip(flavours, io("edit_io"), strict=True)
         ],
     )
-    row(
-        "full build -j 2",
-        [_fmt_s(s[f]["j2"]) + _ratio(s[f]["j2"], plain.get("j2")) for f in flavours],
-    )
+    timed("full build -j 2", "j2")
     row(
         "  speedup over serial",
         [
