@@ -3,7 +3,9 @@
 The store is keyed by docname, so ``clear_doc`` and ``merge_domaindata`` are exact and
 cheap, and parallel reads merge nothing global.  The project-wide graph and the findings
 are derived from it once per build and cached on the domain instance, which Sphinx never
-pickles: derived data is always recomputed, never merged.
+pickles: derived data is always recomputed, never merged.  The one exception is the
+encoded ``designdoc.json`` rows, kept per document with the digest of everything they
+depend on (:meth:`DesigndocDomain.refresh_rows`).
 """
 
 from __future__ import annotations

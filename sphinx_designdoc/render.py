@@ -1,8 +1,9 @@
 """Docutils nodes for objects, links and backlinks.
 
 Only standard docutils nodes come out of here (containers, paragraphs, field lists,
-``pending_xref``), so HTML, LaTeX, text and any other builder render them without
-visitors of ours, and Sphinx's reference resolver turns links into hyperlinks.
+references), so HTML, LaTeX, text and any other builder render them without visitors of
+ours.  Links an author wrote are ``pending_xref`` nodes for Sphinx's reference resolver;
+backlinks, whose sources are known objects, are made as finished references.
 """
 
 from __future__ import annotations
