@@ -53,7 +53,12 @@ def item_to_json(item: Item, graph: Graph, url: str | None) -> dict[str, Any]:
 
 def encode_object(item: Item, graph: Graph, url: str | None) -> str:
     """One line of the report's ``objects`` list, as :func:`dumps` writes it."""
-    return json.dumps(item_to_json(item, graph, url), ensure_ascii=False)
+    return _encode_row(item_to_json(item, graph, url))
+
+
+def _encode_row(row: Any) -> str:
+    """A record on one line, through :mod:`json`'s C encoder (no ``indent``)."""
+    return json.dumps(row, ensure_ascii=False)
 
 
 def build_report(
@@ -117,7 +122,7 @@ def dumps(report: dict[str, Any], objects: Sequence[str] | None = None) -> str:
         if key == "objects" and objects is not None:
             lines = objects
         elif key in _ROW_KEYS and isinstance(value, list):
-            lines = [json.dumps(row, ensure_ascii=False) for row in value]
+            lines = [_encode_row(row) for row in value]
         if lines:
             text = "[\n" + ",\n".join("  " + line for line in lines) + "\n ]"
         else:
