@@ -1,0 +1,116 @@
+"""Untrusted text, made safe for where it lands.  No Sphinx or docutils here.
+
+Titles, IDs, statuses, option values and URLs come from authors' sources and from other
+projects' files, so each place that writes them escapes for its own syntax.  This module
+holds the rules that are the same everywhere:
+
+- one URL policy (:func:`safe_url`): http, https, mailto and relative URLs become links;
+  anything else (``javascript:``, ``data:``, ``vbscript:``, ``file:``...) is shown as text;
+- :func:`css_class`: a value that goes into a ``class`` attribute becomes a slug;
+- :func:`terminal_text`: control characters never reach a terminal;
+- :func:`natural_key`: IDs sort as people read them (``REQ-2`` before ``REQ-10``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+#: URL schemes that may become links; a URL without a scheme is relative and allowed.
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+#: what the policy says, in words for warnings and docs
+URL_POLICY = "http, https, mailto or a relative URL"
+
+# Browsers strip leading and trailing C0 controls and spaces and drop tabs and newlines
+# anywhere before they read a URL's scheme (WHATWG URL standard), so "java\tscript:" and
+# " javascript:" are javascript: URLs; the policy reads a URL the same way.
+_STRIP = "".join(chr(c) for c in range(0x21))
+_TAB_NEWLINE = re.compile("[\t\n\r]")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser would read in ``url`` (lower case), or ``""`` if relative."""
+    cleaned = _TAB_NEWLINE.sub("", url.strip(_STRIP))
+    match = _SCHEME.match(cleaned)
+    return match.group(1).lower() if match else ""
+
+
+def allowed_url(url: str) -> bool:
+    """True when ``url`` may become a link: http, https, mailto or relative."""
+    scheme = url_scheme(url)
+    return scheme == "" or scheme in ALLOWED_SCHEMES
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` when the policy allows it as a link, else None (show it as text)."""
+    if not isinstance(url, str) or not url.strip() or not allowed_url(url):
+        return None
+    return url
+
+
+#: characters that a URL never holds raw; percent-encoded where a URL lands in markup
+#: that a later program writes without escaping it again (Graphviz's SVG output)
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"
+
+
+def encode_url(url: str) -> str:
+    """``url`` with quotes, angle brackets, spaces and non-ASCII percent-encoded.
+
+    The link stays the same for a browser, and nothing in it can close an attribute:
+    Graphviz copies a node's ``URL`` into its SVG output without escaping ``"``.
+    """
+    return quote(url, safe=_URL_SAFE.replace("'", ""))
+
+
+_NOT_CLASS = re.compile(r"[^a-z0-9_-]+")
+
+
+def css_class(value: str) -> str:
+    """A slug of ``value`` for a CSS class name: lower case, ``a-z0-9_-`` only."""
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    return _NOT_CLASS.sub("-", folded).strip("-") or "x"
+
+
+# C0 and C1 control characters, DEL, and the Unicode controls that reorder text on
+# screen (bidirectional overrides and isolates: "Trojan source").
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(value: str) -> str:
+    """``value`` without control characters, so nothing in it can drive a terminal
+    (colours, cursor moves, window titles, hidden or reordered text).  Each is shown as
+    ``\\xNN`` / ``\\uNNNN`` so a reader still sees that something was there."""
+    return _CONTROLS.sub(_visible, value)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+@lru_cache(maxsize=1 << 16)
+def natural_key(text: str) -> tuple[Any, ...]:
+    """``REQ-2`` before ``REQ-10``: digit runs compare as numbers, text without case.
+
+    A digit run compares by its length without leading zeros, then its digits, so a
+    run of any length is ordered right without converting it to an ``int`` (Python
+    refuses to convert more than 4,300 digits).  The text itself breaks ties, so the
+    order is total.  Cached: a project-wide matrix sorts the same IDs once per row.
+    """
+    parts: list[tuple[int, int, str]] = []
+    for part in _DIGITS.split(text):
+        if not part:
+            continue
+        if part[0] in "0123456789":
+            digits = part.lstrip("0") or "0"
+            parts.append((0, len(digits), digits))
+        else:
+            parts.append((1, 0, part.casefold()))
+    return (tuple(parts), text)

@@ -1,0 +1,143 @@
+"""Every kind of warning the package emits: the one list of them.
+
+Each warning is a Sphinx warning of type ``designdoc`` with one of these subtypes, and a
+finding in ``designdoc.json``; the checks, the SARIF rules, the JUnit suite, the
+``designdoc diff`` regression rule and the documentation's table are all read from
+:data:`SUBTYPES`, so they cannot disagree.  No Sphinx here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True)
+class Subtype:
+    """One warning kind: ``designdoc.<name>`` in ``suppress_warnings`` silences it."""
+
+    name: str
+    #: what it means, one sentence
+    summary: str
+    #: how to act on it, one sentence
+    fix: str
+    #: SARIF level: ``error`` for a broken record, ``warning`` for a gap in the design,
+    #: ``note`` for an environment problem
+    level: Level = "warning"
+    #: a new finding of this kind makes ``designdoc diff --fail-on-regression`` fail
+    regression: bool = True
+
+    @property
+    def rule(self) -> str:
+        return f"designdoc.{self.name}"
+
+
+SUBTYPES: dict[str, Subtype] = {
+    s.name: s
+    for s in (
+        Subtype(
+            "duplicate",
+            "Two objects share an ID; the first declaration (in document order) keeps it.",
+            "Give one of them a new ID, or include a shared file from one page only.",
+            "error",
+        ),
+        Subtype(
+            "dangling",
+            "A link option, a :dd:ref: role or a dd-graph :root: names an unknown ID.",
+            "Correct the ID (the warning suggests close matches) or declare the object.",
+            "error",
+        ),
+        Subtype(
+            "link_type",
+            "A link points at an object of the wrong type (e.g. :addresses: a dependency).",
+            "Point the link at an object of the type the link takes, or use another link.",
+            "error",
+        ),
+        Subtype(
+            "untraced",
+            "A requirement that no decision with a tracing status addresses.",
+            "Add ':addresses: ID' to the decision that meets it, or reject or deprecate it.",
+        ),
+        Subtype(
+            "unused",
+            "A dependency that no decision with a tracing status uses.",
+            "Add ':uses: ID' to the decision that needs it, or deprecate it.",
+        ),
+        Subtype(
+            "unjustified",
+            "A decision with a tracing status that addresses no requirement.",
+            "Add ':addresses:' naming the requirement it answers, or reject it.",
+        ),
+        Subtype(
+            "supersession",
+            "Superseded decisions and :supersedes: links disagree, or form a cycle.",
+            "Mark the replaced decision superseded, link it from its successor, or break "
+            "the cycle.",
+        ),
+        Subtype(
+            "cycle",
+            "A link between objects of one type (:refines:, or a project's own) loops "
+            "back to where it started.",
+            "Remove one of the links the warning lists.",
+            "error",
+        ),
+        Subtype(
+            "invalid",
+            "An option value, ID, status, date, version specifier or URL is not valid, or "
+            ":id: is missing.",
+            "Use one of the values the warning lists; the object is kept as written.",
+            "error",
+        ),
+        Subtype(
+            "section",
+            "A design document lacks a top-level section that its template requires.",
+            "Add the section, or pick another template with :template:.",
+        ),
+        Subtype(
+            "coverage",
+            "The traced share of requirements is below designdoc_min_coverage.",
+            "Trace the untraced requirements, or lower designdoc_min_coverage.",
+        ),
+        Subtype(
+            "pyproject",
+            "A dependency is missing from, or disagrees with, pyproject.toml.",
+            "Make :package:, :version: and :scope: agree with pyproject.toml.",
+        ),
+        Subtype(
+            "config",
+            "A designdoc_* setting in conf.py cannot be used as given; its default is used.",
+            "Correct the setting as the warning says.",
+            "error",
+        ),
+        Subtype(
+            "external",
+            "A designdoc_external file or entry cannot be read as given; the valid "
+            "objects in it are still used.",
+            "Correct the entry in conf.py or the file it names.",
+            "warning",
+            regression=False,
+        ),
+        Subtype(
+            "needs",
+            "An object could not be made a sphinx-needs need, or the sphinx-needs bridge is off.",
+            "Act as the warning says; the object itself is unaffected.",
+            "warning",
+            regression=False,
+        ),
+        Subtype(
+            "graph",
+            "A dd-graph cannot be drawn because Graphviz's dot program cannot be run; it "
+            "is shown as a table instead.",
+            "Install Graphviz (see the README) or set graphviz_dot in conf.py.",
+            "note",
+            regression=False,
+        ),
+    )
+}
+
+
+def get(name: str) -> Subtype:
+    """The subtype called ``name``; an unknown name is a bug of ours, not of the user."""
+    return SUBTYPES[name]
