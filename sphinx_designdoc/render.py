@@ -17,6 +17,7 @@ from .config import Settings, TypeDef
 from .graph import Graph
 from .model import FieldValue, Item
 from .nodes import designdoc_backlinks
+from .safety import css_class, safe_url
 
 DOMAIN = "dd"
 
@@ -82,7 +83,11 @@ def render_object(
     """
     item_id = item.id if item is not None else ""
     box = nodes.container(
-        classes=["dd-object", f"dd-type-{typedef.name}", f"dd-status-{status}"],
+        classes=[
+            "dd-object",
+            f"dd-type-{css_class(typedef.name)}",
+            f"dd-status-{css_class(status)}",
+        ],
     )
     if item is not None:
         box["ids"] = [item_id]
@@ -100,12 +105,16 @@ def render_object(
     flist += _field(
         "Status",
         nodes.paragraph(
-            "", "", nodes.inline(status, status, classes=["dd-status", f"dd-status-{status}"])
+            "",
+            "",
+            nodes.inline(status, status, classes=["dd-status", f"dd-status-{css_class(status)}"]),
         ),
     )
     for name, value in fields.items():
-        if name == "url" and isinstance(value, str) and value:
-            para = nodes.paragraph("", "", nodes.reference(value, value, refuri=value))
+        fdef = typedef.field(name)
+        url = safe_url(value) if fdef is not None and fdef.kind == "url" else None
+        if url is not None:  # a URL the policy forbids is shown as text
+            para = nodes.paragraph("", "", nodes.reference(url, url, refuri=url))
         else:
             para = nodes.paragraph("", _value_text(value))
         flist += _field(_label(name), para, [f"dd-field-{name}"])

@@ -17,17 +17,20 @@ rebuild.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.errors import NoUri
 from sphinx.locale import _ as translate
 from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
 
 from .config import COMMON_FIELDS, LinkDef, Schema
 from .filters import FilterError, Predicate, compile_filter, parse, validate
@@ -35,6 +38,7 @@ from .graph import Graph
 from .model import Item
 from .nodes import designdoc_html_table
 from .render import VIEW_RENDERERS, xref
+from .safety import css_class, encode_url, natural_key
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -61,22 +65,6 @@ def split_names(value: str | None, separators: str = r"[,\s]+") -> list[str]:
     if not value:
         return []
     return [v.strip() for v in re.split(separators, value) if v.strip()]
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-@lru_cache(maxsize=1 << 16)
-def natural_key(text: str) -> tuple[Any, ...]:
-    """``REQ-2`` before ``REQ-10``: numbers compare as numbers.
-
-    Cached: a project-wide matrix sorts the same IDs once per row they appear in.
-    """
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in _DIGITS.split(text)
-        if part
-    )
 
 
 def _check_filter(text: str | None, schema: Schema, problems: list[str]) -> str | None:
@@ -432,7 +420,7 @@ def _id_list(ids: Sequence[str], graph: Graph) -> Cell:
 
 
 def _status(status: str) -> Cell:
-    return [("text", status, ("dd-status", f"dd-status-{status}"))]
+    return [("text", status, ("dd-status", f"dd-status-{css_class(status)}"))]
 
 
 def _untraced_mark() -> Fragment:
@@ -474,7 +462,7 @@ class _Output:
             if extra is None:
                 return xref(text, self.fromdocname, text)
             contnode = nodes.inline(text, text, classes=["dd-ref"])
-            return self.domain.reference(self.builder, self.fromdocname, extra, contnode)
+            return self.domain.link(self.builder, self.fromdocname, extra, contnode)
         try:
             return make_refnode(
                 self.builder, self.fromdocname, extra, None, nodes.inline(text, text)
@@ -523,8 +511,8 @@ class _Output:
     def item_href(self, item: Item) -> str | None:
         """The ``href`` that :meth:`.DesigndocDomain.reference` gives ``item`` through
         Sphinx's HTML writer."""
-        if item.external_url is not None:
-            return item.external_url
+        if item.external:
+            return item.external_url or None
         if item.docname == self.fromdocname:
             return "#" + item.id
         uri = self.doc_uri(item.docname)
@@ -532,21 +520,46 @@ class _Output:
             return None
         return f"{uri}#{item.id}"
 
+    def graph_href(self, item: Item, svg: bool = False) -> str | None:
+        """The link of a graph node: :meth:`item_href`, percent-encoded so that no
+        quote in it can end the attribute Graphviz writes it into.
+
+        Sphinx's graphviz extension rewrites the relative links of an SVG, which lives
+        in the images folder, by resolving them against the page's folder and making
+        them relative to the images folder again (``fix_svg_relative_paths``).  A link
+        to the page itself (``#ID``) has no path and comes out wrong, and dirhtml pages
+        get the wrong folder; so for SVG the link is written as the path from the
+        images folder to the page, prefixed with the page's own path to that folder,
+        which the rewrite turns into exactly that path.
+        """
+        href = self.item_href(item)
+        if href is None or not svg or item.external:
+            return None if href is None else encode_url(href)
+        try:
+            target = self.builder.get_target_uri(item.docname).split("#", 1)[0]
+            page = self.builder.get_target_uri(self.fromdocname).split("#", 1)[0]
+        except NoUri:
+            return None
+        imagedir = getattr(self.builder, "imagedir", "_images")
+        from_images = posixpath.relpath(target or ".", imagedir)
+        written = posixpath.normpath(posixpath.join(relative_uri(page, imagedir), from_images))
+        return encode_url(f"{written}#{item.id}")
+
     def html(self, fragment: Fragment) -> str:
         kind, text, extra = fragment
         if kind == "text":
             if extra:
-                return f'<span class="{" ".join(extra)}">{escape(text)}</span>'
+                return f'<span class="{escape(" ".join(extra))}">{escape(text)}</span>'
             return escape(text)
         if kind == "strong":
-            classes = f' class="{" ".join(extra)}"' if extra else ""
+            classes = f' class="{escape(" ".join(extra))}"' if extra else ""
             return f"<strong{classes}>{escape(text)}</strong>"
         if kind == "ref":
             inner = f'<span class="dd-ref">{escape(text)}</span>'
             href = self.item_href(extra)
             if href is None:
                 return inner
-            scope = "external" if extra.external_url is not None else "internal"
+            scope = "external" if extra.external else "internal"
             return (
                 f'<a class="reference {scope}" href="{escape(href)}" '
                 f'title="{escape(extra.title)}">{inner}</a>'
@@ -591,7 +604,7 @@ class _Output:
         out.append("\n</tr>\n</thead>\n<tbody>\n")
         for index, (cells, row_classes) in enumerate(model.rows):
             stripe = "row-even" if index % 2 == 0 else "row-odd"
-            out.append(f'<tr class="{" ".join([*row_classes, stripe])}">')
+            out.append(f'<tr class="{escape(" ".join([*row_classes, stripe]))}">')
             out.append(
                 "\n".join("<td><p>" + "".join(map(html, cell)) + "</p></td>" for cell in cells)
             )
@@ -831,7 +844,7 @@ def render_table(
     rows: list[tuple[list[Cell], list[str]]] = []
     for item in items:
         cells = [_cell(item, column, graph, domain) for column in plan.columns]
-        classes = ["dd-row", f"dd-type-{item.type}"]
+        classes = ["dd-row", f"dd-type-{css_class(item.type)}"]
         if graph.is_traced(item.id) is False:
             classes.append("dd-untraced")
         elif not graph.is_active(item):
@@ -937,7 +950,9 @@ def build_dot(
         attrs["style"] = style
         link = url(item)
         if link:
-            attrs["URL"] = link
+            # Graphviz copies a URL into SVG and image-map attributes as it is, where
+            # a raw "&" is not well-formed: the entity passes through unchanged
+            attrs["URL"] = link.replace("&", "&amp;")
             attrs["target"] = "_top"
         body = ", ".join(f"{k}={_dot(v)}" for k, v in attrs.items())
         lines.append(f"  {_dot(item.id)} [{body}];")
@@ -974,19 +989,72 @@ def render_graph(
         )
         children.append(nodes.paragraph(text, text, classes=["dd-note"]))
         items = items[:MAX_GRAPH_NODES]
-    gv = graphviz()
-    # image-map links only mean something in HTML; tables and graphs share one href logic
     output = _Output(domain, builder, docname)
-    url = output.item_href if builder.format == "html" else (lambda i: i.external_url)
+    if not domain.graphviz:
+        # the designdoc.graph finding says why and how to install Graphviz
+        text = "Graphviz is not installed, so this graph is shown as a table of its links."
+        children.append(nodes.paragraph(text, text, classes=["dd-note"]))
+        children.append(output.render(_graph_table(items, graph, schema, plan.caption), node))
+        return [_wrap("graph", spec, *children)]
+    gv = graphviz()
+    if builder.format == "html":  # image-map and SVG links only mean something in HTML
+        svg = builder.config.graphviz_output_format == "svg"
+        url: Callable[[Item], str | None] = partial(output.graph_href, svg=svg)
+    else:
+        url = lambda item: None  # noqa: E731
     gv["code"] = build_dot(items, graph, schema, url)
     gv["options"] = {"docname": docname}
-    gv["alt"] = plan.caption or (
-        f"Traceability graph of {plan.root}" if plan.root else "Traceability graph"
+    gv["alt"] = _graph_alt(
+        plan.caption
+        or (f"Traceability graph of {plan.root}" if plan.root else "Traceability graph"),
+        builder.format,
     )
     children.append(gv)
     if plan.caption:
         children.append(nodes.paragraph(plan.caption, plan.caption, classes=["dd-caption"]))
     return [_wrap("graph", spec, *children)]
+
+
+def _graph_alt(text: str, output_format: str) -> str:
+    """The graph's alternative text, escaped for the output: ``sphinx.ext.graphviz``
+    writes it into HTML, man and Texinfo as it is, unescaped."""
+    if output_format == "html":
+        return escape(text)
+    if output_format == "man":
+        return text.replace("\\", "\\e")
+    if output_format == "texinfo":
+        return re.sub(r"([@{}])", r"@\1", text)
+    return text
+
+
+def _graph_table(
+    items: Sequence[Item], graph: Graph, schema: Schema, caption: str | None
+) -> TableModel:
+    """What a graph shows, as a table: each object with its links to the others."""
+    shown = {item.id for item in items}
+    rows: list[tuple[list[Cell], list[str]]] = []
+    for item in items:
+        links: Cell = []
+        for link_name, targets in item.links.items():
+            kept = [t for t in dict.fromkeys(targets) if t in shown]
+            if not kept or link_name not in schema.links:
+                continue
+            if links:
+                links.append(("text", "; ", ()))
+            links.append(("text", f"{link_name} ", ("dd-muted",)))
+            links.extend(_id_list(kept, graph))
+        classes = ["dd-row", f"dd-type-{css_class(item.type)}"]
+        if graph.is_traced(item.id) is False:
+            classes.append("dd-untraced")
+        cells: list[Cell] = [
+            [("ref", item.id, item)],
+            [("text", item.title, ())],
+            _status(item.status),
+            links,
+        ]
+        rows.append((cells, classes))
+    headers = [_label("ID"), _label("Title"), _label("Status"), _label("Links")]
+    return TableModel(headers, rows, [12, 40, 10, 38], ["dd-graph-table"], caption)
 
 
 VIEW_RENDERERS.update({"matrix": render_matrix, "table": render_table, "graph": render_graph})

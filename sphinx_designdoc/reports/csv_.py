@@ -12,6 +12,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from ..safety import safe_url
 from ._common import ReportView, text
 
 #: first characters that make Excel, LibreOffice or Google Sheets evaluate a cell
@@ -36,6 +37,7 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
     writer.writerow(header)
     for obj in view.objects:
         row: list[Any] = [obj.get(c) for c in BASE_COLUMNS]
+        row[BASE_COLUMNS.index("url")] = safe_url(obj.get("url"))
         row += [(obj.get("links") or {}).get(name) for name in links]
         row += [(obj.get("incoming") or {}).get(name) for name in incoming]
         row += [(obj.get("fields") or {}).get(name) for name in fields]

@@ -2,8 +2,8 @@
 and every object, in sortable and filterable tables.
 
 It has no external resources (inline CSS and a few lines of inline JS), so it can be
-attached to a CI run or mailed.  Every authored value is escaped, and only relative,
-``http`` and ``https`` URLs become links.
+attached to a CI run or mailed.  Every authored value is escaped, and only URLs the
+package's policy allows (:func:`..safety.safe_url`) become links.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape as _escape
 from typing import Any
 
+from ..safety import safe_url
 from ._common import Obj, Relation, ReportView, location, percent, text
 
 CSS = """
@@ -69,17 +70,10 @@ def esc(value: Any) -> str:
     return _escape(text(value), quote=True)
 
 
-def _safe_url(url: str) -> bool:
-    head = url.split("/", 1)[0]
-    if ":" not in head:
-        return True
-    return head.split(":", 1)[0].lower() in ("http", "https")
-
-
 def _ref(obj: Obj | None, item_id: str) -> str:
-    url = (obj or {}).get("url")
+    url = safe_url((obj or {}).get("url"))
     label = f"<code>{esc(item_id)}</code>"
-    if url and _safe_url(str(url)):
+    if url is not None:
         return f'<a href="{esc(url)}">{label}</a>'
     return label
 

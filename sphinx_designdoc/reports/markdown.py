@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..safety import encode_url, safe_url
 from ._common import Obj, Relation, ReportView, location, percent, text
 
 # enough to keep authored text literal: emphasis, code, links, HTML, table cells
@@ -23,15 +24,10 @@ def escape(value: Any) -> str:
 
 
 def _ref(obj: Obj | None, item_id: str) -> str:
-    url = (obj or {}).get("url")
-    if url and _safe_url(str(url)):
-        return f"[{escape(item_id)}](<{str(url).replace('>', '%3E')}>)"
+    url = safe_url((obj or {}).get("url"))
+    if url is not None:  # percent-encoded: no "<", ">" or space can end the destination
+        return f"[{escape(item_id)}](<{encode_url(url)}>)"
     return escape(item_id)
-
-
-def _safe_url(url: str) -> bool:
-    scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
-    return scheme in ("", "http", "https")
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..safety import safe_url
 from ._common import ReportView, text
 
 #: sphinx-needs' core need fields; designdoc fields of these names are renamed
@@ -59,7 +60,7 @@ def build(report: Mapping[str, Any], version: str = DEFAULT_VERSION) -> dict[str
             "is_need": True,
             "is_part": False,
             "is_external": bool(obj.get("external")),
-            "external_url": obj.get("url"),
+            "external_url": safe_url(obj.get("url")),
             "sections": [],
         }
         for name, value in sorted(fields.items()):
