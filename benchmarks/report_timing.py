@@ -30,7 +30,8 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
     from types import SimpleNamespace
 
     from sphinx_designdoc.checks import CheckContext, checked_subtypes, run_checks
-    from sphinx_designdoc.domain import DesigndocDomain, _settings_for
+    from sphinx_designdoc.config import CONFIG_VALUES, build_settings
+    from sphinx_designdoc.domain import DesigndocDomain
     from sphinx_designdoc.graph import Graph
     from sphinx_designdoc.reports import json_
 
@@ -40,15 +41,17 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
     load = time.perf_counter() - t0
     data = env.domaindata["dd"]
     docs = data["docs"]
-    settings = _settings_for(env)
+    values = {cv.name: getattr(env.config, cv.name, cv.default) for cv in CONFIG_VALUES}
+    settings = build_settings(values)[0]
     srcdir = os.fspath(env.srcdir)
 
     def url_for(item: Any) -> str:
         return f"{item.docname}.html#{item.id}"
 
     # the URL scheme the build cached its rows under (a key is the page digest + scheme)
-    keys = [key for key, _ in data["rows"].values()]
-    scheme = keys[0][32:] if keys else ""
+    keys = {doc: key for doc, (key, _) in data["rows"].items()}
+    scheme = next(iter(keys.values()))[32:] if keys else ""
+    fingerprints = {doc: key[:32] for doc, key in keys.items()}
     steps: dict[str, list[float]] = {
         "graph": [],
         "checks": [],
@@ -69,7 +72,12 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
             findings = run_checks(CheckContext(graph, settings, docs, srcdir))
             steps["checks"].append(time.perf_counter() - t)
             # what build-finished does: the rows (cached by the build), then the rest
-            domain = SimpleNamespace(graph=graph, data=data)
+            domain = SimpleNamespace(
+                graph=graph,
+                data=data,
+                current_fingerprints=fingerprints,
+                _row_key=lambda doc, scheme: fingerprints.get(doc, "") + scheme,
+            )
             t = time.perf_counter()
             rows = DesigndocDomain.object_rows(domain, url_for, scheme)  # type: ignore[arg-type]
             steps["rows_cached"].append(time.perf_counter() - t)

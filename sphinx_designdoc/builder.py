@@ -31,9 +31,14 @@ class DesigndocBuilder(Builder):
     format = "designdoc"
     epilog = _("The designdoc reports are in %(outdir)s.")
     allow_parallel = True
+    #: no page of its own can go stale, so no page needs rewriting after another changes
+    designdoc_writes_pages = False
 
     def init(self) -> None:
-        pass
+        # the reports describe the HTML build of the same sources (their URLs are its
+        # pages), so ``.. only:: html`` content counts as it does there
+        self.tags.add("html")
+        self.tags.add("format_html")
 
     def get_outdated_docs(self) -> str:
         # a summary string means "all": the reports always describe the whole project

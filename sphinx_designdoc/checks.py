@@ -14,26 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import LinkDef, Settings
+from .config import ConfLocation, LinkDef, Settings
 from .graph import Graph
 from .model import DocRecord, Finding, Item
-
-#: Every subtype a finding can have, in the order the documentation lists them.
-SUBTYPES = (
-    "duplicate",
-    "dangling",
-    "link_type",
-    "untraced",
-    "unused",
-    "unjustified",
-    "supersession",
-    "invalid",
-    "section",
-    "coverage",
-    "pyproject",
-    "config",
-    "external",
-)
+from .safety import natural_key
+from .subtypes import SUBTYPES
 
 
 @dataclass(frozen=True)
@@ -43,6 +28,16 @@ class CheckContext:
     records: Mapping[str, DocRecord]
     #: absolute path of the Sphinx source folder (for files such as pyproject.toml)
     srcdir: str = ""
+    #: where conf.py sets each setting, for findings about settings
+    conf: ConfLocation | None = None
+    #: whether Graphviz's ``dot`` can be run
+    graphviz: bool = True
+
+    def at_setting(self, subtype: str, message: str, setting: str) -> Finding:
+        """A finding located at the line of conf.py that sets ``setting``."""
+        if self.conf is None:
+            return Finding(subtype, message)
+        return Finding(subtype, message, self.conf.source, self.conf.line(setting))
 
 
 Check = Callable[[CheckContext], Iterable[Finding]]
@@ -62,12 +57,25 @@ def check_duplicates(ctx: CheckContext) -> Iterator[Finding]:
     for item_id, items in ctx.graph.duplicates.items():
         first = items[0]
         for other in items[1:]:
-            yield finding(
-                "duplicate",
-                other,
-                f"duplicate ID {item_id!r}: also declared at {first.source}:{first.line}; "
-                "give one of them a new ID",
-            )
+            if (other.source, other.line) == (first.source, first.line):
+                message = (
+                    f"duplicate ID {item_id!r}: {first.source}:{first.line} is included by "
+                    f"the pages {first.docname!r} and {other.docname!r}; the object belongs "
+                    f"to {first.docname!r} (the first page), so include the file in one page "
+                    "only and link to it with :dd:ref: from the other"
+                )
+            else:
+                page = "" if _own_file(first) else f" (in page {first.docname!r})"
+                message = (
+                    f"duplicate ID {item_id!r}: also declared at {first.source}:{first.line}"
+                    f"{page}, which keeps the ID; give one of them a new ID"
+                )
+            yield finding("duplicate", other, message)
+
+
+def _own_file(item: Item) -> bool:
+    """Whether ``item`` is written in its page's own file, not in an included one."""
+    return item.source.rsplit(".", 1)[0] == item.docname
 
 
 def check_links(ctx: CheckContext) -> Iterator[Finding]:
@@ -84,6 +92,8 @@ def check_links(ctx: CheckContext) -> Iterator[Finding]:
             if link is None:
                 continue
             target = graph.get(target_id)
+            if target is None and target_id in graph.hidden:
+                continue  # declared in an ``.. only::`` block this builder leaves out
             if target is None:
                 yield finding(
                     "dangling",
@@ -103,7 +113,7 @@ def check_links(ctx: CheckContext) -> Iterator[Finding]:
 def check_refs(ctx: CheckContext) -> Iterator[Finding]:
     for record in ctx.records.values():
         for ref in record.refs:
-            if ref.target not in ctx.graph:
+            if ref.target not in ctx.graph and ref.target not in ctx.graph.hidden:
                 yield Finding(
                     "dangling",
                     f":dd:ref: to unknown ID {ref.target!r}" + _suggest(ref.target, ctx.graph),
@@ -289,31 +299,49 @@ def check_supersession(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _supersession_cycles(ctx: CheckContext, link: LinkDef) -> Iterator[Finding]:
-    """One finding per cycle (strongly connected component), at its first object."""
+    return _cycles(
+        ctx,
+        link,
+        "supersession",
+        "supersession cycle: {path}; an object cannot (even indirectly) supersede itself, "
+        "remove one of these ':{link}:' links",
+    )
+
+
+def check_cycles(ctx: CheckContext) -> Iterator[Finding]:
+    """Links between objects of one type (``refines``, a project's own) must not loop:
+    a requirement cannot refine itself, even through others.  ``supersedes`` cycles
+    are reported by :func:`check_supersession`."""
+    for link in ctx.settings.schema.links.values():
+        if link.name == "supersedes" or not set(link.sources) & set(link.targets):
+            continue
+        yield from _cycles(
+            ctx,
+            link,
+            "cycle",
+            "{link} cycle: {path}; an object cannot (even indirectly) {link} itself, "
+            "remove one of these ':{link}:' links",
+        )
+
+
+def _cycles(ctx: CheckContext, link: LinkDef, subtype: str, template: str) -> Iterator[Finding]:
+    """One finding per cycle of ``link`` (strongly connected component), at its first
+    object in natural ID order."""
     graph = ctx.graph
     succ: dict[str, list[str]] = {}
     for item in graph.by_id.values():
+        if item.external:
+            continue
         targets = [t for t in dict.fromkeys(item.links.get(link.name, ())) if t in graph]
         if targets:
             succ[item.id] = targets
     for component in _strongly_connected(succ):
         if len(component) == 1 and component[0] not in succ.get(component[0], ()):
             continue
-        start = min(component, key=_natural)
+        start = min(component, key=natural_key)
         path = _cycle_path(start, set(component), succ)
-        item = graph.by_id[start]
-        yield finding(
-            "supersession",
-            item,
-            f"supersession cycle: {' -> '.join(path)}; an object cannot (even indirectly) "
-            f"supersede itself, remove one of these ':{link.name}:' links",
-        )
-
-
-def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple(
-        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p
-    )
+        message = template.format(path=" -> ".join(path), link=link.name)
+        yield finding(subtype, graph.by_id[start], message)
 
 
 def _strongly_connected(succ: Mapping[str, list[str]]) -> list[list[str]]:
@@ -356,7 +384,7 @@ def _strongly_connected(succ: Mapping[str, list[str]]) -> list[list[str]]:
                     component.append(member)
                     if member == node:
                         break
-                components.append(sorted(component, key=_natural))
+                components.append(sorted(component, key=natural_key))
             if work:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
@@ -450,17 +478,30 @@ def check_coverage(ctx: CheckContext) -> Iterator[Finding]:
             "(see the designdoc.untraced warnings) or lower designdoc_min_coverage"
         )
         if anchor is None:
-            yield Finding("coverage", message)
+            yield ctx.at_setting("coverage", message, "designdoc_min_coverage")
         else:
             yield Finding("coverage", message, anchor.source, anchor.line, anchor.docname)
 
 
+#: how to install Graphviz, for the warning of a graph that cannot be drawn
+GRAPHVIZ_INSTALL = (
+    "install Graphviz (Debian/Ubuntu: 'sudo apt-get install graphviz'; macOS: 'brew "
+    "install graphviz'; Windows: 'winget install graphviz') or point graphviz_dot in "
+    "conf.py at its dot program"
+)
+
+
 def check_views(ctx: CheckContext) -> Iterator[Finding]:
-    """A ``dd-graph`` root must name an object (known only once everything is read)."""
-    for docname, record in ctx.records.items():
+    """A ``dd-graph`` root must name an object (known only once everything is read), and
+    graphs need Graphviz: one finding, at the first graph, when it cannot be run."""
+    graphs: list[tuple[str, Mapping[str, Any]]] = []
+    for docname, record in sorted(ctx.records.items()):
         for spec in record.views:
+            if spec.get("view") != "graph":
+                continue
+            graphs.append((docname, spec))
             root = str(spec.get("options", {}).get("root") or "").strip()
-            if root and root not in ctx.graph:
+            if root and root not in ctx.graph and root not in ctx.graph.hidden:
                 yield Finding(
                     "dangling",
                     f"dd-graph: :root: names unknown ID {root!r}" + _suggest(root, ctx.graph),
@@ -468,6 +509,17 @@ def check_views(ctx: CheckContext) -> Iterator[Finding]:
                     spec.get("line"),
                     docname,
                 )
+    if graphs and not ctx.graphviz:
+        docname, spec = graphs[0]
+        others = f" (and {len(graphs) - 1} more)" if len(graphs) > 1 else ""
+        yield Finding(
+            "graph",
+            f"dd-graph{others} is shown as a table: Graphviz's dot program cannot be run; "
+            + GRAPHVIZ_INSTALL,
+            spec.get("source"),
+            spec.get("line"),
+            docname,
+        )
 
 
 def _load_toml(path: str) -> dict[str, Any]:
@@ -536,16 +588,22 @@ def check_pyproject(ctx: CheckContext) -> Iterator[Finding]:
     try:
         data = _load_toml(path)
     except (OSError, ValueError) as exc:
-        problem = "cannot be read" if isinstance(exc, OSError) else f"is not valid TOML ({exc})"
-        message = (
-            f"designdoc_pyproject {ctx.settings.pyproject!r} ({path}) {problem}; "
-            "fix the path in conf.py or the file"
-        )
-        anchor = scoped[0] if scoped else None
-        if anchor is not None:
-            yield finding("pyproject", anchor, message)
+        shown = os.path.relpath(path, ctx.srcdir or ".").replace(os.sep, "/")
+        if isinstance(exc, OSError):
+            yield ctx.at_setting(
+                "pyproject",
+                f"designdoc_pyproject {ctx.settings.pyproject!r} ({shown}) cannot be read; "
+                "fix the path in conf.py",
+                "designdoc_pyproject",
+            )
         else:
-            yield Finding("pyproject", message, "conf.py" if ctx.srcdir else None)
+            at = re.search(r"at line (\d+)", str(exc))
+            yield Finding(
+                "pyproject",
+                f"{shown} is not valid TOML ({exc}); fix the file",
+                shown,
+                int(at.group(1)) if at else 1,
+            )
         return
     raw_project = data.get("project")
     project: dict[str, Any] = raw_project if isinstance(raw_project, dict) else {}
@@ -604,6 +662,7 @@ CHECKS.extend(
         RegisteredCheck(("unused",), check_unused),
         RegisteredCheck(("unjustified",), check_unjustified),
         RegisteredCheck(("supersession",), check_supersession),
+        RegisteredCheck(("cycle",), check_cycles),
         RegisteredCheck(("section", "invalid"), check_sections),
         RegisteredCheck(("coverage",), check_coverage),
         RegisteredCheck(("dangling",), check_views),

@@ -8,8 +8,9 @@ Nothing here imports Sphinx, so the command line can reuse it cheaply.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -410,49 +411,98 @@ def _field_def(name: str, spec: Any) -> FieldDef:
 RESERVED_OPTIONS = frozenset({"id", "status", "tags", "owner"})
 
 
-def build_schema(extra_types: Any = None, extra_links: Any = None) -> Schema:
-    """Merge project vocabulary into the built-in one; raise ConfigError when unusable."""
+def build_schema(
+    extra_types: Any = None,
+    extra_links: Any = None,
+    *,
+    problems: list[str] | None = None,
+    taken: Callable[[str], str | None] | None = None,
+) -> Schema:
+    """Merge project vocabulary into the built-in one.
+
+    Without ``problems``, the first unusable entry raises :class:`ConfigError`.  With
+    it, each unusable type or link is left out and described there, and the rest of the
+    vocabulary is kept: one typo must not take a project's other types away.
+    ``taken(name)`` says what else already owns a directive name (a type is a
+    directive of its name), or None when it is free.
+    """
+
+    def refuse(exc: ConfigError) -> None:
+        if problems is None:
+            raise exc
+        problems.append(str(exc))
+
     types: dict[str, TypeDef] = {t.name: t for t in BUILTIN_TYPES}
-    for name, spec in _entries(extra_types or {}, "designdoc_types"):
-        statuses = _names(spec.get("statuses", ["draft", "approved"]), f"statuses of {name!r}")
-        if not statuses:
-            raise ConfigError(f"designdoc_types[{name!r}] needs at least one status")
-        raw_fields = spec.get("fields", {})
-        if isinstance(raw_fields, list | tuple):
-            raw_fields = dict.fromkeys(raw_fields)
-        if not isinstance(raw_fields, Mapping):
-            raise ConfigError(f"designdoc_types[{name!r}]['fields'] must be a dict or a list")
-        fields = tuple(_field_def(str(k), v) for k, v in raw_fields.items())
-        for f in fields:
-            if f.name in RESERVED_OPTIONS:
-                raise ConfigError(f"designdoc_types[{name!r}]: field {f.name!r} is reserved")
-        types[name] = TypeDef(
-            name=name,
-            label=str(spec.get("label", name.replace("-", " ").replace("_", " ").capitalize())),
-            statuses=statuses,
-            fields=fields,
-            inactive_statuses=_names(spec.get("inactive_statuses", ()), "inactive_statuses"),
-            color=str(spec.get("color", "#e5e7eb")),
-        )
+    try:
+        type_entries = _entries(extra_types or {}, "designdoc_types")
+    except ConfigError as exc:
+        refuse(exc)
+        type_entries = []
+    for name, spec in type_entries:
+        try:
+            types[name] = _type_def(name, spec, None if name in types else taken)
+        except ConfigError as exc:
+            refuse(exc)
     links: dict[str, LinkDef] = {link.name: link for link in BUILTIN_LINKS}
-    for name, spec in _entries(extra_links or {}, "designdoc_links"):
-        sources = _names(spec.get("source", spec.get("sources")), f"source of link {name!r}")
-        targets = _names(spec.get("target", spec.get("targets")), f"target of link {name!r}")
-        for t in (*sources, *targets):
-            if t not in types:
-                raise ConfigError(f"designdoc_links[{name!r}] names unknown type {t!r}")
-        if not sources or not targets:
-            raise ConfigError(f"designdoc_links[{name!r}] needs 'source' and 'target' types")
-        incoming = spec.get("incoming", f"{name} (incoming)")
-        if not isinstance(incoming, str):
-            raise ConfigError(f"designdoc_links[{name!r}]['incoming'] must be a string")
-        links[name] = LinkDef(name, incoming, sources, targets, bool(spec.get("traces", False)))
-    for link in links.values():
-        for t in link.sources:
-            clash = types[t].field(link.name)
-            if clash or link.name in RESERVED_OPTIONS:
-                raise ConfigError(f"link {link.name!r} clashes with an option of type {t!r}")
+    try:
+        link_entries = _entries(extra_links or {}, "designdoc_links")
+    except ConfigError as exc:
+        refuse(exc)
+        link_entries = []
+    for name, spec in link_entries:
+        try:
+            links[name] = _link_def(name, spec, types)
+        except ConfigError as exc:
+            refuse(exc)
     return Schema(types=types, links=links)
+
+
+def _type_def(
+    name: str, spec: Mapping[str, Any], taken: Callable[[str], str | None] | None
+) -> TypeDef:
+    owner = taken(name) if taken is not None else None
+    if owner:
+        raise ConfigError(
+            f"designdoc_types[{name!r}] is refused: {name!r} is already {owner}, and a type "
+            "makes a directive of its name; choose another name"
+        )
+    statuses = _names(spec.get("statuses", ["draft", "approved"]), f"statuses of {name!r}")
+    if not statuses:
+        raise ConfigError(f"designdoc_types[{name!r}] needs at least one status")
+    raw_fields = spec.get("fields", {})
+    if isinstance(raw_fields, list | tuple):
+        raw_fields = dict.fromkeys(raw_fields)
+    if not isinstance(raw_fields, Mapping):
+        raise ConfigError(f"designdoc_types[{name!r}]['fields'] must be a dict or a list")
+    fields = tuple(_field_def(str(k), v) for k, v in raw_fields.items())
+    for f in fields:
+        if f.name in RESERVED_OPTIONS:
+            raise ConfigError(f"designdoc_types[{name!r}]: field {f.name!r} is reserved")
+    return TypeDef(
+        name=name,
+        label=str(spec.get("label", name.replace("-", " ").replace("_", " ").capitalize())),
+        statuses=statuses,
+        fields=fields,
+        inactive_statuses=_names(spec.get("inactive_statuses", ()), "inactive_statuses"),
+        color=str(spec.get("color", "#e5e7eb")),
+    )
+
+
+def _link_def(name: str, spec: Mapping[str, Any], types: Mapping[str, TypeDef]) -> LinkDef:
+    sources = _names(spec.get("source", spec.get("sources")), f"source of link {name!r}")
+    targets = _names(spec.get("target", spec.get("targets")), f"target of link {name!r}")
+    for t in (*sources, *targets):
+        if t not in types:
+            raise ConfigError(f"designdoc_links[{name!r}] names unknown type {t!r}")
+    if not sources or not targets:
+        raise ConfigError(f"designdoc_links[{name!r}] needs 'source' and 'target' types")
+    incoming = spec.get("incoming", f"{name} (incoming)")
+    if not isinstance(incoming, str):
+        raise ConfigError(f"designdoc_links[{name!r}]['incoming'] must be a string")
+    for t in sources:
+        if types[t].field(name) or name in RESERVED_OPTIONS:
+            raise ConfigError(f"link {name!r} clashes with an option of type {t!r}")
+    return LinkDef(name, incoming, sources, targets, bool(spec.get("traces", False)))
 
 
 def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
@@ -467,10 +517,30 @@ def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def build_settings(values: Mapping[str, Any]) -> tuple[Settings, list[str]]:
+def external_entry_problem(entry: Any) -> str | None:
+    """Why a ``designdoc_external`` entry cannot be used, or None when it can."""
+    if not isinstance(entry, Mapping):
+        return f"designdoc_external entries must be dicts with a 'path', not {entry!r}"
+    if not isinstance(entry.get("path"), str) or not entry["path"]:
+        return f"designdoc_external entries need a 'path' string: {entry!r}"
+    for key in ("prefix", "base_url"):
+        if key in entry and not isinstance(entry[key], str):
+            return f"designdoc_external {entry['path']!r}: {key!r} must be a string"
+    types = entry.get("types", {})
+    if not isinstance(types, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in types.items()
+    ):
+        return f"designdoc_external {entry['path']!r}: 'types' must map type names to type names"
+    return None
+
+
+def build_settings(
+    values: Mapping[str, Any], taken: Callable[[str], str | None] | None = None
+) -> tuple[Settings, list[str]]:
     """Validate raw ``designdoc_*`` values; return settings and one message per problem.
 
     A bad value never stops a build: it is reported and its default is used instead.
+    ``taken`` is passed to :func:`build_schema`.
     """
     problems: list[str] = []
     defaults = {cv.name: cv.default for cv in CONFIG_VALUES}
@@ -478,11 +548,9 @@ def build_settings(values: Mapping[str, Any]) -> tuple[Settings, list[str]]:
     def get(name: str) -> Any:
         return values.get(name, defaults[name])
 
-    try:
-        schema = build_schema(get("designdoc_types"), get("designdoc_links"))
-    except ConfigError as exc:
-        problems.append(str(exc))
-        schema = build_schema()
+    schema = build_schema(
+        get("designdoc_types"), get("designdoc_links"), problems=problems, taken=taken
+    )
     try:
         id_regex = re.compile(get("designdoc_id_regex"))
     except (re.error, TypeError) as exc:
@@ -530,10 +598,11 @@ def build_settings(values: Mapping[str, Any]) -> tuple[Settings, list[str]]:
     raw_external = get("designdoc_external")
     if isinstance(raw_external, list | tuple):
         for entry in raw_external:
-            if isinstance(entry, Mapping) and isinstance(entry.get("path"), str):
+            problem = external_entry_problem(entry)
+            if problem is None:
                 external.append(entry)
             else:
-                problems.append(f"designdoc_external entries need a 'path' string: {entry!r}")
+                problems.append(problem)
     else:
         problems.append("designdoc_external must be a list of {path, prefix, base_url} dicts")
     return (
@@ -551,15 +620,27 @@ def build_settings(values: Mapping[str, Any]) -> tuple[Settings, list[str]]:
     )
 
 
-def setting_line(conf_py: Path, message: str) -> int:
-    """Line of ``conf.py`` that sets the setting a message names (1 when unknown), so a
-    configuration problem is located like any other warning."""
-    names = re.findall(r"designdoc_[a-z_]+", message) or ["designdoc_types", "designdoc_links"]
-    try:
-        lines = conf_py.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+class ConfLocation:
+    """Where ``conf.py`` sets each ``designdoc_*`` setting, so that a problem with a
+    setting is a located warning like any other.  The file is read once, when a
+    problem first needs a line."""
+
+    def __init__(self, conf_py: str | os.PathLike[str], srcdir: str | os.PathLike[str]) -> None:
+        self.path = Path(conf_py)
+        #: ``conf.py`` relative to the source folder, as findings name files
+        self.source = os.path.relpath(self.path, srcdir).replace(os.sep, "/")
+        self._lines: list[str] | None = None
+
+    def line(self, message: str) -> int:
+        """The line that sets the first ``designdoc_*`` setting ``message`` names (the
+        vocabulary settings when it names none); 1 when conf.py does not set it."""
+        if self._lines is None:
+            try:
+                self._lines = self.path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines = []
+        names = re.findall(r"designdoc_[a-z_]+", message) or ["designdoc_types", "designdoc_links"]
+        for number, text in enumerate(self._lines, 1):
+            if any(re.match(rf"\s*{name}\s*[=+\[]", text) for name in names):
+                return number
         return 1
-    for number, text in enumerate(lines, 1):
-        if any(re.match(rf"\s*{name}\s*[=+\[]", text) for name in names):
-            return number
-    return 1

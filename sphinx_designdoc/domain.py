@@ -10,20 +10,22 @@ depend on (:meth:`DesigndocDomain.refresh_rows`).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Set
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
+from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .checks import CheckContext, run_checks
-from .config import BUILTIN_TYPES, CONFIG_VALUES, Settings, build_settings, setting_line
+from .config import BUILTIN_TYPES, CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
@@ -64,8 +66,8 @@ class DesigndocDomain(Domain):
     roles = {"ref": DesigndocRefRole(innernodeclass=nodes.inline)}
     #: ``rows``: per document, the ``designdoc.json`` rows of its objects, encoded, with
     #: the fingerprint and URL scheme they were encoded for (see :meth:`refresh_rows`)
-    initial_data = {"docs": {}, "fingerprints": {}, "rows": {}}
-    data_version = 2
+    initial_data = {"docs": {}, "rows": {}}
+    data_version = 3
 
     object_types = {t.name: ObjType(t.label, "ref", "any") for t in BUILTIN_TYPES}
     directives = {t.name: make_directive(t.name) for t in BUILTIN_TYPES}
@@ -76,6 +78,11 @@ class DesigndocDomain(Domain):
         self._external: tuple[list[Item], list[Finding]] | None = None
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
+        #: findings of this build made outside the checks (the sphinx-needs bridge's)
+        self.build_findings: list[Finding] = []
+        #: per document, the digest of what it shows that other documents decide, as
+        #: computed in this build (:meth:`fingerprints`); the report rows' cache key
+        self.current_fingerprints: dict[str, str] = {}
 
     def directive(self, name: str) -> type[Directive] | None:
         # ``dd:<type>`` for types that conf.py adds
@@ -94,7 +101,7 @@ class DesigndocDomain(Domain):
         """Validated settings, computed on first use: domains are created before Sphinx
         attaches the current configuration to the environment."""
         if self._settings is None:
-            self._settings = _settings_for(self.env)
+            self._settings = project_state(env_app(self.env)).settings
             for name, typedef in self._settings.schema.types.items():
                 if name not in self.object_types:
                     self.add_object_type(name, ObjType(typedef.label, "ref", "any"))
@@ -151,25 +158,51 @@ class DesigndocDomain(Domain):
     # -- derived data ----------------------------------------------------------
 
     def all_items(self) -> Iterator[Item]:
+        """Every object this builder shows: local ones outside ``.. only::`` blocks
+        its tags exclude, and external ones."""
+        visible = self._visible
         for rec in self.docs.values():
-            yield from rec.items
+            for item in rec.items:
+                if not item.only or visible(item.only):
+                    yield item
         yield from self.external()[0]
+
+    def hidden_ids(self) -> set[str]:
+        """IDs declared only inside ``.. only::`` blocks this builder leaves out: links
+        to them are not dangling, they are just not shown."""
+        visible = self._visible
+        return {
+            item.id
+            for rec in self.docs.values()
+            for item in rec.items
+            if item.only and not visible(item.only)
+        }
+
+    def _visible(self, only: tuple[str, ...]) -> bool:
+        tags = env_app(self.env).tags
+        for expr in only:
+            try:
+                if not tags.eval_condition(expr):
+                    return False
+            except Exception:  # Sphinx keeps the content of an unreadable expression
+                continue
+        return True
 
     def external(self) -> tuple[list[Item], list[Finding]]:
         """Objects of ``designdoc_external`` files and the problems loading them; read
         once per build (never pickled), so a changed file is always picked up."""
         if self._external is None:
             app = env_app(self.env)
-            conf_py = Path(app.confdir) / "conf.py"
+            conf = project_state(app).conf
             items: list[Item] = []
             findings: list[Finding] = []
             for entry in self.settings.external:
-                loaded, problems = load_external(entry, Path(app.confdir), self.settings.schema)
+                loaded, problems = load_external(
+                    entry, Path(app.confdir), self.settings.schema, self.settings.id_regex
+                )
                 items.extend(loaded)
-                findings.extend(Finding("external", p, str(conf_py)) for p in problems)
-            if findings:  # located at the setting, looked up once
-                line = setting_line(conf_py, "designdoc_external")
-                findings = [dataclasses.replace(f, line=line) for f in findings]
+                line = conf.line("designdoc_external")
+                findings.extend(Finding("external", p, conf.source, line) for p in problems)
             self._external = (items, findings)
         return self._external
 
@@ -177,16 +210,37 @@ class DesigndocDomain(Domain):
     def graph(self) -> Graph:
         if self._graph is None:
             self._graph = Graph(
-                self.all_items(), self.settings.schema, self.settings.tracing_statuses
+                self.all_items(),
+                self.settings.schema,
+                self.settings.tracing_statuses,
+                hidden=self.hidden_ids(),
             )
         return self._graph
 
     @property
+    def graphviz(self) -> bool:
+        """Whether Graphviz's ``dot`` can be run in this build."""
+        return project_state(env_app(self.env)).graphviz
+
+    @property
     def findings(self) -> list[Finding]:
+        """Every finding of this build, sorted: the checks', the problems of the
+        settings and external files, and those made outside the checks."""
         if self._findings is None:
-            ctx = CheckContext(self.graph, self.settings, self.docs, os.fspath(self.env.srcdir))
-            self._findings = sorted({*run_checks(ctx), *self.external()[1]}, key=Finding.sort_key)
-        return self._findings
+            state = project_state(env_app(self.env))
+            ctx = CheckContext(
+                self.graph,
+                self.settings,
+                self.docs,
+                os.fspath(self.env.srcdir),
+                conf=state.conf,
+                graphviz=state.graphviz,
+            )
+            found = {*run_checks(ctx), *self.external()[1], *state.config_findings}
+            self._findings = sorted(found, key=Finding.sort_key)
+        if not self.build_findings:
+            return self._findings
+        return sorted({*self._findings, *self.build_findings}, key=Finding.sort_key)
 
     def fingerprints(self) -> dict[str, str]:
         """Per document, a digest of everything it shows that other documents decide.
@@ -234,6 +288,7 @@ class DesigndocDomain(Domain):
                 value = type_digests[type_name] = digest(pieces)
             return value
 
+        graphviz = b"graphviz" if project_state(env_app(self.env)).graphviz else b"no graphviz"
         result: dict[str, str] = {}
         for docname, rec in self.docs.items():
             parts: list[bytes] = []
@@ -246,6 +301,8 @@ class DesigndocDomain(Domain):
                     parts.extend(map(signature, sources))
             parts.extend(signature(ref.target) for ref in rec.refs)
             for view in rec.views:
+                if view.get("view") == "graph":  # drawn, or a table without Graphviz
+                    parts.append(graphviz)
                 # a view is rewritten when an object of a type it can show changes
                 types = view_types(view, self.settings.schema)
                 if types is None:
@@ -253,6 +310,7 @@ class DesigndocDomain(Domain):
                 else:
                     parts.extend(type_digest(name) for name in sorted(types))
             result[docname] = hashlib.blake2b(b"\x1e".join(parts), digest_size=16).hexdigest()
+        self.current_fingerprints = result
         return result
 
     # -- designdoc.json rows ---------------------------------------------------
@@ -270,7 +328,7 @@ class DesigndocDomain(Domain):
         graph = self.graph
         rows = self.data["rows"]
         for docname, rec in self.docs.items():
-            key = _row_key(self.data, docname, scheme)
+            key = self._row_key(docname, scheme)
             cached = rows.get(docname)
             if cached is None or cached[0] != key:
                 rows[docname] = (
@@ -290,12 +348,17 @@ class DesigndocDomain(Domain):
         for item in graph.items():
             line = None
             cached = None if item.external else rows.get(item.docname)
-            if cached is not None and cached[0] == _row_key(self.data, item.docname, scheme):
+            if cached is not None and cached[0] == self._row_key(item.docname, scheme):
                 line = cached[1].get(item.id)
             if line is None:  # an external object, or a duplicate ID that changed hands
                 line = encode_object(item, graph, url_for(item))
             out.append(line)
         return out
+
+    def _row_key(self, docname: str, scheme: str) -> str:
+        """What a document's cached report rows are valid for: its fingerprint in this
+        build, the URL scheme."""
+        return self.current_fingerprints.get(docname, "") + scheme
 
     # -- cross-references ------------------------------------------------------
 
@@ -305,18 +368,34 @@ class DesigndocDomain(Domain):
         """The resolved link from ``fromdocname`` to ``item`` around ``contnode``.
 
         The one place an object link becomes a hyperlink: Sphinx's resolver reaches it
-        through :meth:`resolve_xref`, and views call it directly for the objects they
-        already hold, which spares the resolver thousands of ``pending_xref`` nodes on a
-        project-wide matrix.  ``fromdocname`` is the page the link was written on, so
-        builders that merge pages (LaTeX, singlehtml) link as from that page.
+        through :meth:`resolve_xref`, and views reach it through :meth:`link` for the
+        objects they already hold, which spares the resolver thousands of
+        ``pending_xref`` nodes on a project-wide matrix.  ``fromdocname`` is the page
+        the link was written on, so builders that merge pages (LaTeX, singlehtml) link
+        as from that page.
+
+        :raises NoUri: when there is nothing to link to: an external object without an
+            allowed URL, or a page the builder does not write (an orphan in LaTeX).
         """
-        if item.external_url is not None:
+        if item.external:
+            if not item.external_url:
+                raise NoUri(item.id)
             ref = nodes.reference(
                 "", "", internal=False, refuri=item.external_url, reftitle=item.title
             )
             ref += contnode
             return ref
         return make_refnode(builder, fromdocname, item.docname, item.id, contnode, item.title)
+
+    def link(
+        self, builder: Builder, fromdocname: str, item: Item, contnode: nodes.Element
+    ) -> nodes.Element:
+        """:meth:`reference`, or ``contnode`` alone where there is nothing to link to,
+        as Sphinx's resolver leaves the text of a reference it cannot make."""
+        try:
+            return self.reference(builder, fromdocname, item, contnode)
+        except NoUri:
+            return contnode
 
     def _make_refnode(
         self,
@@ -327,15 +406,14 @@ class DesigndocDomain(Domain):
         contnode: nodes.Element,
     ) -> nodes.reference:
         if not node.get("refexplicit"):
-            return self.titled_reference(builder, fromdocname, item)
+            text = f"{item.id}: {item.title}"
+            contnode = nodes.inline(text, text, classes=["dd-ref"])
         return self.reference(builder, fromdocname, item, contnode)
 
-    def titled_reference(self, builder: Builder, fromdocname: str, item: Item) -> nodes.reference:
+    def titled_reference(self, builder: Builder, fromdocname: str, item: Item) -> nodes.Element:
         """The link that reads "ID: title", as a link without explicit text shows."""
         text = f"{item.id}: {item.title}"
-        return self.reference(
-            builder, fromdocname, item, nodes.inline(text, text, classes=["dd-ref"])
-        )
+        return self.link(builder, fromdocname, item, nodes.inline(text, text, classes=["dd-ref"]))
 
     def resolve_xref(
         self,
@@ -376,12 +454,6 @@ class DesigndocDomain(Domain):
         return node.get("reftarget")
 
 
-def _row_key(data: dict[str, Any], docname: str, scheme: str) -> str:
-    """What a document's cached report rows are valid for: its fingerprint, the URL
-    scheme."""
-    return str(data["fingerprints"].get(docname, "")) + scheme
-
-
 def _signature(item: Item | None) -> bytes:
     """What a link or backlink to ``item`` shows, as bytes."""
     if item is None:
@@ -389,9 +461,38 @@ def _signature(item: Item | None) -> bytes:
     return encode((item.id, item.type, item.title, item.status, item.docname, item.external_url))
 
 
-def _settings_for(env: BuildEnvironment) -> Settings:
-    values = {cv.name: getattr(env.config, cv.name, cv.default) for cv in CONFIG_VALUES}
-    return build_settings(values)[0]
+@dataclass
+class ProjectState:
+    """What the extension knows of one Sphinx application besides its environment:
+    the settings, validated once when the configuration is read, the problems found
+    with them, and whether Graphviz can be run.  Lives with the application, so it is
+    never pickled, and parallel workers inherit it."""
+
+    settings: Settings
+    conf: ConfLocation
+    #: problems of the settings (``config``) and of the sphinx-needs bridge's set-up
+    config_findings: list[Finding] = field(default_factory=list)
+    #: whether Graphviz's ``dot`` can be run (``dd-graph`` draws, or shows a table)
+    graphviz: bool = True
+
+
+_STATES: weakref.WeakKeyDictionary[Sphinx, ProjectState] = weakref.WeakKeyDictionary()
+
+
+def set_project_state(app: Sphinx, state: ProjectState) -> None:
+    _STATES[app] = state
+
+
+def project_state(app: Sphinx) -> ProjectState:
+    """The state :func:`set_project_state` recorded at ``config-inited``; for an
+    application that never ran it (a stand-in in a benchmark), settings from its
+    configuration as they are."""
+    state = _STATES.get(app)
+    if state is None:
+        values = {cv.name: getattr(app.config, cv.name, cv.default) for cv in CONFIG_VALUES}
+        conf = ConfLocation(Path(app.confdir or app.srcdir) / "conf.py", app.srcdir)
+        state = _STATES[app] = ProjectState(build_settings(values)[0], conf)
+    return state
 
 
 def env_app(env: BuildEnvironment) -> Sphinx:

@@ -6,23 +6,33 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import os
 import shutil
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import __version__
 from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
-from .config import CONFIG_VALUES, build_settings, setting_line
+from .config import CONFIG_VALUES, ConfLocation, build_settings
 from .directives.objects import make_directive
 from .directives.views import setup_views
-from .domain import DesigndocDomain, env_app, get_domain
+from .domain import (
+    DesigndocDomain,
+    ProjectState,
+    env_app,
+    get_domain,
+    project_state,
+    set_project_state,
+)
 from .model import Finding, Item
 from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_html_table, designdoc_view
 from .render import VIEW_RENDERERS, fill_title, render_backlinks
@@ -41,21 +51,43 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def log_finding(finding: Finding, srcdir: Path) -> None:
     """The single place findings become Sphinx warnings."""
-    location: str | None = None
+    location: str | nodes.Node | None = None
     if finding.source:
-        location = str(srcdir / finding.source)
+        path = os.path.normpath(srcdir / finding.source)
         if finding.line:
-            location += f":{finding.line}"
+            location = f"{path}:{finding.line}"
+        else:  # a node with a source and no line: "path:", as Sphinx itself writes it
+            location = nodes.Element()
+            location.source = path
     logger.warning(finding.message, type="designdoc", subtype=finding.subtype, location=location)
 
 
+def _directive_owner(name: str) -> str | None:
+    """What already owns the directive ``name`` (a type makes a directive of its name):
+    docutils and Sphinx directives and other extensions', but not our own types'."""
+    from docutils.parsers.rst import directives
+
+    from .directives.objects import ObjectDirective
+
+    registered = directives._directives.get(name)  # type: ignore[attr-defined]
+    if registered is not None:
+        if isinstance(registered, type) and issubclass(registered, ObjectDirective):
+            return None
+        return f"the directive '{name}' of {getattr(registered, '__module__', 'another extension')}"
+    if name in directives._directive_registry:  # type: ignore[attr-defined]
+        return f"a docutils directive ('.. {name}::')"
+    return None
+
+
 def _on_config_inited(app: Sphinx, config: Config) -> None:
+    """Validate the settings, once: every other module reads them through
+    :func:`.domain.project_state`, and each problem is a finding, located at its
+    line of conf.py, reported by every build (:func:`_on_env_updated`)."""
     values = {cv.name: getattr(config, cv.name) for cv in CONFIG_VALUES}
-    settings, problems = build_settings(values)
-    conf_py = Path(app.confdir) / "conf.py"
-    for problem in problems:
-        location = f"{conf_py}:{setting_line(conf_py, problem)}"
-        logger.warning(problem, type="designdoc", subtype="config", location=location)
+    settings, problems = build_settings(values, taken=_directive_owner)
+    conf = ConfLocation(Path(app.confdir) / "conf.py", app.srcdir)
+    findings = [Finding("config", p, conf.source, conf.line(p)) for p in problems]
+    set_project_state(app, ProjectState(settings, conf, findings))
     # plain directive names for every type; ``dd:<name>`` comes from the domain
     for name in settings.schema.types:
         app.add_directive(name, make_directive(name), override=True)
@@ -66,45 +98,70 @@ def _on_config_inited_needs(app: Sphinx, config: Config) -> None:
     without it never imports it.  At priority 520, after sphinx-needs loaded the
     project's own need configuration (500) and whatever the order of ``extensions``."""
     if "sphinx_needs" in app.extensions:
+        state = project_state(app)
         try:
             from .needs_bridge import setup_bridge
         except ImportError as exc:  # an older sphinx-needs without the API the bridge uses
             message = f"sphinx-needs objects are off: the bridge needs sphinx-needs 9.1+ ({exc})"
-            logger.warning(message, type="designdoc", subtype="needs")
+            state.config_findings.append(
+                Finding("needs", message, state.conf.source, state.conf.line("extensions"))
+            )
             return
-        setup_bridge(app, config)
+        setup_bridge(app, config, state)
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Complete design-document headers from the page once it is fully read: the page
-    title for a ``designdoc`` without one, and the top-level section titles that the
-    ``section`` check compares with the template."""
+    """Complete what the directives could not know while the page was being read: the
+    page title (a ``designdoc`` without a title takes it, and ``dd-table``'s ``doc``
+    column shows it), the top-level section titles that the ``section`` check compares
+    with the template, and the ``.. only::`` blocks around each object."""
     domain = get_domain(app.env)
     docname = app.env.docname
     if docname not in domain.docs:
         return
     rec = domain.record(docname)
-    types = domain.settings.schema.types
-    if not any(types[i.type].page_header for i in rec.items):
-        return
-    top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
-    page_title = top[0].astext() if top is not None and isinstance(top[0], nodes.title) else ""
-    if top is not None:
-        rec.sections = [
-            child[0].astext()
-            for child in top.children
-            if isinstance(child, nodes.section) and isinstance(child[0], nodes.title)
-        ]
+    title_node = app.env.titles.get(docname)
+    rec.title = title_node.astext() if title_node is not None else ""
+    only: dict[str, list[tuple[str, ...]]] = {}
+    for box in doctree.findall(nodes.container):
+        if box.get("dd_id"):
+            exprs = tuple(
+                parent["expr"] for parent in _ancestors(box) if isinstance(parent, addnodes.only)
+            )
+            only.setdefault(box["dd_id"], []).append(exprs[::-1])
     for index, item in enumerate(rec.items):
-        if types[item.type].page_header and not item.title:
-            title = page_title or docname
-            rec.items[index] = dataclasses.replace(item, title=title)
-            fill_title(doctree, item.id, title)
+        queue = only.get(item.id)
+        exprs = queue.pop(0) if queue else ()
+        if exprs:
+            rec.items[index] = dataclasses.replace(item, only=exprs)
+    types = domain.settings.schema.types
+    if any(types[i.type].page_header for i in rec.items):
+        top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
+        if top is not None:
+            rec.sections = [
+                child[0].astext()
+                for child in top.children
+                if isinstance(child, nodes.section) and isinstance(child[0], nodes.title)
+            ]
+        for index, item in enumerate(rec.items):
+            if types[item.type].page_header and not item.title:
+                title = rec.title or docname
+                rec.items[index] = dataclasses.replace(item, title=title)
+                fill_title(doctree, item.id, title)
     domain.invalidate()
 
 
+def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def _on_builder_inited(app: Sphinx) -> None:
-    """Keep the loaded environment out of reach of Python's cyclic garbage collector.
+    """Note whether Graphviz can be run (``dd-graph`` shows a table and one warning
+    when it cannot), and keep the loaded environment out of reach of Python's cyclic
+    garbage collector.
 
     The environment of a large project is hundreds of thousands of objects that live
     until the build ends, yet every full collection walks them all again, and a build
@@ -114,6 +171,7 @@ def _on_builder_inited(app: Sphinx) -> None:
     rest back (:func:`_on_build_finished_gc`).  See benchmarks/RESULTS.md for what it
     saves.
     """
+    project_state(app).graphviz = shutil.which(str(app.config.graphviz_dot or "dot")) is not None
     if _gc_freeze(app):
         gc.freeze()
 
@@ -138,27 +196,84 @@ def _gc_freeze(app: Sphinx) -> bool:
     return value if isinstance(value, bool) else True  # a bad value is reported, default on
 
 
-def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages whose links, backlinks or views changed because another page changed."""
-    domain = get_domain(env)
-    new = domain.fingerprints()
-    old: dict[str, str] = domain.data["fingerprints"]
-    changed = [doc for doc, digest in new.items() if old.get(doc) != digest]
-    domain.data["fingerprints"] = new
-    builder = app.builder
-    domain.refresh_rows(lambda item: item_url(builder, item), url_scheme(builder))
-    return sorted(changed)
+def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    get_domain(env).build_findings = []
 
 
-def _on_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
+def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
+    """Report every finding, in every build.
+
+    ``env-check-consistency`` would be the natural place, but Sphinx skips it when no
+    document changed, and then a ``-W`` build of an unchanged tree would pass while
+    its findings stand.  ``env-updated`` runs in every build, in the main process, after
+    parallel readers are merged and after the sphinx-needs bridge made its needs.
+    """
     srcdir = Path(env.srcdir)
     for finding in get_domain(env).findings:
         log_finding(finding, srcdir)
 
 
+#: in the doctree folder: per builder and output folder, the fingerprint each page had
+#: when it was last written
+WRITTEN_FILE = "designdoc-written.json"
+
+
+def _written_key(app: Sphinx) -> str:
+    return f"{app.builder.name}:{Path(app.outdir).resolve()}"
+
+
+def _load_written(app: Sphinx) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads((Path(app.doctreedir) / WRITTEN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages whose links, backlinks or views changed because another page changed.
+
+    Each page's fingerprint is compared with the one it had when it was last written
+    (:data:`WRITTEN_FILE`), not with the previous build's: the environment is saved
+    before pages are written, so an interrupted build would otherwise leave the pages
+    it did not write stale for good.
+    """
+    domain = get_domain(env)
+    new = domain.fingerprints()
+    builder = app.builder
+    domain.refresh_rows(lambda item: item_url(builder, item), url_scheme(builder))
+    if not getattr(builder, "designdoc_writes_pages", True):
+        return []
+    written = _load_written(app).get(_written_key(app))
+    written = written if isinstance(written, dict) else {}
+    _WRITTEN[env] = {doc: fp for doc, fp in written.items() if doc in new}
+    return sorted(doc for doc, digest in new.items() if written.get(doc) != digest)
+
+
+#: per environment, during one build: page -> fingerprint it was written with
+_WRITTEN: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A page is being written (in the main process, also in parallel builds)."""
+    written = _WRITTEN.get(app.env)
+    fingerprint = get_domain(app.env).current_fingerprints.get(docname)
+    if written is not None and fingerprint is not None:
+        written[docname] = fingerprint
+
+
+def _save_written(app: Sphinx) -> None:
+    written = _WRITTEN.pop(app.env, None)
+    if written is None:
+        return
+    data = _load_written(app)
+    data[_written_key(app)] = dict(sorted(written.items()))
+    json_.write_atomic(Path(app.doctreedir) / WRITTEN_FILE, json.dumps(data, indent=0))
+
+
 def item_url(builder: Builder, item: Item) -> str | None:
-    if item.external_url is not None:
-        return item.external_url
+    if item.external:
+        return item.external_url or None
     if builder.format != "html":
         return f"{item.docname}.html#{item.id}"
     try:
@@ -181,6 +296,7 @@ def url_scheme(builder: Builder) -> str:
 def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder is None:
         return
+    _save_written(app)
     domain = get_domain(app.env)
     builder = app.builder
     rows = domain.object_rows(lambda item: item_url(builder, item), url_scheme(builder))
@@ -263,7 +379,8 @@ def _add_node(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     for cv in CONFIG_VALUES:
-        app.add_config_value(cv.name, cv.default, cv.rebuild, cv.types)
+        # any type: the values are checked once, here, with located messages
+        app.add_config_value(cv.name, cv.default, cv.rebuild, Any, description=cv.help)
     app.add_domain(DesigndocDomain)
     app.add_builder(DesigndocBuilder)
     for node_class in PLACEHOLDERS:
@@ -277,8 +394,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _on_config_inited)
     app.connect("config-inited", _on_config_inited_needs, priority=520)
     app.connect("doctree-read", _on_doctree_read)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("env-updated", _on_env_updated, priority=800)
     app.connect("env-get-updated", _on_env_get_updated)
-    app.connect("env-check-consistency", _on_check_consistency)
+    app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("build-finished", _on_build_finished)
     app.add_css_file("designdoc.css")
     app.connect("build-finished", _copy_static)

@@ -1,22 +1,34 @@
 """Objects of other projects (``designdoc_external``): another build's ``designdoc.json``
 or a sphinx-needs ``needs.json``, loaded as link targets.
 
-Loading never raises: a missing or unreadable file becomes a problem message, and the
-build goes on without that file's objects.
+Loading never raises, whatever the file holds: JSON nested too deep, numbers too long
+to convert, a list where a mapping belongs.  Each problem becomes one message, and the
+build goes on with the objects that could be read.  What another project wrote is
+untrusted text: IDs must match the project's ``designdoc_id_regex`` (they become
+anchors and link targets here), URLs pass the package's one URL policy
+(:func:`.safety.safe_url`), and everything else is kept as text, escaped wherever it is
+shown.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import Schema
-from .model import Item
+from .model import FieldValue, Item
+from .safety import URL_POLICY, safe_url
 
 #: sphinx-needs type names that mean one of our built-in types
 NEEDS_TYPE_ALIASES = {"req": "requirement", "dec": "decision", "dep": "dependency"}
+#: a status that can be shown and styled as a word
+_PLAIN_STATUS = re.compile(r"^[\w .-]{0,64}$")
+#: how many IDs a message about several objects names
+_SHOWN = 3
 
 
 def _join_url(base: str, tail: str) -> str:
@@ -25,90 +37,217 @@ def _join_url(base: str, tail: str) -> str:
     return base.rstrip("/") + "/" + tail.lstrip("/")
 
 
-def load_external(
-    entry: Mapping[str, Any], base_dir: Path, schema: Schema
-) -> tuple[list[Item], list[str]]:
-    """Items of one ``designdoc_external`` entry, and the problems met loading it."""
-    raw_path = Path(str(entry["path"]))
-    path = raw_path if raw_path.is_absolute() else base_dir / raw_path
-    prefix = str(entry.get("prefix", ""))
-    base_url = str(entry.get("base_url", ""))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return [], [f"designdoc_external: file {str(raw_path)!r} does not exist"]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [], [f"designdoc_external: cannot read {str(raw_path)!r}: {exc}"]
-    if isinstance(data, dict) and isinstance(data.get("objects"), list):
-        return _from_designdoc(data["objects"], prefix, base_url, str(raw_path))
-    if isinstance(data, dict) and isinstance(data.get("versions"), dict):
-        return _from_needs(data, prefix, base_url, schema, str(raw_path))
-    return [], [
-        f"designdoc_external: {str(raw_path)!r} is neither a designdoc.json nor a needs.json"
-    ]
+@dataclass
+class _Loader:
+    """The state of loading one entry: what it maps, what went wrong."""
 
+    label: str
+    prefix: str
+    base_url: str
+    schema: Schema
+    id_regex: re.Pattern[str]
+    types: Mapping[str, str]
+    items: list[Item] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    malformed: int = 0
+    bad_ids: list[str] = field(default_factory=list)
+    bad_urls: list[str] = field(default_factory=list)
+    odd_statuses: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
 
-def _from_designdoc(
-    objects: list[Any], prefix: str, base_url: str, label: str
-) -> tuple[list[Item], list[str]]:
-    items: list[Item] = []
-    skipped = 0
-    for obj in objects:
-        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or obj.get("external"):
-            skipped += 1
-            continue
-        url = obj.get("url") or f"{obj.get('docname', '')}.html#{obj['id']}"
-        items.append(
+    def type_of(self, raw: Any, default: str) -> str:
+        name = raw if isinstance(raw, str) and raw else default
+        if name in self.types:
+            return self.types[name]
+        if name.startswith("dd_") and name[3:] in self.schema.types:
+            return name[3:]  # an object the sphinx-needs bridge exported
+        if name in self.schema.types:
+            return name
+        return NEEDS_TYPE_ALIASES.get(name, name)
+
+    def url(self, item_id: str, raw: Any, fallback: str) -> str:
+        """The object's link, or ``""`` when what the file says may not be linked."""
+        url = raw if isinstance(raw, str) and raw else fallback
+        if "://" not in url and not url.startswith("mailto:"):
+            url = _join_url(self.base_url, url)
+        checked = safe_url(url)
+        if checked is None:
+            self.bad_urls.append(item_id)
+            return ""
+        return checked
+
+    def add(
+        self,
+        raw_id: Any,
+        type_name: str,
+        title: Any,
+        status: Any,
+        docname: Any,
+        url: Any,
+        fields: Mapping[str, FieldValue] | None = None,
+        links: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        if not isinstance(raw_id, str) or not raw_id:
+            self.malformed += 1
+            return
+        item_id = self.prefix + raw_id
+        if not self.id_regex.match(item_id) or item_id in self.seen:
+            self.bad_ids.append(item_id)
+            return
+        self.seen.add(item_id)
+        docname = docname if isinstance(docname, str) else ""
+        status = status if isinstance(status, str) else ""
+        if not _PLAIN_STATUS.match(status):
+            self.odd_statuses.append(item_id)
+        self.items.append(
             Item(
-                id=prefix + obj["id"],
-                type=str(obj.get("type", "requirement")),
-                title=str(obj.get("title", obj["id"])),
-                status=str(obj.get("status", "")),
-                docname=str(obj.get("docname", "")),
-                source=label,
+                id=item_id,
+                type=type_name,
+                title=title if isinstance(title, str) and title else raw_id,
+                status=status,
+                docname=docname,
+                source=self.label,
                 line=0,
-                external_url=_join_url(base_url, str(url)),
+                fields=fields or {},
+                links=links or {},
+                external_url=self.url(item_id, url, f"{docname}.html#{raw_id}"),
             )
         )
-    problems = (
-        [f"designdoc_external: skipped {skipped} malformed object(s) in {label!r}"]
-        if skipped
-        else []
-    )
-    return items, problems
+
+    def summary(self) -> list[str]:
+        """One message per kind of problem, naming a few of the objects concerned."""
+        out = list(self.problems)
+        where = f"designdoc_external {self.label!r}"
+        if self.malformed:
+            out.append(f"{where}: skipped {self.malformed} malformed object(s)")
+        if self.bad_ids:
+            out.append(
+                f"{where}: skipped {len(self.bad_ids)} object(s) whose ID is not valid here "
+                f"or appears twice ({_names(self.bad_ids)}); IDs must match "
+                "designdoc_id_regex after the entry's 'prefix'"
+            )
+        if self.bad_urls:
+            out.append(
+                f"{where}: {len(self.bad_urls)} object(s) have a URL that is not {URL_POLICY} "
+                f"({_names(self.bad_urls)}); they are shown without a link"
+            )
+        if self.odd_statuses:
+            out.append(
+                f"{where}: {len(self.odd_statuses)} object(s) have a status that is not a "
+                f"plain word ({_names(self.odd_statuses)}); it is shown as written"
+            )
+        return out
 
 
-def _from_needs(
-    data: Mapping[str, Any], prefix: str, base_url: str, schema: Schema, label: str
+def _names(ids: list[str]) -> str:
+    shown = ", ".join(repr(i[:60]) for i in ids[:_SHOWN])
+    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
+
+
+def load_external(
+    entry: Mapping[str, Any], base_dir: Path, schema: Schema, id_regex: re.Pattern[str]
 ) -> tuple[list[Item], list[str]]:
+    """Items of one ``designdoc_external`` entry (as :func:`.config.build_settings`
+    checked it), and the problems met loading it."""
+    raw_path = Path(entry["path"])
+    label = entry["path"]
+    path = raw_path if raw_path.is_absolute() else base_dir / raw_path
+    base_url = entry.get("base_url", "")
+    loader = _Loader(label, entry.get("prefix", ""), "", schema, id_regex, entry.get("types", {}))
+    if base_url and safe_url(base_url) is None:
+        loader.problems.append(
+            f"designdoc_external {label!r}: base_url {base_url!r} is not {URL_POLICY}; "
+            "it is not used"
+        )
+    else:
+        loader.base_url = base_url
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [], [f"designdoc_external: file {label!r} does not exist"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"designdoc_external: cannot read {label!r}: {exc}"]
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        return [], [f"designdoc_external: cannot read {label!r}: it is nested too deeply"]
+    except ValueError as exc:  # invalid JSON, or a number too long to convert
+        return [], [
+            f"designdoc_external: cannot read {label!r}: not valid JSON ({_first_line(exc)})"
+        ]
+    if isinstance(data, dict) and isinstance(data.get("objects"), list):
+        _from_designdoc(data["objects"], loader)
+    elif isinstance(data, dict) and isinstance(data.get("versions"), dict):
+        _from_needs(data, loader)
+    else:
+        return [], [f"designdoc_external: {label!r} is neither a designdoc.json nor a needs.json"]
+    return loader.items, loader.summary()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _text_fields(raw: Any) -> dict[str, FieldValue]:
+    """Fields whose values are text or lists of text; anything else is left out."""
+    fields: dict[str, FieldValue] = {}
+    if isinstance(raw, dict):
+        for name, value in raw.items():
+            if isinstance(value, str):
+                fields[name] = value
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                fields[name] = tuple(value)
+    return dict(sorted(fields.items()))
+
+
+def _links(raw: Any, prefix: str) -> dict[str, tuple[str, ...]]:
+    links: dict[str, tuple[str, ...]] = {}
+    if isinstance(raw, dict):
+        for name, targets in raw.items():
+            if isinstance(targets, list) and all(isinstance(t, str) for t in targets):
+                links[name] = tuple(prefix + t for t in dict.fromkeys(targets))
+    return links
+
+
+def _from_designdoc(objects: list[Any], loader: _Loader) -> None:
+    for obj in objects:
+        if not isinstance(obj, dict) or obj.get("external") is True:
+            loader.malformed += not isinstance(obj, dict)
+            continue  # another project's own external objects are not re-exported
+        loader.add(
+            obj.get("id"),
+            loader.type_of(obj.get("type"), "requirement"),
+            obj.get("title"),
+            obj.get("status"),
+            obj.get("docname"),
+            obj.get("url"),
+            _text_fields(obj.get("fields")),
+            _links(obj.get("links"), loader.prefix),
+        )
+
+
+def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
     versions = data["versions"]
     version = data.get("current_version")
-    if version not in versions:
-        version = sorted(versions)[-1] if versions else None
-    needs = versions.get(version, {}).get("needs", {}) if version is not None else {}
+    if not isinstance(version, str) or version not in versions:
+        keys = sorted(k for k in versions if isinstance(k, str))
+        version = keys[-1] if keys else None
+    content = versions.get(version) if version is not None else None
+    needs = content.get("needs") if isinstance(content, dict) else None
     if not isinstance(needs, dict):
-        return [], [f"designdoc_external: {label!r} has no 'needs' mapping"]
-    items = []
+        loader.problems.append(
+            f"designdoc_external {loader.label!r}: version {version!r} has no 'needs' mapping"
+        )
+        return
     for need_id, need in sorted(needs.items()):
         if not isinstance(need, dict):
+            loader.malformed += 1
             continue
-        need_type = str(need.get("type", "requirement"))
-        if need_type.startswith("dd_") and need_type[3:] in schema.types:
-            need_type = need_type[3:]  # an object the sphinx-needs bridge exported
-        need_type = (
-            need_type if need_type in schema.types else NEEDS_TYPE_ALIASES.get(need_type, need_type)
+        loader.add(
+            need_id,
+            loader.type_of(need.get("type"), "requirement"),
+            need.get("title"),
+            need.get("status"),
+            need.get("docname"),
+            need.get("external_url"),
         )
-        url = need.get("external_url") or f"{need.get('docname', '')}.html#{need_id}"
-        items.append(
-            Item(
-                id=prefix + str(need_id),
-                type=need_type,
-                title=str(need.get("title", need_id)),
-                status=str(need.get("status") or ""),
-                docname=str(need.get("docname") or ""),
-                source=label,
-                line=0,
-                external_url=url if "://" in str(url) else _join_url(base_url, str(url)),
-            )
-        )
-    return items, []

@@ -36,8 +36,10 @@ class Step:
 class Graph:
     """All objects of a project, indexed, with derived links computed eagerly.
 
-    Duplicates keep the first declaration (by source path, then line) as the object of
-    that ID; the others stay listed in :attr:`duplicates` so checks can name them.
+    Duplicates keep the first declaration (in document order, then by line) as the
+    object of that ID everywhere; the others stay listed in :attr:`duplicates` so checks
+    can name them.  Ordering by document, not by file, keeps the choice the same
+    whatever order documents are read in, also for a file included by two pages.
     """
 
     def __init__(
@@ -45,10 +47,13 @@ class Graph:
         items: Iterable[Item],
         schema: Schema,
         tracing_statuses: Iterable[str] = ("accepted", "proposed"),
+        hidden: Iterable[str] = (),
     ) -> None:
         self.schema = schema
         self.tracing_statuses = frozenset(tracing_statuses)
-        ordered = sorted(items, key=lambda i: (i.external, i.source, i.line, i.id))
+        #: IDs that exist in the sources but not for this builder (``.. only::``)
+        self.hidden = frozenset(hidden)
+        ordered = sorted(items, key=lambda i: (i.external, i.docname, i.line, i.source, i.id))
         self.by_id: dict[str, Item] = {}
         self.duplicates: dict[str, list[Item]] = {}
         for item in ordered:

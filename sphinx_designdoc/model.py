@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .subtypes import SUBTYPES
+
 FieldValue = str | tuple[str, ...]
 
 
@@ -30,8 +32,12 @@ class Item:
     fields: Mapping[str, FieldValue] = field(default_factory=dict)
     #: outgoing links: link option name -> target IDs in the order written
     links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: set for objects loaded from another project (``designdoc_external``)
+    #: set for objects loaded from another project (``designdoc_external``): the URL
+    #: of the object there, ``""`` when it has none that may be linked
     external_url: str | None = None
+    #: the expressions of the ``.. only::`` directives around the object: a builder
+    #: whose tags do not satisfy them all leaves the object out, as it leaves the text
+    only: tuple[str, ...] = ()
 
     @property
     def external(self) -> bool:
@@ -48,15 +54,8 @@ class Item:
             self.external_url,
             tuple(self.fields.items()),
             tuple(self.links.items()),
+            self.only,
         )
-
-    def get(self, name: str) -> Any:
-        """Value of a field, link or attribute by the name views and filters use."""
-        if name in ("id", "type", "title", "status", "docname", "source", "line"):
-            return getattr(self, name)
-        if name in self.links:
-            return self.links[name]
-        return self.fields.get(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +68,10 @@ class Finding:
     line: int | None = None
     docname: str | None = None
     id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.subtype not in SUBTYPES:  # every warning kind is listed in one place
+            raise ValueError(f"unknown finding subtype {self.subtype!r}")
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.source or "", self.line or 0, self.subtype, self.id or "", self.message)
@@ -107,6 +110,8 @@ class DocRecord:
     sections: list[str] = field(default_factory=list)
     #: view specifications on this page (``dd-matrix`` etc.), for incremental rewrites
     views: list[Mapping[str, Any]] = field(default_factory=list)
+    #: the page's title, which ``dd-table``'s ``doc`` column shows on other pages
+    title: str = ""
     #: cache of :meth:`type_digests`; whoever changes ``items`` resets it to None
     digests: dict[str, bytes] | None = None
 
@@ -120,7 +125,7 @@ class DocRecord:
             states: dict[str, list[tuple[Any, ...]]] = {}
             for item in self.items:
                 states.setdefault(item.type, []).append(item.state())
-            self.digests = {name: digest(value) for name, value in states.items()}
+            self.digests = {name: digest((self.title, value)) for name, value in states.items()}
         return self.digests
 
 

@@ -62,9 +62,9 @@ from sphinx_needs.data import NeedsCoreFields, SphinxNeedsData
 from sphinx_needs.exceptions import NeedsApiConfigException, NeedsApiConfigWarning
 from sphinx_needs.need_item import NeedItem, NeedItemSourceImport
 
-from .config import CONFIG_VALUES, Schema, build_settings
-from .domain import get_domain
-from .model import Item
+from .config import Schema
+from .domain import ProjectState, get_domain
+from .model import Finding, Item
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -98,7 +98,7 @@ class Vocabulary:
     links: dict[str, str] = field(default_factory=dict)
 
 
-def setup_bridge(app: Sphinx, config: Config) -> None:
+def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
     """Register the vocabulary with sphinx-needs and connect the bridge's events.
 
     Called from a ``config-inited`` handler at priority 520: after sphinx-needs resolved
@@ -107,8 +107,7 @@ def setup_bridge(app: Sphinx, config: Config) -> None:
     reports as duplicates); before it compiles and checks its configuration (550, 600)
     and builds its field schema (``env-before-read-docs``).
     """
-    values = {cv.name: getattr(config, cv.name, cv.default) for cv in CONFIG_VALUES}
-    schema = build_settings(values)[0].schema  # problems are reported by extension.py
+    schema = state.settings.schema
     needs_config = NeedsSphinxConfig(config)
     vocabulary = Vocabulary()
 
@@ -120,7 +119,10 @@ def setup_bridge(app: Sphinx, config: Config) -> None:
         try:
             add_need_type(app, name, typedef.label, f"{name.upper()}_", color=typedef.color)
         except NeedsApiConfigException as exc:
-            _config_warning(app, f"sphinx-needs need type {name!r} is not registered: {exc}")
+            message = f"sphinx-needs need type {name!r} is not registered: {exc}"
+            state.config_findings.append(
+                Finding("needs", message, state.conf.source, state.conf.line("needs_types"))
+            )
 
     raw_links = getattr(config, "needs_links", None)
     links_config: dict[str, Any] = dict(raw_links) if isinstance(raw_links, Mapping) else {}
@@ -225,11 +227,6 @@ def _configured_fields(config: Config) -> set[str]:
     return names
 
 
-def _config_warning(app: Sphinx, message: str) -> None:
-    location = str(Path(app.confdir) / "conf.py")
-    logger.warning(message, type="designdoc", subtype="needs", location=location)
-
-
 #: the needs the previous build added, taken out before reading, by environment: only
 #: ever between the two events of one build, in the main process, never pickled
 _STASH: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, NeedItem]] = (
@@ -275,7 +272,6 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment, *, vocabulary: Vocabular
     """
     data = SphinxNeedsData(env)
     existing = data.get_needs_mutable()
-    srcdir = Path(env.srcdir)
 
     items: list[Item] = []
     for item in get_domain(env).graph.items():
@@ -283,7 +279,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment, *, vocabulary: Vocabular
             continue
         if item.id in existing:
             _warn(
-                srcdir,
+                env,
                 item,
                 f"{item.id}: not added to sphinx-needs, a need with this ID already exists",
             )
@@ -328,7 +324,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment, *, vocabulary: Vocabular
                 attempt(item)
     for item in items:
         if item.id in refused:
-            _warn(srcdir, item, f"{item.id}: sphinx-needs refused the object: {refused[item.id]}")
+            _warn(env, item, f"{item.id}: sphinx-needs refused the object: {refused[item.id]}")
 
     state["made"] = {}
     for item in items:
@@ -399,6 +395,7 @@ def _as_tuple(value: str | Iterable[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _warn(srcdir: Path, item: Item, message: str) -> None:
-    location = str(srcdir / item.source) + (f":{item.line}" if item.line else "")
-    logger.warning(message, type="designdoc", subtype="needs", location=location)
+def _warn(env: BuildEnvironment, item: Item, message: str) -> None:
+    """A finding of this build, reported with all the others."""
+    finding = Finding("needs", message, item.source, item.line, item.docname, item.id)
+    get_domain(env).build_findings.append(finding)

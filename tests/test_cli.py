@@ -239,7 +239,7 @@ def test_check_reports_findings_and_exits_1(capsys, tmp_path: Path, built: Path)
         line.endswith("[designdoc.dangling]") and "index.rst:31: dangling:" in line
         for line in lines
     )
-    assert any("index.rst:11: invalid:" in line for line in lines)
+    assert any("index.rst:13: invalid:" in line for line in lines)  # the :priority: line
     findings = _findings(built)
     assert len(lines) == len(findings) + 1
     assert lines[-1].startswith(f"designdoc: {len(findings)} findings")

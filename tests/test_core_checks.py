@@ -14,12 +14,13 @@ def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_
     app.build()  # never raises
     w = warnings_of(app)
     find_warning(w, "index.rst:4:", "invalid", "requirement has no :id: option")
-    find_warning(w, "index.rst:6:", "invalid", "ID '9-lives' does not match designdoc_id_regex")
-    find_warning(w, "index.rst:9:", "invalid", "unknown status 'wishful'")
-    find_warning(w, "index.rst:9:", "invalid", "unknown kind 'magical'")
-    find_warning(w, "index.rst:9:", "invalid", "unknown priority 'urgent'")
-    find_warning(w, "index.rst:9:", "invalid", "unknown option :colour:")
-    find_warning(w, "index.rst:16:", "invalid", "date '2026-02-30' is not an ISO date")
+    # a problem with one option is located at that option's line
+    find_warning(w, "index.rst:7:", "invalid", "ID '9-lives' does not match designdoc_id_regex")
+    find_warning(w, "index.rst:11:", "invalid", "unknown status 'wishful'")
+    find_warning(w, "index.rst:12:", "invalid", "unknown kind 'magical'")
+    find_warning(w, "index.rst:13:", "invalid", "unknown priority 'urgent'")
+    find_warning(w, "index.rst:14:", "invalid", "unknown option :colour:")
+    find_warning(w, "index.rst:18:", "invalid", "date '2026-02-30' is not an ISO date")
     find_warning(w, "index.rst:16:", "dangling", ":addresses: names unknown ID 'REQ-NOPE'")
     find_warning(
         w,
@@ -33,9 +34,9 @@ def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_
         "link_type",
         ":uses: must point to a dependency, but REQ-ODD is a requirement",
     )
-    find_warning(w, "index.rst:22:", "invalid", "unknown scope 'everywhere'")
+    find_warning(w, "index.rst:24:", "invalid", "unknown scope 'everywhere'")
     find_warning(
-        w, "index.rst:22:", "invalid", "version '>>1.0' is not a PEP 440 version specifier"
+        w, "index.rst:25:", "invalid", "version '>>1.0' is not a PEP 440 version specifier"
     )
     find_warning(w, "index.rst:30:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
     # both places of a duplicate are named
@@ -61,11 +62,11 @@ def test_myst_invalid_input_is_reported_with_location_and_subtype(make_app, copy
     app.build()
     w = warnings_of(app)
     find_warning(w, "index.md:3:", "invalid", "requirement has no :id: option")
-    find_warning(w, "index.md:6:", "invalid", "unknown status 'wishful'")
-    find_warning(w, "index.md:6:", "invalid", "unknown option :colour:")
-    find_warning(w, "index.md:12:", "invalid", "date '2026-02-30' is not an ISO date")
+    find_warning(w, "index.md:8:", "invalid", "unknown status 'wishful'")
+    find_warning(w, "index.md:9:", "invalid", "unknown option :colour:")
+    find_warning(w, "index.md:14:", "invalid", "date '2026-02-30' is not an ISO date")
     find_warning(w, "index.md:12:", "dangling", "unknown ID 'REQ-NOPE'")
-    find_warning(w, "index.md:18:", "invalid", "version '>>1.0' is not a PEP 440")
+    find_warning(w, "index.md:20:", "invalid", "version '>>1.0' is not a PEP 440")
     find_warning(w, "index.md:23:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
 
 
@@ -145,7 +146,7 @@ def test_custom_type_and_link_are_first_class(make_app, copy_root) -> None:
     )
     app.build()
     w = warnings_of(app)
-    find_warning(w, "risks.rst:8:", "invalid", "unknown severity 'extreme'")
+    find_warning(w, "risks.rst:10:", "invalid", "unknown severity 'extreme'")
     find_warning(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
     assert len(w) == 2, w
     report = load_report(app.outdir)

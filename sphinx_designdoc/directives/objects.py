@@ -20,6 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..config import COMMON_FIELDS, FieldDef, Settings, TypeDef
 from ..model import FieldValue, Finding, Item
 from ..render import render_object
+from ..safety import URL_POLICY, allowed_url
 
 if TYPE_CHECKING:
     from ..domain import DesigndocDomain
@@ -67,6 +68,8 @@ def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
             SpecifierSet(raw)
         except InvalidSpecifier:
             return raw, f"{fdef.name} {raw!r} is not a PEP 440 version specifier (e.g. '>=1.2,<2')"
+    if fdef.kind == "url" and raw and not allowed_url(raw):
+        return raw, f"{fdef.name} {raw!r} is not {URL_POLICY}; it is shown as text, not a link"
     return raw, None
 
 
@@ -90,16 +93,21 @@ class ObjectDirective(SphinxDirective):
         source_abs, line = self.get_source_info()
         source = domain.relative_source(source_abs)
         docname = self.env.docname
-        problems: list[str] = []
+        #: (message, the option at fault or None for the directive itself)
+        problems: list[tuple[str, str | None]] = []
 
         item_id = _as_text(self.options.get("id"))
         if not item_id:
             problems.append(
-                f"{typedef.name} has no :id: option; add a unique ID such as ':id: X-1'"
+                (f"{typedef.name} has no :id: option; add a unique ID such as ':id: X-1'", None)
             )
         elif not settings.id_regex.match(item_id):
             problems.append(
-                f"ID {item_id!r} does not match designdoc_id_regex {settings.id_regex.pattern!r}"
+                (
+                    f"ID {item_id!r} does not match designdoc_id_regex "
+                    f"{settings.id_regex.pattern!r}",
+                    "id",
+                )
             )
 
         title = self.arguments[0].strip() if self.arguments else ""
@@ -107,14 +115,17 @@ class ObjectDirective(SphinxDirective):
         # (see extension._on_doctree_read); the directive cannot see it in MyST
         if not title and not typedef.page_header:
             problems.append(
-                f"{item_id or typedef.name} has no title; write one after '{self.name}::'"
+                (f"{item_id or typedef.name} has no title; write one after '{self.name}::'", None)
             )
 
         status = _as_text(self.options.get("status")) or typedef.default_status
         if status not in typedef.statuses:
             problems.append(
-                f"unknown status {status!r} for a {typedef.name} "
-                f"(expected one of: {', '.join(typedef.statuses)})"
+                (
+                    f"unknown status {status!r} for a {typedef.name} "
+                    f"(expected one of: {', '.join(typedef.statuses)})",
+                    "status",
+                )
             )
 
         fields, links = self._read_options(settings, typedef, problems)
@@ -133,11 +144,12 @@ class ObjectDirective(SphinxDirective):
                 links=links,
             )
             domain.note_item(docname, item)
-        for message in problems:
+        for message, option in problems:
             prefix = "" if not item_id or message.startswith(("ID ", item_id)) else f"{item_id}: "
+            at = self.option_line(option, line or 0) if option else line
             domain.note_finding(
                 docname,
-                Finding("invalid", prefix + message, source, line, docname, item_id or None),
+                Finding("invalid", prefix + message, source, at, docname, item_id or None),
             )
 
         body: list[nodes.Node] = []
@@ -145,8 +157,18 @@ class ObjectDirective(SphinxDirective):
             body = self.parse_content_to_nodes(allow_section_headings=False)
         return render_object(typedef, settings, item, title, status, fields, links, body, docname)
 
+    def option_line(self, name: str, line: int) -> int:
+        """The line of option ``name`` in the source: the directive's ``line`` plus the
+        option's offset in the directive's text, in reStructuredText (``:name: value``)
+        and MyST (the same, or ``name: value`` in a YAML block) alike."""
+        pattern = re.compile(rf"^\s*:?{re.escape(name)}\s*:", re.IGNORECASE)
+        for offset, text in enumerate(self.block_text.splitlines()[1:], 1):
+            if pattern.match(text):
+                return line + offset
+        return line
+
     def _read_options(
-        self, settings: Settings, typedef: TypeDef, problems: list[str]
+        self, settings: Settings, typedef: TypeDef, problems: list[tuple[str, str | None]]
     ) -> tuple[dict[str, FieldValue], dict[str, tuple[str, ...]]]:
         field_defs = {f.name: f for f in (*COMMON_FIELDS, *typedef.fields)}
         link_names = {link.name for link in settings.schema.links_from(typedef.name)}
@@ -162,12 +184,15 @@ class ObjectDirective(SphinxDirective):
                 parsed, problem = check_value(field_defs[name], value)
                 fields[name] = parsed
                 if problem:
-                    problems.append(problem)
+                    problems.append((problem, name))
             else:
                 fields[name] = value  # kept, so nothing the author wrote is lost
                 known = sorted({"id", "status", *field_defs, *link_names})
                 problems.append(
-                    f"unknown option :{name}: for a {typedef.name} (known: {', '.join(known)})"
+                    (
+                        f"unknown option :{name}: for a {typedef.name} (known: {', '.join(known)})",
+                        name,
+                    )
                 )
         for fdef in typedef.fields:
             if fdef.default is not None and fdef.name not in fields:
