@@ -10,15 +10,18 @@ and exit status 2; ``check`` exits 1 when a finding is not suppressed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from . import __version__
+from .codec import DecodeError, check_report
 from .reports import FORMATS
+from .safety import terminal_data, terminal_json, terminal_text
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -141,7 +144,8 @@ def _write(text: str, stream: IO[str] | None = None) -> None:
 
 
 def _dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """JSON for a terminal or a pipe: the data exactly, no control character raw."""
+    return terminal_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 # -- finding and loading designdoc.json -------------------------------------------
@@ -192,9 +196,10 @@ def load_report(path: Path, raw: bytes | None = None) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
         raise CLIError(f"{path} is not a designdoc.json report (it has no 'objects' list)")
     _check_header(path, data)
-    for index, obj in enumerate(data["objects"]):
-        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-            raise CLIError(f"{path} is not a designdoc.json report (object {index} has no 'id')")
+    try:
+        check_report(data)
+    except DecodeError as exc:
+        raise CLIError(f"{path} is not a designdoc.json report: {exc}") from None
     return data
 
 
@@ -225,6 +230,8 @@ def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
             return objs[item_id]
 
         obj = need(wanted)
+        # a surprise in what was read falls back to the full parse, which names it
+        check_report({**header, "objects": [obj]})
         for targets in (obj.get("links") or {}).values():
             for target in targets:
                 need(target)
@@ -236,8 +243,10 @@ def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
                 for targets in (source.get("links") or {}).values():
                     for target in targets:
                         need(target)
-        return {**header, "objects": list(objs.values())}
-    except (NotIndexable, UnicodeDecodeError, AttributeError, TypeError):
+        report = {**header, "objects": list(objs.values())}
+        check_report(report)
+        return report
+    except (NotIndexable, UnicodeDecodeError, DecodeError):
         return load_report(path, raw)
 
 
@@ -280,14 +289,78 @@ def resolve_data(data: str | None, *, verbose: bool = False, jobs: int = 1) -> P
 
 
 def build_cached(srcdir: Path, *, verbose: bool = False, jobs: int = 1) -> Path:
-    """Build a source folder into a per-project cache folder; incremental next time."""
+    """Build a source folder into a per-project cache folder; incremental next time.
+
+    Two commands building the same project at once take turns (a lock file in the
+    cache folder): Sphinx's environment pickle and the reports are not written to be
+    shared by two builds at a time.
+    """
     import hashlib
 
     key = hashlib.sha256(str(srcdir.resolve()).encode()).hexdigest()[:16]
     root = _cache_root() / key
     outdir = root / "out"
-    build_reports(srcdir, outdir, root / "doctrees", progress=verbose, jobs=jobs)
+    with cache_lock(root / "lock"):
+        build_reports(srcdir, outdir, root / "doctrees", progress=verbose, jobs=jobs)
     return outdir / REPORT_NAME
+
+
+@contextlib.contextmanager
+def cache_lock(path: Path, timeout: float = 600.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if need be) while the block runs;
+    wait for another process that holds it, for at most ``timeout`` seconds."""
+    import time
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = path.open("a+b")
+    except OSError as exc:
+        raise CLIError(
+            f"cannot lock the build cache {path.parent}: {exc.strerror or exc}"
+        ) from None
+    deadline = time.monotonic() + timeout
+    with fh:
+        while not _try_lock(fh):
+            if time.monotonic() > deadline:
+                raise CLIError(
+                    f"another designdoc command has been building {path.parent} for "
+                    f"{timeout:.0f} s; try again later, or delete {path} if no such command runs"
+                )
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            _unlock(fh)
+
+
+def _try_lock(fh: IO[bytes]) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fh: IO[bytes]) -> None:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _count_sources(srcdir: Path, limit: int) -> int:
@@ -407,8 +480,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from .reports._common import ReportView
 
     report = load_for_trace(resolve_data(args.data, verbose=args.verbose), args.id)
+    wanted = args.id
+    if not args.json:  # text for a terminal: nothing in the report may drive it
+        report, wanted = terminal_data(report), terminal_text(wanted)
     view = ReportView(report)
-    obj = find_object(view.by_id, args.id)
+    obj = find_object(view.by_id, wanted)
     relations = view.neighbourhood(obj)
     if args.json:
         _write(_dump_json({"object": obj, "relations": [r.to_json() for r in relations]}))
@@ -477,8 +553,11 @@ def _path_text(path: Sequence[str], links: Mapping[str, str], direction: str) ->
 
 def cmd_impact(args: argparse.Namespace) -> int:
     report = load_report(resolve_data(args.data, verbose=args.verbose))
+    wanted = args.id
+    if not args.json:  # text for a terminal: nothing in the report may drive it
+        report, wanted = terminal_data(report), terminal_text(wanted)
     by_id = {o["id"]: o for o in report["objects"]}
-    obj = find_object(by_id, args.id)
+    obj = find_object(by_id, wanted)
     graph = graph_from_report(report)
     directions = ["down", "up"] if args.direction == "both" else [args.direction]
     result: dict[str, list[dict[str, Any]]] = {}
@@ -604,6 +683,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             prefix = sarif.repository_prefix(srcdir) if srcdir is not None else ""
         text = sarif.render(report, path_prefix=prefix)
     else:
+        report = terminal_data(report)
+        findings = list(report.get("findings") or [])
+        active = [f for f in findings if not f.get("suppressed")]
         text = _check_text(report, srcdir, findings, active, args)
     _output(text, args.output)
     return status
@@ -650,6 +732,9 @@ def _check_text(
 
 def _output(text: str, output: str | None) -> None:
     if output in (None, "-"):
+        if sys.stdout.isatty():  # a report shown on a terminal: no control sequence
+            is_json = text.lstrip().startswith(("{", "["))
+            text = terminal_json(text) if is_json else terminal_text(text)
         sys.stdout.write(text)
         return
     from .reports.json_ import write_atomic
@@ -798,7 +883,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.json:
         _write(_dump_json({**diff, "regression": regression}))
     else:
-        text = _diff_text(diff, Style.for_stream(sys.stdout, args.color))
+        text = _diff_text(terminal_data(diff), Style.for_stream(sys.stdout, args.color))
         if regression:
             text += "Regression: coverage dropped or a requirement became untraced.\n"
         sys.stdout.write(text)
@@ -1086,7 +1171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except CLIError as exc:
-        _write(f"designdoc: error: {exc}", sys.stderr)
+        _write(f"designdoc: error: {terminal_text(str(exc))}", sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         # the reader (``| head``) went away: not an error of ours
@@ -1100,7 +1185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DESIGNDOC_DEBUG"):
             raise
         _write(
-            f"designdoc: error: unexpected {type(exc).__name__}: {exc} "
+            f"designdoc: error: unexpected {type(exc).__name__}: {terminal_text(str(exc))} "
             "(set DESIGNDOC_DEBUG=1 for the traceback)",
             sys.stderr,
         )

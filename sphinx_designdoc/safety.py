@@ -92,6 +92,25 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def terminal_data(value: Any) -> Any:
+    """``value`` (a report, or part of one) with :func:`terminal_text` applied to every
+    string in it, keys included: what a command prints as text comes from here."""
+    if isinstance(value, str):
+        return terminal_text(value)
+    if isinstance(value, dict):
+        return {terminal_text(str(k)): terminal_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [terminal_data(v) for v in value]
+    return value
+
+
+def terminal_json(text: str) -> str:
+    """JSON text with every control character written as a ``\\uNNNN`` escape: the
+    same data for a program, nothing a terminal acts on.  :func:`json.dumps` escapes C0
+    controls itself, but not DEL, C1 controls or bidirectional overrides."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 _DIGITS = re.compile(r"([0-9]+)")
 
 

@@ -48,6 +48,17 @@ def full_title(title: str) -> str:
     return f"{title} Design Document"
 
 
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markup(text: str) -> str:
+    """``text`` as literal text in reStructuredText and in Markdown: a backslash before
+    each ASCII punctuation character, which both read as that character itself.  So a
+    title cannot become a comment (``.. x``), a role (``{role}`x```), a link or
+    emphasis, and letters, digits and spaces stay as they are."""
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
 def template_text(fmt: str) -> str:
     return (
         resources.files("sphinx_designdoc")
@@ -73,7 +84,7 @@ def scaffold(
             f"prefix {prefix!r} would make invalid IDs: start with a letter and use "
             "letters, digits, '_', '.', ':' or '-'"
         )
-    heading = full_title(title)
+    heading = escape_markup(full_title(title))
     return Template(template_text(fmt)).substitute(
         title=heading,
         title_line=heading,
