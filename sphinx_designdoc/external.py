@@ -184,6 +184,11 @@ def load_external(
     return loader.items, loader.summary()
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
@@ -231,7 +236,13 @@ def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
     version = data.get("current_version")
     if not isinstance(version, str) or version not in versions:
         keys = sorted(k for k in versions if isinstance(k, str))
-        version = keys[-1] if keys else None
+        fallback = keys[-1] if keys else None
+        if "current_version" in data and fallback is not None:
+            loader.problems.append(
+                f"designdoc_external {loader.label!r}: current_version {_short(version)} "
+                f"is not one of its versions; reading version {fallback!r}"
+            )
+        version = fallback
     content = versions.get(version) if version is not None else None
     needs = content.get("needs") if isinstance(content, dict) else None
     if not isinstance(needs, dict):

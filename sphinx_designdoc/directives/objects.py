@@ -159,13 +159,33 @@ class ObjectDirective(SphinxDirective):
 
     def option_line(self, name: str, line: int) -> int:
         """The line of option ``name`` in the source: the directive's ``line`` plus the
-        option's offset in the directive's text, in reStructuredText (``:name: value``)
-        and MyST (the same, or ``name: value`` in a YAML block) alike."""
+        option's offset in its option block, in reStructuredText (``:name: value``) and
+        MyST (the same, or ``name: value`` in a ``---`` block) alike; ``line`` itself
+        when the option cannot be found."""
         pattern = re.compile(rf"^\s*:?{re.escape(name)}\s*:", re.IGNORECASE)
-        for offset, text in enumerate(self.block_text.splitlines()[1:], 1):
+        in_yaml = False
+        for offset, text in enumerate(self._directive_lines()[1:], 1):
+            if text.strip() == "---":
+                in_yaml = not in_yaml
+                continue
+            if not text.strip() and not in_yaml:
+                break  # the option block ends at the first blank line
             if pattern.match(text):
                 return line + offset
         return line
+
+    def _directive_lines(self) -> list[str]:
+        """The directive's text: docutils and recent MyST give it; older MyST versions
+        do not, so it is read from the source file (only when a problem needs a line)."""
+        if self.block_text:
+            return self.block_text.splitlines()
+        source, line = self.get_source_info()
+        try:
+            with open(source, encoding="utf-8") as fh:
+                lines = fh.read().splitlines()
+        except (OSError, TypeError, UnicodeDecodeError):
+            return []
+        return lines[max(line - 1, 0) : line + 200] if line else []
 
     def _read_options(
         self, settings: Settings, typedef: TypeDef, problems: list[tuple[str, str | None]]
