@@ -58,3 +58,11 @@ def requires_sphinx_needs() -> Any:
     """Skip unless the sphinx-needs that the bridge and the ``needs`` export target is
     installed (9.1 and newer; it needs Python 3.11)."""
     return pytest.importorskip("sphinx_needs", minversion="9.1", reason="needs sphinx-needs 9.1+")
+
+
+#: Graphviz's dot is a system program: tests that draw graphs skip without it (the
+#: README's test command passes on a machine with Python only), and .ci/run installs it
+requires_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="needs Graphviz's dot program (apt-get install graphviz); .ci/run installs it",
+)

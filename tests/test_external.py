@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from typing import Any
 
-from conftest import load_report
+import pytest
+from conftest import load_report, warnings_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sphinx_designdoc.config import DEFAULT_ID_REGEX, build_schema
+from sphinx_designdoc.external import load_external
+from sphinx_designdoc.safety import allowed_url
+
+SCHEMA = build_schema()
+REGEX = re.compile(DEFAULT_ID_REGEX)
 
 
 def test_external_designdoc_and_needs_objects_are_link_targets(
@@ -86,3 +98,108 @@ def test_corrupt_external_file_is_a_warning(make_app, copy_root) -> None:
     assert "cannot read 'broken.json'" in app.warning.getvalue()
     assert "[designdoc.external]" in app.warning.getvalue()
     assert len(load_report(app.outdir)["objects"]) == 9
+
+
+# -- whatever another project's file holds, the build goes on ----------------------------
+
+ODD_FILES = {
+    "versions-hold-a-list": '{"versions": {"1.0": []}}',
+    "current-version-is-a-list": '{"current_version": [1], "versions": {"1.0": {"needs": {}}}}',
+    "current-version-is-a-dict": '{"current_version": {}, "versions": {}}',
+    "needs-is-a-list": '{"versions": {"1.0": {"needs": [1, 2]}}}',
+    "deep": "[" * 100_000 + "]" * 100_000,
+    "huge-integer": '{"objects": [{"id": "A", "line": ' + "9" * 5000 + "}]}",
+    "objects-of-every-kind": '{"objects": [1, null, "x", [], {"id": 5}, {"id": "OK-1", '
+    '"title": 7, "status": {}, "fields": [], "links": {"addresses": 3}, "url": 9}]}',
+    "not-utf8": b"\xff\xfe{}",
+    "top-level-list": "[1, 2, 3]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_FILES))
+def test_odd_external_files_are_one_warning_each(make_app, copy_root, name: str) -> None:
+    src = copy_root("basic")
+    content = ODD_FILES[name]
+    path = src / "odd.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    app = make_app("html", srcdir=src, confoverrides={"designdoc_external": [{"path": "odd.json"}]})
+    app.build()  # never raises
+    warnings = [w for w in warnings_of(app) if "[designdoc.external]" in w]
+    assert len(warnings) <= 1, warnings
+    report = load_report(app.outdir)
+    ids = {o["id"] for o in report["objects"]}
+    assert len(ids) >= 9  # the project's own objects are all there
+    if name == "objects-of-every-kind":
+        assert "OK-1" in ids  # the valid object of the file is kept
+        ok = next(o for o in report["objects"] if o["id"] == "OK-1")
+        assert ok["title"] == "OK-1" and ok["url"] is not None
+    elif name != "objects-of-every-kind":
+        assert len(warnings) == 1, name
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "type",
+                    "title",
+                    "status",
+                    "url",
+                    "fields",
+                    "links",
+                    "objects",
+                    "versions",
+                    "current_version",
+                    "needs",
+                    "external_url",
+                    "docname",
+                    "x",
+                ]
+            )
+            | st.text(max_size=4),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_the_loader_never_raises_on_any_json(tmp_path_factory, value: Any) -> None:
+    folder = tmp_path_factory.mktemp("ext")
+    (folder / "x.json").write_text(json.dumps(value), encoding="utf-8")
+    items, problems = load_external({"path": "x.json"}, folder, SCHEMA, REGEX)
+    for item in items:
+        assert isinstance(item.id, str) and REGEX.match(item.id)
+        assert isinstance(item.title, str) and isinstance(item.status, str)
+        assert item.external_url is not None
+        assert item.external_url == "" or allowed_url(item.external_url)
+    assert all(isinstance(p, str) for p in problems)
+
+
+def test_unsafe_urls_of_other_projects_are_not_links(tmp_path: Path) -> None:
+    data = {
+        "objects": [
+            {"id": "A", "url": "javascript:alert(1)"},
+            {"id": "B", "url": " JaVa\tScript:alert(1)"},
+            {"id": "C", "url": "https://example.org/c"},
+            {"id": "D"},
+        ]
+    }
+    (tmp_path / "x.json").write_text(json.dumps(data), encoding="utf-8")
+    items, problems = load_external(
+        {"path": "x.json", "base_url": "data:text/html,x"}, tmp_path, SCHEMA, REGEX
+    )
+    urls = {i.id: i.external_url for i in items}
+    assert urls == {"A": "", "B": "", "C": "https://example.org/c", "D": ".html#D"}
+    assert any("base_url 'data:text/html,x' is not" in p for p in problems)
+    assert any("2 object(s) have a URL that is not" in p for p in problems)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_report, requires_sphinx_needs
+from conftest import load_report, requires_dot, requires_sphinx_needs
 
 requires_sphinx_needs()
 
@@ -78,6 +78,7 @@ def _links_resolve(outdir: Path, page: str, html: str) -> list[str]:
     return checked
 
 
+@requires_dot  # needflow draws with Graphviz
 @pytest.mark.parametrize("root,ext", ROOTS)
 def test_needtable_lists_objects_with_working_links(make_app, copy_root, root, ext) -> None:
     app = _build(make_app, "html", srcdir=copy_root(root))
@@ -151,6 +152,7 @@ def test_needs_builder_exports_objects(make_app, copy_root) -> None:
     assert needs["DEC-1"]["addresses"] == ["REQ-1", "REQ-2"]
 
 
+@requires_dot  # needflow draws with Graphviz
 @pytest.mark.parametrize("root,ext", ROOTS)
 def test_incremental_edit_and_delete_leave_no_stale_needs(make_app, copy_root, root, ext) -> None:
     src = copy_root(root)
@@ -185,6 +187,7 @@ def test_incremental_edit_and_delete_leave_no_stale_needs(make_app, copy_root, r
     assert needs["REQ-1"]["addresses_back"] == []
 
 
+@requires_dot  # needflow draws with Graphviz
 def test_needs_are_made_again_when_the_configuration_changes(make_app, copy_root) -> None:
     """Unchanged objects reuse the previous build's needs, but only under the same
     configuration: here a field default that sphinx-needs fills in."""
