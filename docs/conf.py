@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 project = "sphinx-designdoc"
 author = "sphinx-designdoc developers"
 copyright = "2026, sphinx-designdoc developers"
-extensions = ["myst_parser", "sphinx_designdoc", "config_reference"]
+extensions = ["myst_parser", "sphinx_designdoc", "reference"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"

@@ -1,5 +1,7 @@
-"""The ``designdoc-config-reference`` directive: the settings table, generated from the
-one dataclass that defines them, so the documentation cannot drift from the code."""
+"""Reference tables generated from the definitions the code uses, so the documentation
+cannot drift from it: ``designdoc-config-reference`` (every setting, from
+``config.CONFIG_VALUES``) and ``designdoc-warnings`` (every warning kind, from
+``subtypes.SUBTYPES``)."""
 
 from __future__ import annotations
 
@@ -10,36 +12,71 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_designdoc.config import CONFIG_VALUES
+from sphinx_designdoc.subtypes import SUBTYPES
+
+
+def _table(
+    classes: str,
+    widths: tuple[int, ...],
+    header: list[str],
+    rows: list[list[str]],
+    literal: tuple[bool, ...],
+) -> nodes.table:
+    table = nodes.table(classes=[classes])
+    group = nodes.tgroup(cols=len(widths))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head += _row(header, (False,) * len(header))
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        body += _row(cells, literal)
+    return table
+
+
+def _row(cells: list[str], literal: tuple[bool, ...]) -> nodes.row:
+    row = nodes.row()
+    for text, is_literal in zip(cells, literal, strict=True):
+        entry = nodes.entry()
+        para = nodes.paragraph()
+        para += nodes.literal(text, text) if is_literal else nodes.Text(text)
+        entry += para
+        row += entry
+    return row
 
 
 class ConfigReference(SphinxDirective):
     def run(self) -> list[nodes.Node]:
-        table = nodes.table(classes=["designdoc-config"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (25, 25, 50):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        group += head
-        head += self._row(["Setting", "Default", "Meaning"])
-        body = nodes.tbody()
-        group += body
-        for cv in CONFIG_VALUES:
-            body += self._row([cv.name, repr(cv.default), cv.help], literal=(True, True, False))
-        return [table]
+        rows = [[cv.name, repr(cv.default), cv.help] for cv in CONFIG_VALUES]
+        return [
+            _table(
+                "designdoc-config",
+                (25, 25, 50),
+                ["Setting", "Default", "Meaning"],
+                rows,
+                (True, True, False),
+            )
+        ]
 
-    @staticmethod
-    def _row(cells: list[str], literal: tuple[bool, ...] = (False, False, False)) -> nodes.row:
-        row = nodes.row()
-        for text, is_literal in zip(cells, literal, strict=True):
-            entry = nodes.entry()
-            para = nodes.paragraph()
-            para += nodes.literal(text, text) if is_literal else nodes.Text(text)
-            entry += para
-            row += entry
-        return row
+
+class WarningsReference(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        rows = [[s.rule, s.summary, s.fix, s.level] for s in SUBTYPES.values()]
+        return [
+            _table(
+                "designdoc-warnings",
+                (20, 40, 30, 10),
+                ["Warning", "Meaning", "What to do", "SARIF level"],
+                rows,
+                (True, False, False, False),
+            )
+        ]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("designdoc-config-reference", ConfigReference)
+    app.add_directive("designdoc-warnings", WarningsReference)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
