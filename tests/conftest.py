@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,20 @@ def copy_root(tmp_path: Path) -> Callable[..., Path]:
         return dest
 
     return _copy
+
+
+def touch_later(path: Path) -> None:
+    """Make sure Sphinx sees an edit even on coarse file-system clocks."""
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in a source file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    touch_later(path)
 
 
 def load_report(outdir: Path | str) -> dict[str, Any]:

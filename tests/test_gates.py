@@ -10,12 +10,11 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOTS, load_report, warnings_of
+from conftest import ROOTS, load_report, touch_later, warnings_of
 from sphinx.cmd.build import build_main
 from sphinx.util.console import strip_colors
 
@@ -31,11 +30,6 @@ def _sphinx(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = build_main(["--no-color", *args])
     return code, strip_colors(out.getvalue()), strip_colors(err.getvalue())
-
-
-def _touch_later(path: Path) -> None:
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 def _designdoc_warnings(stderr: str, srcdir: Path) -> set[tuple[str, int | None, str, str]]:
@@ -86,7 +80,7 @@ def test_pyproject_is_a_build_input(make_app, copy_root) -> None:
     text = pyproject.read_text(encoding="utf-8")
     text = text.replace('"Click>=8"]', '"Click>=9", "numpy"]')
     pyproject.write_text(text, encoding="utf-8")
-    _touch_later(pyproject)
+    touch_later(pyproject)
     app = make_app("html", srcdir=src)
     app.build()
     warnings = warnings_of(app)

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
-from conftest import load_report
-
-
-def _touch_later(path: Path) -> None:
-    """Make sure Sphinx sees the edit even on coarse file-system clocks."""
-    later = time.time() + 5
-    os.utime(path, (later, later))
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    _touch_later(path)
+from conftest import edit, load_report
 
 
 def _status(app) -> str:
@@ -53,7 +38,7 @@ def test_editing_an_object_updates_backlinks_on_other_pages(
     src = copy_root(root)
     make_app("html", srcdir=src).build()
 
-    _edit(src / f"decisions.{ext}", "Use the Stripe API", "Use the Adyen API")
+    edit(src / f"decisions.{ext}", "Use the Stripe API", "Use the Adyen API")
     app = make_app("html", srcdir=src)
     app.build()
     # index.rst did not change, but its backlinks name DEC-1: it is rewritten
@@ -65,7 +50,7 @@ def test_editing_an_object_updates_backlinks_on_other_pages(
     assert objs["DEC-1"]["title"] == "Use the Adyen API"
 
     # a target's new title shows in the outgoing links of pages that point at it
-    _edit(src / f"index.{ext}", "Respond within 200 ms", "Respond within 100 ms")
+    edit(src / f"index.{ext}", "Respond within 200 ms", "Respond within 100 ms")
     app = make_app("html", srcdir=src)
     app.build()
     assert _written(app) == {"decisions", "index"}
@@ -81,7 +66,7 @@ def test_deleting_a_file_removes_its_objects_and_backlinks(
     make_app("html", srcdir=src).build()
 
     (src / f"decisions.{ext}").unlink()
-    _edit(src / f"index.{ext}", "decisions\n", "\n")
+    edit(src / f"index.{ext}", "decisions\n", "\n")
     app = make_app("html", srcdir=src)
     app.build()
     index = (app.outdir / "index.html").read_text(encoding="utf-8")
@@ -156,7 +141,7 @@ def test_parallel_incremental_rebuild_updates_other_pages(make_app, tmp_path: Pa
     src = tmp_path / "proj"
     _many_docs(src)
     make_app("html", srcdir=src, parallel=2).build()
-    _edit(src / "doc4.rst", "Decision 4", "Decision four")
+    edit(src / "doc4.rst", "Decision 4", "Decision four")
     app = make_app("html", srcdir=src, parallel=2)
     app.build()
     # doc5's REQ-5 is addressed by DEC-4, doc3's text refers to DEC-4
@@ -177,9 +162,9 @@ def test_incremental_report_equals_a_fresh_builds(make_app, tmp_path: Path, para
     src = tmp_path / "proj"
     _many_docs(src)
     make_app("html", srcdir=src, parallel=parallel).build()
-    _edit(src / "doc4.rst", "Decision 4", "Decision four")
-    _edit(src / "doc6.rst", "   :status: accepted\n", "   :status: rejected\n")
-    _edit(src / "doc8.rst", ":addresses: REQ-8, REQ-9", ":addresses: REQ-8, ORPHAN-9")
+    edit(src / "doc4.rst", "Decision 4", "Decision four")
+    edit(src / "doc6.rst", "   :status: accepted\n", "   :status: rejected\n")
+    edit(src / "doc8.rst", ":addresses: REQ-8, REQ-9", ":addresses: REQ-8, ORPHAN-9")
     app = make_app("html", srcdir=src, parallel=parallel)
     app.build()
     assert "reading sources... [" in _status(app)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import posixpath
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_report, requires_dot, requires_sphinx_needs
+from conftest import edit, load_report, requires_dot, requires_sphinx_needs
 
 requires_sphinx_needs()
 
@@ -57,14 +55,6 @@ def _status(app) -> str:
 
 def _written(app) -> set[str]:
     return set(re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", _status(app)))
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 def _links_resolve(outdir: Path, page: str, html: str) -> list[str]:
@@ -162,7 +152,7 @@ def test_incremental_edit_and_delete_leave_no_stale_needs(make_app, copy_root, r
     app = _build(make_app, "html", srcdir=src)
     assert _written(app) == set()
 
-    _edit(src / f"decisions.{ext}", "Use the Stripe API", "Use the Adyen API")
+    edit(src / f"decisions.{ext}", "Use the Stripe API", "Use the Adyen API")
     app = _build(make_app, "html", srcdir=src)
     assert app.warning.getvalue() == ""
     # the pages with need tables and flows did not change, but show the new title
@@ -173,7 +163,7 @@ def test_incremental_edit_and_delete_leave_no_stale_needs(make_app, copy_root, r
 
     (src / f"decisions.{ext}").unlink()
     toctree_entry = "   decisions\n" if ext == "rst" else "decisions\n"
-    _edit(src / f"index.{ext}", toctree_entry, "")
+    edit(src / f"index.{ext}", toctree_entry, "")
     app = _build(make_app, "html", srcdir=src)
     # the requirements are untraced now, but no need links to a deleted object
     assert _needs_warnings(app) == []
@@ -303,7 +293,7 @@ def test_parallel_build_bridges_every_object(make_app, tmp_path: Path) -> None:
     assert len(_row_ids(_tables(table)[0])) == 8 * 3
 
     # an incremental parallel build rewrites the page with the table, which did not change
-    _edit(parallel_src / "doc4.rst", "Decision 4", "Decision four")
+    edit(parallel_src / "doc4.rst", "Decision 4", "Decision four")
     app = _build(make_app, "html", srcdir=parallel_src, parallel=2)
     assert app.warning.getvalue() == ""
     table = (app.outdir / "table.html").read_text(encoding="utf-8")

@@ -4,21 +4,11 @@ write."""
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from pathlib import Path
 
 import pytest
-from conftest import find_warning, load_report, warnings_of
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    later = time.time() + 5
-    os.utime(path, (later, later))
+from conftest import edit, find_warning, load_report, warnings_of
 
 
 class Interrupt(KeyboardInterrupt):
@@ -28,7 +18,7 @@ class Interrupt(KeyboardInterrupt):
 def test_an_interrupted_build_leaves_no_page_stale(make_app, copy_root) -> None:
     src = copy_root("views")
     make_app("html", srcdir=src).build()
-    _edit(src / "requirements.rst", "Fast startup", "Instant startup")
+    edit(src / "requirements.rst", "Fast startup", "Instant startup")
 
     # Ctrl-C while the pages are written: the views page (which shows REQ-1) is not
     app = make_app("html", srcdir=src)
@@ -52,7 +42,7 @@ def test_an_interrupted_build_leaves_no_page_stale(make_app, copy_root) -> None:
 def test_a_changed_page_title_rewrites_the_tables_that_show_it(make_app, copy_root) -> None:
     src = copy_root("views")
     make_app("html", srcdir=src).build()
-    _edit(src / "requirements.rst", "Requirements\n============", "Needs\n=====")
+    edit(src / "requirements.rst", "Requirements\n============", "Needs\n=====")
     app = make_app("html", srcdir=src)
     app.build()
     views = (app.outdir / "views.html").read_text(encoding="utf-8")
@@ -90,7 +80,7 @@ def test_a_file_included_by_two_pages_belongs_to_the_first(
     assert obj["docname"] == "alpha"
 
     # reading beta again (and alone) does not hand the ID over
-    _edit(src / "beta.rst", "Beta\n", "Beta, edited\n")
+    edit(src / "beta.rst", "Beta\n", "Beta, edited\n")
     app = make_app("html", srcdir=src, parallel=parallel)
     app.build()
     obj = next(o for o in load_report(app.outdir)["objects"] if o["id"] == "REQ-SHARED")
