@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import ConfLocation, LinkDef, Settings
+from .config import ConfLocation, Settings
 from .graph import Graph
 from .model import DocRecord, Finding, Item
 from .safety import natural_key
 from .subtypes import SUBTYPES
+from .vocabulary import LinkDef
 
 
 @dataclass(frozen=True)

@@ -521,9 +521,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 def graph_from_report(report: Mapping[str, Any]) -> Any:
     """Rebuild Items and a Graph from a report, for walks that reuse Graph.walk."""
-    from .config import schema_from_json
     from .graph import Graph
     from .model import Item
+    from .vocabulary import schema_from_json
 
     items = [
         Item(

@@ -1,8 +1,6 @@
-"""All ``designdoc_*`` settings and the object/link vocabulary they define.
+"""All ``designdoc_*`` settings: their defaults and meaning (one table, which the docs'
+settings reference is generated from), and their validation, done once per build.
 
-The built-in types and links are declared with exactly the same structures that
-``designdoc_types`` and ``designdoc_links`` produce, so custom vocabulary is
-first-class everywhere (directives, views, checks, reports) without special cases.
 Nothing here imports Sphinx, so the command line can reuse it cheaply.
 """
 
@@ -10,155 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .reports import FORMATS
-
-#: Field value kinds understood by the directive option parser and the checks.
-FIELD_KINDS = ("text", "choice", "list", "date", "specifier", "url")
-
-
-@dataclass(frozen=True)
-class FieldDef:
-    """One option of an object directive that is stored as a field."""
-
-    name: str
-    kind: str = "text"
-    choices: tuple[str, ...] = ()
-    default: str | None = None
-    help: str = ""
-    #: how a ``list`` value is split
-    separator: str = ","
-
-
-@dataclass(frozen=True)
-class TypeDef:
-    """An object type: one directive (and its ``dd:`` alias) and its vocabulary."""
-
-    name: str
-    label: str
-    statuses: tuple[str, ...]
-    fields: tuple[FieldDef, ...] = ()
-    #: statuses that take an object out of tracing and coverage (e.g. rejected)
-    inactive_statuses: tuple[str, ...] = ()
-    color: str = "#e0e0e0"
-    #: the ``designdoc`` type is a page header, not a node in the traceability graph
-    page_header: bool = False
-
-    @property
-    def default_status(self) -> str:
-        return self.statuses[0]
-
-    def field(self, name: str) -> FieldDef | None:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        return None
-
-
-@dataclass(frozen=True)
-class LinkDef:
-    """A link type: an option on its source types and a computed backlink name."""
-
-    name: str
-    incoming: str
-    sources: tuple[str, ...]
-    targets: tuple[str, ...]
-    #: a target of this link type counts as traced when an active source links to it
-    traces: bool = False
-
-
-COMMON_FIELDS: tuple[FieldDef, ...] = (
-    FieldDef("tags", "list", help="comma-separated tags"),
-    FieldDef("owner", "text", help="who owns the object"),
-)
-
-BUILTIN_TYPES: tuple[TypeDef, ...] = (
-    TypeDef(
-        name="requirement",
-        label="Requirement",
-        statuses=(
-            "proposed",
-            "draft",
-            "approved",
-            "implemented",
-            "verified",
-            "rejected",
-            "deprecated",
-        ),
-        fields=(
-            FieldDef(
-                "kind",
-                "choice",
-                ("functional", "non-functional"),
-                default="functional",
-                help="functional or non-functional",
-            ),
-            FieldDef("category", "text", help="performance, security, observability, ..."),
-            FieldDef("priority", "choice", ("must", "should", "could", "wont"), help="MoSCoW"),
-        ),
-        inactive_statuses=("rejected", "deprecated"),
-        color="#dbeafe",
-    ),
-    TypeDef(
-        name="decision",
-        label="Decision",
-        statuses=("proposed", "accepted", "rejected", "superseded", "deprecated"),
-        fields=(
-            FieldDef(
-                "alternatives", "list", help="';'-separated options considered", separator=";"
-            ),
-            FieldDef("date", "date", help="ISO date of the decision"),
-            FieldDef("deciders", "text", help="who decided"),
-        ),
-        inactive_statuses=("rejected", "superseded", "deprecated"),
-        color="#dcfce7",
-    ),
-    TypeDef(
-        name="dependency",
-        label="Dependency",
-        statuses=("proposed", "approved", "deprecated"),
-        fields=(
-            FieldDef(
-                "scope",
-                "choice",
-                ("runtime", "development", "service"),
-                default="runtime",
-                help="runtime, development or service",
-            ),
-            FieldDef("package", "text", help="distribution name"),
-            FieldDef("version", "specifier", help="PEP 440 version specifier"),
-            FieldDef("license", "text", help="licence of the dependency"),
-            FieldDef("url", "url", help="home page"),
-        ),
-        inactive_statuses=("deprecated",),
-        color="#fef3c7",
-    ),
-    TypeDef(
-        name="designdoc",
-        label="Design document",
-        statuses=("draft", "review", "approved", "implemented", "obsolete"),
-        fields=(
-            FieldDef("authors", "text", help="authors"),
-            FieldDef("reviewers", "text", help="reviewers"),
-            FieldDef("date", "date", help="ISO date"),
-            FieldDef("template", "text", default="default", help="section template name"),
-        ),
-        inactive_statuses=("obsolete",),
-        color="#f3e8ff",
-        page_header=True,
-    ),
-)
-
-BUILTIN_LINKS: tuple[LinkDef, ...] = (
-    LinkDef("addresses", "addressed by", ("decision",), ("requirement",), traces=True),
-    LinkDef("uses", "used by", ("decision",), ("dependency",)),
-    LinkDef("supersedes", "superseded by", ("decision",), ("decision",)),
-    LinkDef("refines", "refined by", ("requirement",), ("requirement",)),
-)
+from .vocabulary import ConfigError, Schema, build_schema, name_list
 
 #: The top-level sections of the design-document template, in order.  Each entry is a
 #: tuple of accepted titles (the first is canonical, the rest are aliases).
@@ -261,83 +117,6 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
 )
 
 
-class ConfigError(ValueError):
-    """A ``designdoc_*`` setting that cannot be used as given."""
-
-
-@dataclass(frozen=True)
-class Schema:
-    """The vocabulary in force for one project: types and links, keyed by name."""
-
-    types: Mapping[str, TypeDef]
-    links: Mapping[str, LinkDef]
-
-    def links_from(self, type_name: str) -> list[LinkDef]:
-        return [link for link in self.links.values() if type_name in link.sources]
-
-    def links_by_incoming(self) -> dict[str, LinkDef]:
-        return {link.incoming: link for link in self.links.values()}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "types": {
-                t.name: {
-                    "label": t.label,
-                    "statuses": list(t.statuses),
-                    "inactive_statuses": list(t.inactive_statuses),
-                    "fields": {
-                        f.name: {"kind": f.kind, "choices": list(f.choices), "default": f.default}
-                        for f in t.fields
-                    },
-                }
-                for t in self.types.values()
-            },
-            "links": {
-                link.name: {
-                    "incoming": link.incoming,
-                    "sources": list(link.sources),
-                    "targets": list(link.targets),
-                    "traces": link.traces,
-                }
-                for link in self.links.values()
-            },
-        }
-
-
-def schema_from_json(vocabulary: Mapping[str, Any]) -> Schema:
-    """The inverse of :meth:`Schema.to_json`: a report's vocabulary as a Schema, so tools
-    reading ``designdoc.json`` walk it with the same :class:`~.graph.Graph` as a build."""
-    types = {
-        name: TypeDef(
-            name=name,
-            label=str(spec.get("label", name)),
-            statuses=tuple(spec.get("statuses") or ("",)),
-            fields=tuple(
-                FieldDef(
-                    fname,
-                    str(f.get("kind", "text")),
-                    tuple(f.get("choices") or ()),
-                    f.get("default"),
-                )
-                for fname, f in (spec.get("fields") or {}).items()
-            ),
-            inactive_statuses=tuple(spec.get("inactive_statuses") or ()),
-        )
-        for name, spec in (vocabulary.get("types") or {}).items()
-    }
-    links = {
-        name: LinkDef(
-            name,
-            str(spec.get("incoming", name)),
-            tuple(spec.get("sources") or ()),
-            tuple(spec.get("targets") or ()),
-            bool(spec.get("traces")),
-        )
-        for name, spec in (vocabulary.get("links") or {}).items()
-    }
-    return Schema(types, links)
-
-
 @dataclass(frozen=True)
 class Settings:
     """Validated ``designdoc_*`` settings of one project."""
@@ -352,165 +131,12 @@ class Settings:
     external: tuple[Mapping[str, Any], ...] = ()
 
 
-def _names(value: Any, what: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [v for v in re.split(r"[,\s]+", value) if v]
-    if not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{what} must be a list of strings, not {value!r}")
-    return tuple(value)
-
-
-def _entries(value: Any, what: str) -> list[tuple[str, Mapping[str, Any]]]:
-    """Accept both ``{name: {...}}`` and ``[{"name": ..., ...}]`` forms."""
-    if isinstance(value, Mapping):
-        items = list(value.items())
-    elif isinstance(value, list | tuple):
-        items = []
-        for entry in value:
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
-                raise ConfigError(f"each entry of {what} needs a 'name': {entry!r}")
-            items.append((entry["name"], entry))
-    else:
-        raise ConfigError(f"{what} must be a dict or a list, not {type(value).__name__}")
-    for name, spec in items:
-        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
-            raise ConfigError(f"{what}: {name!r} is not a valid name (lower-case, a-z0-9_-)")
-        if not isinstance(spec, Mapping):
-            raise ConfigError(f"{what}[{name!r}] must be a dict, not {spec!r}")
-    return items
-
-
-def _field_def(name: str, spec: Any) -> FieldDef:
-    if spec is None:
-        return FieldDef(name)
-    if isinstance(spec, list | tuple):
-        return FieldDef(name, "choice", _names(spec, f"choices of field {name!r}"))
-    if isinstance(spec, str):
-        if spec not in FIELD_KINDS:
-            raise ConfigError(
-                f"field {name!r}: kind {spec!r} is not one of {', '.join(FIELD_KINDS)}"
-            )
-        return FieldDef(name, spec)
-    if isinstance(spec, Mapping):
-        choices = _names(spec.get("choices"), f"choices of field {name!r}")
-        kind = spec.get("kind", "choice" if choices else "text")
-        if kind not in FIELD_KINDS:
-            raise ConfigError(
-                f"field {name!r}: kind {kind!r} is not one of {', '.join(FIELD_KINDS)}"
-            )
-        default = spec.get("default")
-        separator = str(spec.get("separator", ","))
-        return FieldDef(
-            name, kind, choices, None if default is None else str(default), separator=separator
-        )
-    raise ConfigError(f"field {name!r}: cannot read {spec!r}")
-
-
-RESERVED_OPTIONS = frozenset({"id", "status", "tags", "owner"})
-
-
-def build_schema(
-    extra_types: Any = None,
-    extra_links: Any = None,
-    *,
-    problems: list[str] | None = None,
-    taken: Callable[[str], str | None] | None = None,
-) -> Schema:
-    """Merge project vocabulary into the built-in one.
-
-    Without ``problems``, the first unusable entry raises :class:`ConfigError`.  With
-    it, each unusable type or link is left out and described there, and the rest of the
-    vocabulary is kept: one typo must not take a project's other types away.
-    ``taken(name)`` says what else already owns a directive name (a type is a
-    directive of its name), or None when it is free.
-    """
-
-    def refuse(exc: ConfigError) -> None:
-        if problems is None:
-            raise exc
-        problems.append(str(exc))
-
-    types: dict[str, TypeDef] = {t.name: t for t in BUILTIN_TYPES}
-    try:
-        type_entries = _entries(extra_types or {}, "designdoc_types")
-    except ConfigError as exc:
-        refuse(exc)
-        type_entries = []
-    for name, spec in type_entries:
-        try:
-            types[name] = _type_def(name, spec, None if name in types else taken)
-        except ConfigError as exc:
-            refuse(exc)
-    links: dict[str, LinkDef] = {link.name: link for link in BUILTIN_LINKS}
-    try:
-        link_entries = _entries(extra_links or {}, "designdoc_links")
-    except ConfigError as exc:
-        refuse(exc)
-        link_entries = []
-    for name, spec in link_entries:
-        try:
-            links[name] = _link_def(name, spec, types)
-        except ConfigError as exc:
-            refuse(exc)
-    return Schema(types=types, links=links)
-
-
-def _type_def(
-    name: str, spec: Mapping[str, Any], taken: Callable[[str], str | None] | None
-) -> TypeDef:
-    owner = taken(name) if taken is not None else None
-    if owner:
-        raise ConfigError(
-            f"designdoc_types[{name!r}] is refused: {name!r} is already {owner}, and a type "
-            "makes a directive of its name; choose another name"
-        )
-    statuses = _names(spec.get("statuses", ["draft", "approved"]), f"statuses of {name!r}")
-    if not statuses:
-        raise ConfigError(f"designdoc_types[{name!r}] needs at least one status")
-    raw_fields = spec.get("fields", {})
-    if isinstance(raw_fields, list | tuple):
-        raw_fields = dict.fromkeys(raw_fields)
-    if not isinstance(raw_fields, Mapping):
-        raise ConfigError(f"designdoc_types[{name!r}]['fields'] must be a dict or a list")
-    fields = tuple(_field_def(str(k), v) for k, v in raw_fields.items())
-    for f in fields:
-        if f.name in RESERVED_OPTIONS:
-            raise ConfigError(f"designdoc_types[{name!r}]: field {f.name!r} is reserved")
-    return TypeDef(
-        name=name,
-        label=str(spec.get("label", name.replace("-", " ").replace("_", " ").capitalize())),
-        statuses=statuses,
-        fields=fields,
-        inactive_statuses=_names(spec.get("inactive_statuses", ()), "inactive_statuses"),
-        color=str(spec.get("color", "#e5e7eb")),
-    )
-
-
-def _link_def(name: str, spec: Mapping[str, Any], types: Mapping[str, TypeDef]) -> LinkDef:
-    sources = _names(spec.get("source", spec.get("sources")), f"source of link {name!r}")
-    targets = _names(spec.get("target", spec.get("targets")), f"target of link {name!r}")
-    for t in (*sources, *targets):
-        if t not in types:
-            raise ConfigError(f"designdoc_links[{name!r}] names unknown type {t!r}")
-    if not sources or not targets:
-        raise ConfigError(f"designdoc_links[{name!r}] needs 'source' and 'target' types")
-    incoming = spec.get("incoming", f"{name} (incoming)")
-    if not isinstance(incoming, str):
-        raise ConfigError(f"designdoc_links[{name!r}]['incoming'] must be a string")
-    for t in sources:
-        if types[t].field(name) or name in RESERVED_OPTIONS:
-            raise ConfigError(f"link {name!r} clashes with an option of type {t!r}")
-    return LinkDef(name, incoming, sources, targets, bool(spec.get("traces", False)))
-
-
 def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
     if not isinstance(value, list | tuple):
         raise ConfigError(f"designdoc_templates[{name!r}] must be a list of section titles")
     out = []
     for entry in value:
-        titles = (entry,) if isinstance(entry, str) else _names(entry, f"template {name!r}")
+        titles = (entry,) if isinstance(entry, str) else name_list(entry, f"template {name!r}")
         if not titles:
             raise ConfigError(f"designdoc_templates[{name!r}] has an empty entry")
         out.append(titles)
@@ -557,7 +183,9 @@ def build_settings(
         problems.append(f"designdoc_id_regex is not a valid regular expression: {exc}")
         id_regex = re.compile(DEFAULT_ID_REGEX)
     try:
-        tracing = frozenset(_names(get("designdoc_tracing_statuses"), "designdoc_tracing_statuses"))
+        tracing = frozenset(
+            name_list(get("designdoc_tracing_statuses"), "designdoc_tracing_statuses")
+        )
     except ConfigError as exc:
         problems.append(str(exc))
         tracing = frozenset(defaults["designdoc_tracing_statuses"])
@@ -585,7 +213,7 @@ def build_settings(
         pyproject = None
     exports: list[str] = []
     try:
-        for fmt in _names(get("designdoc_exports"), "designdoc_exports"):
+        for fmt in name_list(get("designdoc_exports"), "designdoc_exports"):
             if fmt not in EXPORT_FORMATS:
                 problems.append(
                     f"designdoc_exports: unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})"

@@ -25,12 +25,13 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .checks import CheckContext, run_checks
-from .config import BUILTIN_TYPES, CONFIG_VALUES, ConfLocation, Settings, build_settings
+from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
 from .model import DocRecord, Finding, Item, Ref, digest, encode
 from .reports.json_ import encode_object
+from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
     from docutils.parsers.rst import Directive

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Schema
 from .model import FieldValue, Item
 from .safety import URL_POLICY, safe_url
+from .vocabulary import Schema
 
 #: sphinx-needs type names that mean one of our built-in types
 NEEDS_TYPE_ALIASES = {"req": "requirement", "dec": "decision", "dep": "dependency"}

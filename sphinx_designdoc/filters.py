@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .config import COMMON_FIELDS, Schema
 from .model import Item
+from .vocabulary import COMMON_FIELDS, Schema
 
 #: Longest filter text accepted; a view filter is a line, not a program.
 MAX_LENGTH = 4000

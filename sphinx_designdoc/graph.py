@@ -10,8 +10,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .config import LinkDef, Schema
 from .model import Item
+from .vocabulary import LinkDef, Schema
 
 
 @dataclass(frozen=True, slots=True)

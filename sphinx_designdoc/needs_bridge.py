@@ -62,9 +62,9 @@ from sphinx_needs.data import NeedsCoreFields, SphinxNeedsData
 from sphinx_needs.exceptions import NeedsApiConfigException, NeedsApiConfigWarning
 from sphinx_needs.need_item import NeedItem, NeedItemSourceImport
 
-from .config import Schema
 from .domain import ProjectState, get_domain
 from .model import Finding, Item
+from .vocabulary import Schema
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

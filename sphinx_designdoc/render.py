@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from docutils import nodes
 from sphinx import addnodes
 
-from .config import Settings, TypeDef
+from .config import Settings
 from .graph import Graph
 from .model import FieldValue, Item
 from .nodes import designdoc_backlinks
 from .safety import css_class, safe_url
+from .vocabulary import TypeDef
 
 DOMAIN = "dd"
 

@@ -32,13 +32,13 @@ from sphinx.locale import _ as translate
 from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
-from .config import COMMON_FIELDS, LinkDef, Schema
 from .filters import FilterError, Predicate, compile_filter, parse, validate
 from .graph import Graph
 from .model import Item
 from .nodes import designdoc_html_table
 from .render import VIEW_RENDERERS, xref
 from .safety import css_class, encode_url, natural_key
+from .vocabulary import COMMON_FIELDS, LinkDef, Schema
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_designdoc.config import ConfigError, build_schema, build_settings
+from sphinx_designdoc.config import build_settings
 from sphinx_designdoc.graph import Graph
 from sphinx_designdoc.model import Item
+from sphinx_designdoc.vocabulary import ConfigError, build_schema
 
 SCHEMA = build_schema()
 
@@ -158,7 +159,7 @@ def test_walks_are_cycle_safe_and_report_paths() -> None:
 
 
 def test_vocabulary_round_trips_through_the_report() -> None:
-    from sphinx_designdoc.config import schema_from_json
+    from sphinx_designdoc.vocabulary import schema_from_json
 
     schema = build_schema(
         {"risk": {"statuses": ["open", "closed"], "fields": {"severity": ["low", "high"]}}},

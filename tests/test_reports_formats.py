@@ -321,11 +321,12 @@ def test_needs_json_is_accepted_by_needimport_and_external_needs(
 
 
 def test_matrix_lists_a_shared_dependency_once() -> None:
-    from sphinx_designdoc.config import build_schema, build_settings
+    from sphinx_designdoc.config import build_settings
     from sphinx_designdoc.graph import Graph
     from sphinx_designdoc.model import Item
     from sphinx_designdoc.reports import json_
     from sphinx_designdoc.reports._common import ReportView
+    from sphinx_designdoc.vocabulary import build_schema
 
     def obj(item_id: str, type_: str, status: str = "accepted", **links: str) -> Item:
         return Item(

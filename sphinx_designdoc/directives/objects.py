@@ -17,10 +17,11 @@ from docutils import nodes
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from sphinx.util.docutils import SphinxDirective
 
-from ..config import COMMON_FIELDS, FieldDef, Settings, TypeDef
+from ..config import Settings
 from ..model import FieldValue, Finding, Item
 from ..render import render_object
 from ..safety import URL_POLICY, allowed_url
+from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef
 
 if TYPE_CHECKING:
     from ..domain import DesigndocDomain
