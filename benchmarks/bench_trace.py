@@ -1,7 +1,7 @@
 """Time ``designdoc trace`` on a 22,000-object designdoc.json, cold process each run.
 
 The report is generated through the real report code path (``Item`` records, the
-``Graph``, ``reports.json_.build_report`` and ``dumps``) without Sphinx, with the shape
+``Graph``, ``codec.build_report`` and ``dumps``) without Sphinx, with the shape
 of a large project: requirements refining each other, decisions addressing two
 requirements and using a dependency, dependencies, and design-document headers.  Each
 run starts a new Python process, as a user's shell does; the file is in the OS cache.
@@ -31,10 +31,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from sphinx_designdoc import codec  # noqa: E402
 from sphinx_designdoc.config import build_settings  # noqa: E402
+from sphinx_designdoc.fileio import write_atomic  # noqa: E402
 from sphinx_designdoc.graph import Graph  # noqa: E402
 from sphinx_designdoc.model import Finding, Item  # noqa: E402
-from sphinx_designdoc.reports import json_  # noqa: E402
 
 
 def generate(total: int, seed: int = 22) -> dict:
@@ -120,10 +121,11 @@ def generate(total: int, seed: int = 22) -> dict:
         Finding("untraced", f"REQ-{i} is untraced", None, None, None, f"REQ-{i}")
         for i in sorted(untraced)
     ]
-    return json_.build_report(
+    return codec.build_report(
         graph,
         findings,
-        settings,
+        settings.schema,
+        settings.tracing_statuses,
         project="bench",
         url_for=lambda item: f"{item.docname}.html#{item.id}",
         checks_run=["untraced"],
@@ -158,7 +160,7 @@ def main() -> int:
     data = args.out / f"designdoc-{args.objects}.json"
     start = time.perf_counter()
     report = generate(args.objects)
-    json_.write_atomic(data, json_.dumps(report))
+    write_atomic(data, codec.dumps(report))
     generated = time.perf_counter() - start
 
     # as installed: bytecode is cached (pip compiles at install), so let Python write

@@ -29,11 +29,12 @@ from typing import Any
 def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
     from types import SimpleNamespace
 
+    from sphinx_designdoc import codec
     from sphinx_designdoc.checks import CheckContext, checked_subtypes, run_checks
     from sphinx_designdoc.config import CONFIG_VALUES, build_settings
     from sphinx_designdoc.domain import DesigndocDomain
+    from sphinx_designdoc.fileio import write_atomic
     from sphinx_designdoc.graph import Graph
-    from sphinx_designdoc.reports import json_
 
     t0 = time.perf_counter()
     with (outdir / ".doctrees" / "environment.pickle").open("rb") as fh:
@@ -84,13 +85,14 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
             # what a build pays when no row can be reused (a full build)
             t = time.perf_counter()
             for item in graph.items():
-                json_.encode_object(item, graph, url_for(item))
+                codec.encode_object(codec.ObjectRow.of(item, graph, url_for(item)))
             steps["rows_all"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            report = json_.build_report(
+            report = codec.build_report(
                 graph,
                 findings,
-                settings,
+                settings.schema,
+                settings.tracing_statuses,
                 project=str(env.config.project),
                 suppress_warnings=list(env.config.suppress_warnings),
                 checks_run=checked_subtypes(),
@@ -98,10 +100,10 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
             )
             steps["build_report"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            text = json_.dumps(report, objects=rows)
+            text = codec.dumps(report, objects=rows)
             steps["dumps"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            json_.write_atomic(Path(tmp) / json_.FILENAME, text)
+            write_atomic(Path(tmp) / codec.FILENAME, text)
             steps["write"].append(time.perf_counter() - t)
             size = len(text.encode("utf-8"))
     medians = {name: statistics.median(values) for name, values in steps.items()}

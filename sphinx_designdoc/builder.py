@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from sphinx.builders import Builder
 from sphinx.locale import _
 
+from .fileio import write_atomic
 from .reports import FORMATS, render
-from .reports.json_ import write_atomic
 from .reports.sarif import repository_prefix
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from . import __version__
-from .codec import DecodeError, check_report
+from .codec import SCHEMA_VERSION, DecodeError, check_report, graph_of
 from .reports import FORMATS
 from .safety import terminal_data, terminal_json, terminal_text
 
@@ -171,9 +171,6 @@ def _check_header(path: Path, data: Mapping[str, Any]) -> None:
     version = data.get("schema_version")
     if not isinstance(version, int) or version <= 1:
         return
-    # imported only here: json_ pulls in config and graph, which lookups do not need
-    from .reports.json_ import SCHEMA_VERSION
-
     if version > SCHEMA_VERSION:
         raise CLIError(
             f"{path} has schema version {version}, newer than this sphinx-designdoc "
@@ -519,30 +516,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
 # -- impact -----------------------------------------------------------------------
 
 
-def graph_from_report(report: Mapping[str, Any]) -> Any:
-    """Rebuild Items and a Graph from a report, for walks that reuse Graph.walk."""
-    from .graph import Graph
-    from .model import Item
-    from .vocabulary import schema_from_json
-
-    items = [
-        Item(
-            id=o["id"],
-            type=str(o.get("type", "")),
-            title=str(o.get("title", "")),
-            status=str(o.get("status", "")),
-            docname=str(o.get("docname") or ""),
-            source=str(o.get("source") or ""),
-            line=int(o.get("line") or 0),
-            links={k: tuple(v) for k, v in (o.get("links") or {}).items()},
-            external_url=o.get("url") if o.get("external") else None,
-        )
-        for o in report["objects"]
-    ]
-    schema = schema_from_json(report.get("vocabulary") or {})
-    return Graph(items, schema, report.get("tracing_statuses") or ())
-
-
 def _path_text(path: Sequence[str], links: Mapping[str, str], direction: str) -> str:
     parts = [path[0]]
     for item_id in path[1:]:
@@ -558,7 +531,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
         report, wanted = terminal_data(report), terminal_text(wanted)
     by_id = {o["id"]: o for o in report["objects"]}
     obj = find_object(by_id, wanted)
-    graph = graph_from_report(report)
+    graph = graph_of(report)
     directions = ["down", "up"] if args.direction == "both" else [args.direction]
     result: dict[str, list[dict[str, Any]]] = {}
     for direction in directions:
@@ -737,7 +710,7 @@ def _output(text: str, output: str | None) -> None:
             text = terminal_json(text) if is_json else terminal_text(text)
         sys.stdout.write(text)
         return
-    from .reports.json_ import write_atomic
+    from .fileio import write_atomic
 
     try:
         write_atomic(output, text)

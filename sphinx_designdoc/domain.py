@@ -25,12 +25,12 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .checks import CheckContext, run_checks
+from .codec import ObjectRow, encode_object
 from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
 from .model import DocRecord, Finding, Item, Ref, digest, encode
-from .reports.json_ import encode_object
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
@@ -335,7 +335,7 @@ class DesigndocDomain(Domain):
                 rows[docname] = (
                     key,
                     {
-                        item.id: encode_object(item, graph, url_for(item))
+                        item.id: encode_object(ObjectRow.of(item, graph, url_for(item)))
                         for item in rec.items
                         if graph.get(item.id) is item
                     },
@@ -352,7 +352,7 @@ class DesigndocDomain(Domain):
             if cached is not None and cached[0] == self._row_key(item.docname, scheme):
                 line = cached[1].get(item.id)
             if line is None:  # an external object, or a duplicate ID that changed hands
-                line = encode_object(item, graph, url_for(item))
+                line = encode_object(ObjectRow.of(item, graph, url_for(item)))
             out.append(line)
         return out
 

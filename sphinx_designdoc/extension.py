@@ -19,7 +19,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from . import __version__
+from . import __version__, codec
 from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
 from .config import CONFIG_VALUES, ConfLocation, build_settings
@@ -33,10 +33,10 @@ from .domain import (
     project_state,
     set_project_state,
 )
+from .fileio import write_atomic
 from .model import Finding, Item
 from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_html_table, designdoc_view
 from .render import VIEW_RENDERERS, fill_title, render_backlinks
-from .reports import json_
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -268,7 +268,7 @@ def _save_written(app: Sphinx) -> None:
         return
     data = _load_written(app)
     data[_written_key(app)] = dict(sorted(written.items()))
-    json_.write_atomic(Path(app.doctreedir) / WRITTEN_FILE, json.dumps(data, indent=0))
+    write_atomic(Path(app.doctreedir) / WRITTEN_FILE, json.dumps(data, indent=0))
 
 
 def item_url(builder: Builder, item: Item) -> str | None:
@@ -300,17 +300,18 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     domain = get_domain(app.env)
     builder = app.builder
     rows = domain.object_rows(lambda item: item_url(builder, item), url_scheme(builder))
-    report = json_.build_report(
+    report = codec.build_report(
         domain.graph,
         domain.findings,
-        domain.settings,
+        domain.settings.schema,
+        domain.settings.tracing_statuses,
         project=app.config.project,
         suppress_warnings=app.config.suppress_warnings,
         checks_run=checked_subtypes(),
         objects=[],
     )
     outdir = Path(app.outdir)
-    json_.write_atomic(outdir / json_.FILENAME, json_.dumps(report, objects=rows))
+    write_atomic(outdir / codec.FILENAME, codec.dumps(report, objects=rows))
     if domain.settings.exports:
         # the exports read the same rows as designdoc.json
         report["objects"] = json.loads("[" + ",".join(rows) + "]")

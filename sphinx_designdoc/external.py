@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .codec import DecodeError, decode_object
 from .model import FieldValue, Item
 from .safety import URL_POLICY, safe_url
 from .vocabulary import Schema
@@ -50,6 +51,8 @@ class _Loader:
     items: list[Item] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     malformed: int = 0
+    #: what was wrong with the first malformed object
+    first_malformed: str = ""
     bad_ids: list[str] = field(default_factory=list)
     bad_urls: list[str] = field(default_factory=list)
     odd_statuses: list[str] = field(default_factory=list)
@@ -119,7 +122,8 @@ class _Loader:
         out = list(self.problems)
         where = f"designdoc_external {self.label!r}"
         if self.malformed:
-            out.append(f"{where}: skipped {self.malformed} malformed object(s)")
+            why = f" (the first: {self.first_malformed})" if self.first_malformed else ""
+            out.append(f"{where}: skipped {self.malformed} malformed object(s){why}")
         if self.bad_ids:
             out.append(
                 f"{where}: skipped {len(self.bad_ids)} object(s) whose ID is not valid here "
@@ -193,41 +197,29 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-def _text_fields(raw: Any) -> dict[str, FieldValue]:
-    """Fields whose values are text or lists of text; anything else is left out."""
-    fields: dict[str, FieldValue] = {}
-    if isinstance(raw, dict):
-        for name, value in raw.items():
-            if isinstance(value, str):
-                fields[name] = value
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                fields[name] = tuple(value)
-    return dict(sorted(fields.items()))
-
-
-def _links(raw: Any, prefix: str) -> dict[str, tuple[str, ...]]:
-    links: dict[str, tuple[str, ...]] = {}
-    if isinstance(raw, dict):
-        for name, targets in raw.items():
-            if isinstance(targets, list) and all(isinstance(t, str) for t in targets):
-                links[name] = tuple(prefix + t for t in dict.fromkeys(targets))
-    return links
-
-
 def _from_designdoc(objects: list[Any], loader: _Loader) -> None:
-    for obj in objects:
-        if not isinstance(obj, dict) or obj.get("external") is True:
-            loader.malformed += not isinstance(obj, dict)
+    for index, obj in enumerate(objects):
+        if isinstance(obj, dict) and obj.get("external") is True:
             continue  # another project's own external objects are not re-exported
+        try:
+            row = decode_object(obj, f"objects[{index}]")
+        except DecodeError as exc:
+            loader.malformed += 1
+            loader.first_malformed = loader.first_malformed or str(exc)
+            continue
+        item = row.item
         loader.add(
-            obj.get("id"),
-            loader.type_of(obj.get("type"), "requirement"),
-            obj.get("title"),
-            obj.get("status"),
-            obj.get("docname"),
-            obj.get("url"),
-            _text_fields(obj.get("fields")),
-            _links(obj.get("links"), loader.prefix),
+            item.id,
+            loader.type_of(item.type, "requirement"),
+            item.title,
+            item.status,
+            item.docname,
+            row.url,
+            dict(item.fields),
+            {
+                name: tuple(loader.prefix + t for t in targets)
+                for name, targets in item.links.items()
+            },
         )
 
 

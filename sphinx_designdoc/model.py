@@ -76,17 +76,6 @@ class Finding:
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.source or "", self.line or 0, self.subtype, self.id or "", self.message)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "subtype": self.subtype,
-            "rule": f"designdoc.{self.subtype}",
-            "message": self.message,
-            "id": self.id,
-            "docname": self.docname,
-            "source": self.source,
-            "line": self.line,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Ref:

@@ -182,65 +182,6 @@ class Schema:
     def links_by_incoming(self) -> dict[str, LinkDef]:
         return {link.incoming: link for link in self.links.values()}
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "types": {
-                t.name: {
-                    "label": t.label,
-                    "statuses": list(t.statuses),
-                    "inactive_statuses": list(t.inactive_statuses),
-                    "fields": {
-                        f.name: {"kind": f.kind, "choices": list(f.choices), "default": f.default}
-                        for f in t.fields
-                    },
-                }
-                for t in self.types.values()
-            },
-            "links": {
-                link.name: {
-                    "incoming": link.incoming,
-                    "sources": list(link.sources),
-                    "targets": list(link.targets),
-                    "traces": link.traces,
-                }
-                for link in self.links.values()
-            },
-        }
-
-
-def schema_from_json(vocabulary: Mapping[str, Any]) -> Schema:
-    """The inverse of :meth:`Schema.to_json`: a report's vocabulary as a Schema, so tools
-    reading ``designdoc.json`` walk it with the same :class:`~.graph.Graph` as a build."""
-    types = {
-        name: TypeDef(
-            name=name,
-            label=str(spec.get("label", name)),
-            statuses=tuple(spec.get("statuses") or ("",)),
-            fields=tuple(
-                FieldDef(
-                    fname,
-                    str(f.get("kind", "text")),
-                    tuple(f.get("choices") or ()),
-                    f.get("default"),
-                )
-                for fname, f in (spec.get("fields") or {}).items()
-            ),
-            inactive_statuses=tuple(spec.get("inactive_statuses") or ()),
-        )
-        for name, spec in (vocabulary.get("types") or {}).items()
-    }
-    links = {
-        name: LinkDef(
-            name,
-            str(spec.get("incoming", name)),
-            tuple(spec.get("sources") or ()),
-            tuple(spec.get("targets") or ()),
-            bool(spec.get("traces")),
-        )
-        for name, spec in (vocabulary.get("links") or {}).items()
-    }
-    return Schema(types, links)
-
 
 def name_list(value: Any, what: str) -> tuple[str, ...]:
     if value is None:

@@ -159,10 +159,11 @@ def test_walks_are_cycle_safe_and_report_paths() -> None:
 
 
 def test_vocabulary_round_trips_through_the_report() -> None:
-    from sphinx_designdoc.vocabulary import schema_from_json
+    from sphinx_designdoc.codec import decode_vocabulary, encode_vocabulary
 
     schema = build_schema(
         {"risk": {"statuses": ["open", "closed"], "fields": {"severity": ["low", "high"]}}},
         {"mitigates": {"source": "decision", "target": "risk", "traces": True}},
     )
-    assert schema_from_json(schema.to_json()).to_json() == schema.to_json()
+    encoded = encode_vocabulary(schema)
+    assert encode_vocabulary(decode_vocabulary(encoded)) == encoded

@@ -12,7 +12,7 @@ import pytest
 from conftest import load_report
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_designdoc.reports.json_ import SCHEMA_PATH
+from sphinx_designdoc.codec import SCHEMA_PATH
 
 
 def _objects(report: dict) -> dict[str, dict]:

@@ -321,10 +321,10 @@ def test_needs_json_is_accepted_by_needimport_and_external_needs(
 
 
 def test_matrix_lists_a_shared_dependency_once() -> None:
+    from sphinx_designdoc import codec
     from sphinx_designdoc.config import build_settings
     from sphinx_designdoc.graph import Graph
     from sphinx_designdoc.model import Item
-    from sphinx_designdoc.reports import json_
     from sphinx_designdoc.reports._common import ReportView
     from sphinx_designdoc.vocabulary import build_schema
 
@@ -350,7 +350,8 @@ def test_matrix_lists_a_shared_dependency_once() -> None:
         ],
         schema,
     )
-    report = json_.build_report(graph, [], build_settings({})[0])
+    settings = build_settings({})[0]
+    report = codec.build_report(graph, [], settings.schema, settings.tracing_statuses)
     (row,) = ReportView(report).matrix("requirement")
     assert [r.id for r in row.tracers] == ["DEC-1", "DEC-2"]
     assert [(r.relation, r.id) for r in row.through] == [("uses", "DEP-1")]

@@ -49,16 +49,8 @@ def get_writer(fmt: str) -> Writer:
     """The ``render`` function of a format; raises KeyError for an unknown one."""
     spec = FORMATS[fmt]
     module = import_module(f"{__name__}.{spec.module}")
-    if fmt == "json":
-        return _render_json
     writer: Writer = module.render
     return writer
-
-
-def _render_json(report: Mapping[str, Any], **_: Any) -> str:
-    from .json_ import dumps
-
-    return dumps(dict(report))
 
 
 def render(fmt: str, report: Mapping[str, Any], **options: Any) -> str:
