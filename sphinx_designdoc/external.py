@@ -21,11 +21,10 @@ from typing import Any
 
 from .codec import DecodeError, decode_object
 from .model import FieldValue, Item
+from .needs_names import object_type
 from .safety import URL_POLICY, safe_url
 from .vocabulary import Schema
 
-#: sphinx-needs type names that mean one of our built-in types
-NEEDS_TYPE_ALIASES = {"req": "requirement", "dec": "decision", "dep": "dependency"}
 #: a status that can be shown and styled as a word
 _PLAIN_STATUS = re.compile(r"^[\w .-]{0,64}$")
 #: how many IDs a message about several objects names
@@ -62,11 +61,7 @@ class _Loader:
         name = raw if isinstance(raw, str) and raw else default
         if name in self.types:
             return self.types[name]
-        if name.startswith("dd_") and name[3:] in self.schema.types:
-            return name[3:]  # an object the sphinx-needs bridge exported
-        if name in self.schema.types:
-            return name
-        return NEEDS_TYPE_ALIASES.get(name, name)
+        return object_type(name, self.schema.types)
 
     def url(self, item_id: str, raw: Any, fallback: str) -> str:
         """The object's link, or ``""`` when what the file says may not be linked."""

@@ -64,6 +64,7 @@ from sphinx_needs.need_item import NeedItem, NeedItemSourceImport
 
 from .domain import ProjectState, get_domain
 from .model import Finding, Item
+from .needs_names import CORE_LINKS, PREFIX, field_name, field_value, link_name, need_type
 from .vocabulary import Schema
 
 if TYPE_CHECKING:
@@ -73,19 +74,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: prefix of every need type, and of a field or link whose name sphinx-needs reserves
-PREFIX = "dd_"
-
 #: the key of the domain data that remembers what the previous build added
 STATE_KEY = "needs_bridge"
-
-#: link types every sphinx-needs project has
-_NEEDS_CORE_LINKS = frozenset({"links", "parent_needs"})
-
-
-def need_type(type_name: str) -> str:
-    """The sphinx-needs need type of a designdoc object type."""
-    return PREFIX + type_name
 
 
 @dataclass
@@ -126,14 +116,14 @@ def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
 
     raw_links = getattr(config, "needs_links", None)
     links_config: dict[str, Any] = dict(raw_links) if isinstance(raw_links, Mapping) else {}
-    declared_links = set(links_config) | _extra_link_names(config) | _NEEDS_CORE_LINKS
+    declared_links = set(links_config) | _extra_link_names(config) | CORE_LINKS
     declared_fields = _configured_fields(config)
+    # the installed sphinx-needs' reserved names, in case they grew since ours were listed
+    core = set(NeedsCoreFields)
 
     # fields first, then link types: neither may take a name of the other
     for fname in _field_names(schema):
-        target = fname
-        if fname in NeedsCoreFields or fname in declared_links:
-            target = PREFIX + fname
+        target = field_name(fname, taken=declared_links | core)
         vocabulary.fields[fname] = target
         if target in declared_fields:
             continue  # the project's own field: values are given as its schema says
@@ -151,14 +141,7 @@ def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
 
     new_links: dict[str, Any] = {}
     for link in schema.links.values():
-        target = link.name
-        if (
-            target in NeedsCoreFields
-            or target in _NEEDS_CORE_LINKS
-            or target in declared_fields
-            or f"{target}_back" in declared_fields
-        ):
-            target = PREFIX + link.name
+        target = link_name(link.name, taken=declared_fields | core)
         vocabulary.links[link.name] = target
         if target in declared_links:
             continue  # the project's own link type of that name
@@ -364,12 +347,9 @@ def _need_kwargs(
         if target is None or not value:
             continue
         fschema = type_schema.get_extra_field(target)
-        if fschema is not None and fschema.type == "array":
-            kwargs[target] = list(_as_tuple(value))
-        else:
-            kwargs[target] = ", ".join(_as_tuple(value))
-    for link_name, link_targets in sorted(item.links.items()):
-        target_link = vocabulary.links.get(link_name)
+        kwargs[target] = field_value(value, fschema is not None and fschema.type == "array")
+    for name, link_targets in sorted(item.links.items()):
+        target_link = vocabulary.links.get(name)
         kept = [t for t in link_targets if t in targets]
         if target_link is not None and kept:
             kwargs[target_link] = kept

@@ -324,3 +324,41 @@ def test_without_sphinx_needs_the_bridge_never_imports_it(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     # the package under test, not another installed copy
     assert Path(result.stdout.strip()).parent == Path(__file__).parent.parent / "sphinx_designdoc"
+
+
+def test_the_bridge_and_the_export_name_every_field_alike(make_app, copy_root) -> None:
+    """One sphinx-needs vocabulary: the needs the bridge makes in the project and the
+    needs of the ``needs`` export carry the same fields, links and backlinks with the
+    same values (a list field is text in the export, joined with its separator)."""
+    from sphinx_designdoc import codec
+    from sphinx_designdoc.reports import render
+
+    app = _build(make_app, "html", srcdir=copy_root("needs"))
+    bridged = _needs_json(app.outdir)
+    report = json.loads((app.outdir / codec.FILENAME).read_text(encoding="utf-8"))
+    exported = json.loads(render("needs", report))["versions"]["1.0"]["needs"]
+    vocabulary = report["vocabulary"]["types"]
+    assert set(exported) == ALL_OBJECTS
+    for need_id, need in exported.items():
+        ours = bridged[need_id]
+        # the bridge's need types are prefixed (the plain names are our directives)
+        assert ours["type"] == "dd_" + need["type"]
+        fields = vocabulary[need["type"]]["fields"]
+        for key, value in need.items():
+            if key in ("type", "external_url", "is_need", "is_part"):
+                continue  # the export points other projects at the object's page
+            assert key in ours, (need_id, key)
+            theirs = ours[key]
+            if isinstance(theirs, list) and not isinstance(value, list):
+                separator = (fields.get(key) or {}).get("separator", ",")
+                theirs = f"{separator} ".join(theirs)
+            assert theirs == value, (need_id, key)
+    assert exported["RISK-1"]["dd_template"] == bridged["RISK-1"]["dd_template"]
+
+
+def test_the_reserved_names_cover_the_installed_sphinx_needs() -> None:
+    from sphinx_needs.data import NeedsCoreFields
+
+    from sphinx_designdoc.needs_names import CORE_FIELDS
+
+    assert set(NeedsCoreFields) <= CORE_FIELDS

@@ -96,6 +96,11 @@ class ReportView:
         spec = self.types.get(type_name) or {}
         return str(spec.get("label") or type_name)
 
+    def separators(self, type_name: str) -> dict[str, str]:
+        """Field name -> the separator of its values, for a type of the vocabulary."""
+        fields = (self.types.get(type_name) or {}).get("fields") or {}
+        return {name: str(spec.get("separator") or ",") for name, spec in fields.items()}
+
     def tracing_links_into(self, type_name: str) -> list[tuple[str, Mapping[str, Any]]]:
         return [
             (name, spec)

@@ -4,8 +4,9 @@
 The importing project declares the types (``needs_types``), the links
 (``needs_extra_links``: addresses, uses, supersedes, refines) and the fields it wants to
 keep (``needs_extra_options``); keys it does not declare are dropped by sphinx-needs with
-one warning.  A field whose name is a sphinx-needs core field with another meaning
-(``template`` picks a rendering template there) is exported as ``designdoc_<name>``.
+one warning.  Fields and links are named as the sphinx-needs bridge names them
+(:mod:`..needs_names`): a field whose name sphinx-needs reserves (``template`` picks a
+rendering template there) is ``dd_<name>``.
 The file holds no timestamp, so it is reproducible like ``designdoc.json``.
 """
 
@@ -15,29 +16,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..needs_names import back_name, field_name, field_value, link_name
 from ..safety import safe_url
-from ._common import ReportView, text
-
-#: sphinx-needs' core need fields; designdoc fields of these names are renamed
-NEEDS_CORE_FIELDS = frozenset(
-    {
-        "id", "docname", "lineno", "lineno_content", "title", "status", "tags", "collapse",
-        "hide", "layout", "style", "arch", "is_import", "is_external", "external_url",
-        "external_css", "type", "type_name", "type_prefix", "type_color", "type_style",
-        "is_modified", "modifications", "is_need", "is_part", "parts", "id_parent",
-        "id_complete", "jinja_content", "template", "pre_template", "post_template",
-        "content", "pre_content", "post_content", "has_dead_links",
-        "has_forbidden_dead_links", "constraints", "constraints_results",
-        "constraints_passed", "constraints_error", "doctype", "sections", "section_name",
-        "signature", "parent_need", "links", "full_title", "description",
-    }
-)  # fmt: skip
+from ._common import ReportView
 
 DEFAULT_VERSION = "1.0"
-
-
-def field_key(name: str) -> str:
-    return f"designdoc_{name}" if name in NEEDS_CORE_FIELDS else name
 
 
 def build(report: Mapping[str, Any], version: str = DEFAULT_VERSION) -> dict[str, Any]:
@@ -63,16 +46,17 @@ def build(report: Mapping[str, Any], version: str = DEFAULT_VERSION) -> dict[str
             "external_url": safe_url(obj.get("url")),
             "sections": [],
         }
+        separators = view.separators(str(obj.get("type")))
         for name, value in sorted(fields.items()):
-            # extra options are strings in sphinx-needs; lists keep their own separator
-            sep = "; " if name == "alternatives" else ", "
-            need[field_key(name)] = text(value, sep)
+            # extra options are text in sphinx-needs; a list keeps its own separator
+            items = tuple(value) if isinstance(value, list) else str(value)
+            need[field_name(name)] = field_value(items, False, separators.get(name, ","))
         for name, targets in (obj.get("links") or {}).items():
-            need[field_key(name)] = list(targets)
+            need[link_name(name)] = list(targets)
         for incoming, sources in (obj.get("incoming") or {}).items():
             link = view.link_of_incoming.get(incoming)
             if link:
-                need[f"{field_key(link)}_back"] = list(sources)
+                need[back_name(link_name(link))] = list(sources)
         needs[obj["id"]] = need
     return {
         "current_version": version,
