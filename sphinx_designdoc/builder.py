@@ -16,7 +16,8 @@ from sphinx.builders import Builder
 from sphinx.locale import _
 
 from .fileio import write_atomic
-from .reports import FORMATS, render
+from .formats import FORMATS
+from .reports import render
 from .reports.sarif import repository_prefix
 
 if TYPE_CHECKING:

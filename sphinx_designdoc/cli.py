@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from . import __version__
+from ._version import __version__
 from .codec import SCHEMA_VERSION, DecodeError, check_report, graph_of
-from .reports import FORMATS
+from .formats import FORMATS
 from .safety import terminal_data, terminal_json, terminal_text
 
 EXIT_OK = 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .graph import Graph
 from .model import FieldValue, Finding, Item
 from .vocabulary import FieldDef, LinkDef, Schema, TypeDef

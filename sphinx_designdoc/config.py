@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .reports import FORMATS
+from .formats import FORMATS
 from .vocabulary import ConfigError, Schema, build_schema, name_list
 
 #: The top-level sections of the design-document template, in order.  Each entry is a

@@ -19,7 +19,8 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from . import __version__, codec
+from . import codec
+from ._version import __version__
 from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
 from .config import CONFIG_VALUES, ConfLocation, build_settings

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import load_report
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_designdoc.reports import FORMATS
+from sphinx_designdoc.formats import FORMATS
 
 EXPORT_FILES = {f.filename for f in FORMATS.values()}
 

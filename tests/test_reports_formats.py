@@ -19,7 +19,8 @@ from conftest import requires_sphinx_needs
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_designdoc.cli import build_reports, load_report
-from sphinx_designdoc.reports import FORMATS, get_writer, render
+from sphinx_designdoc.formats import FORMATS
+from sphinx_designdoc.reports import get_writer, render
 from sphinx_designdoc.reports.csv_ import neutralise
 from sphinx_designdoc.reports.sarif import repository_prefix
 
