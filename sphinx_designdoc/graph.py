@@ -7,10 +7,11 @@ writers and the command line all share one implementation.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .model import Item
+from .safety import natural_key
 from .vocabulary import LinkDef, Schema
 
 
@@ -190,3 +191,74 @@ class Graph:
             for incoming_name, sources in sorted(self.incoming_of(item_id).items()):
                 for source in sources:
                     yield incoming_name, source
+
+
+# -- graph algorithms ----------------------------------------------------------------
+
+
+def strongly_connected(succ: Mapping[str, list[str]]) -> list[list[str]]:
+    """The strongly connected components of ``succ`` (Tarjan's algorithm, without
+    recursion: chains of links can be long), each sorted naturally."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for root in sorted(succ):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_index = work.pop()
+            if child_index == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = succ.get(node, [])
+            recursed = False
+            for i in range(child_index, len(children)):
+                child = children[i]
+                if child not in index:
+                    work.append((node, i + 1))
+                    work.append((child, 0))
+                    recursed = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if recursed:
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(sorted(component, key=natural_key))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return components
+
+
+def cycle_path(start: str, members: set[str], succ: Mapping[str, list[str]]) -> list[str]:
+    """The shortest path from ``start`` back to itself inside one component."""
+    parents: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for child in succ.get(node, ()):
+            if child not in members:
+                continue
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parents[path[-1]])
+                return [start, *reversed(path[:-1]), start]
+            if child not in parents:
+                parents[child] = node
+                queue.append(child)
+    return [start, start]  # pragma: no cover - a component always has a cycle

@@ -1,0 +1,60 @@
+"""Design checks: each a small function from the project state to findings.
+
+Checks never log; :func:`run_checks` collects and sorts their findings and the extension
+logs them in one place, so the JSON report, the command line and the Sphinx warnings
+agree.  Each module holds one family of checks; :data:`CHECKS` lists them all, with the
+warning subtypes each can report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Finding
+from ..subtypes import SUBTYPES
+from .context import Check, CheckContext
+from .lifecycle import check_cycles, check_sections, check_supersession
+from .links import check_duplicates, check_links, check_read_problems, check_refs, check_views
+from .pyproject import check_pyproject
+from .tracing import check_coverage, check_unjustified, check_untraced, check_unused
+
+__all__ = ["CHECKS", "CheckContext", "RegisteredCheck", "checked_subtypes", "run_checks"]
+
+
+@dataclass(frozen=True)
+class RegisteredCheck:
+    """A check and the subtypes it can report, so reports can say what was checked."""
+
+    subtypes: tuple[str, ...]
+    run: Check
+
+
+#: The checks run on every build, in order.
+CHECKS: tuple[RegisteredCheck, ...] = (
+    RegisteredCheck(("invalid",), check_read_problems),
+    RegisteredCheck(("duplicate",), check_duplicates),
+    RegisteredCheck(("dangling", "link_type"), check_links),
+    RegisteredCheck(("dangling",), check_refs),
+    RegisteredCheck(("untraced",), check_untraced),
+    RegisteredCheck(("unused",), check_unused),
+    RegisteredCheck(("unjustified",), check_unjustified),
+    RegisteredCheck(("supersession",), check_supersession),
+    RegisteredCheck(("cycle",), check_cycles),
+    RegisteredCheck(("section", "invalid"), check_sections),
+    RegisteredCheck(("coverage",), check_coverage),
+    RegisteredCheck(("dangling", "graph"), check_views),
+    RegisteredCheck(("pyproject",), check_pyproject),
+)
+
+
+def checked_subtypes() -> list[str]:
+    """Subtypes that the registered checks report, in documentation order."""
+    names = {s for c in CHECKS for s in c.subtypes}
+    return [s for s in SUBTYPES if s in names]
+
+
+def run_checks(ctx: CheckContext) -> list[Finding]:
+    found: list[Finding] = []
+    for check in CHECKS:
+        found.extend(check.run(ctx))
+    return sorted(set(found), key=Finding.sort_key)

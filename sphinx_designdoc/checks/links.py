@@ -1,0 +1,127 @@
+"""Checks of identity and reference: duplicate IDs, links and roles that name unknown IDs
+or objects of the wrong type, graph roots, and the problems the directives found
+while reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..model import Finding, Item
+from .context import CheckContext, finding, suggest
+
+
+def check_read_problems(ctx: CheckContext) -> Iterator[Finding]:
+    """Problems found while reading directives (``invalid`` and friends)."""
+    for record in ctx.records.values():
+        yield from record.findings
+
+
+def check_duplicates(ctx: CheckContext) -> Iterator[Finding]:
+    for item_id, items in ctx.graph.duplicates.items():
+        first = items[0]
+        for other in items[1:]:
+            if (other.source, other.line) == (first.source, first.line):
+                message = (
+                    f"duplicate ID {item_id!r}: {first.source}:{first.line} is included by "
+                    f"the pages {first.docname!r} and {other.docname!r}; the object belongs "
+                    f"to {first.docname!r} (the first page), so include the file in one page "
+                    "only and link to it with :dd:ref: from the other"
+                )
+            else:
+                page = "" if _own_file(first) else f" (in page {first.docname!r})"
+                message = (
+                    f"duplicate ID {item_id!r}: also declared at {first.source}:{first.line}"
+                    f"{page}, which keeps the ID; give one of them a new ID"
+                )
+            yield finding("duplicate", other, message)
+
+
+def _own_file(item: Item) -> bool:
+    """Whether ``item`` is written in its page's own file, not in an included one."""
+    return item.source.rsplit(".", 1)[0] == item.docname
+
+
+def check_links(ctx: CheckContext) -> Iterator[Finding]:
+    """``dangling`` and ``link_type``: every outgoing link must name a fitting object."""
+    graph, schema = ctx.graph, ctx.settings.schema
+    candidates: list[Item] = list(graph.by_id.values())
+    for dups in graph.duplicates.values():
+        candidates.extend(dups[1:])
+    for item in candidates:
+        if item.external:
+            continue
+        for link_name, target_id in graph.outgoing(item):
+            link = schema.links.get(link_name)
+            if link is None:
+                continue
+            target = graph.get(target_id)
+            if target is None and target_id in graph.hidden:
+                continue  # declared in an ``.. only::`` block this builder leaves out
+            if target is None:
+                yield finding(
+                    "dangling",
+                    item,
+                    f"{item.id}: :{link_name}: names unknown ID {target_id!r}"
+                    + suggest(target_id, graph),
+                )
+            elif target.type not in link.targets:
+                yield finding(
+                    "link_type",
+                    item,
+                    f"{item.id}: :{link_name}: must point to a {' or '.join(link.targets)}, "
+                    f"but {target_id} is a {target.type}",
+                )
+
+
+def check_refs(ctx: CheckContext) -> Iterator[Finding]:
+    for record in ctx.records.values():
+        for ref in record.refs:
+            if ref.target not in ctx.graph and ref.target not in ctx.graph.hidden:
+                yield Finding(
+                    "dangling",
+                    f":dd:ref: to unknown ID {ref.target!r}" + suggest(ref.target, ctx.graph),
+                    ref.source,
+                    ref.line,
+                    ref.docname,
+                    None,
+                )
+
+
+GRAPHVIZ_INSTALL = (
+    "install Graphviz (Debian/Ubuntu: 'sudo apt-get install graphviz'; macOS: 'brew "
+    "install graphviz'; Windows: 'winget install graphviz') or point graphviz_dot in "
+    "conf.py at its dot program"
+)
+
+
+def check_views(ctx: CheckContext) -> Iterator[Finding]:
+    """A ``dd-graph`` root must name an object (known only once everything is read), and
+    graphs need Graphviz: one finding, at the first graph, when it cannot be run."""
+    graphs: list[tuple[str, Mapping[str, Any]]] = []
+    for docname, record in sorted(ctx.records.items()):
+        for spec in record.views:
+            if spec.get("view") != "graph":
+                continue
+            graphs.append((docname, spec))
+            root = str(spec.get("options", {}).get("root") or "").strip()
+            if root and root not in ctx.graph and root not in ctx.graph.hidden:
+                yield Finding(
+                    "dangling",
+                    f"dd-graph: :root: names unknown ID {root!r}" + suggest(root, ctx.graph),
+                    spec.get("source"),
+                    spec.get("line"),
+                    docname,
+                )
+    if graphs and not ctx.graphviz:
+        docname, spec = graphs[0]
+        others = f" (and {len(graphs) - 1} more)" if len(graphs) > 1 else ""
+        yield Finding(
+            "graph",
+            f"dd-graph{others} is shown as a table: Graphviz's dot program cannot be run; "
+            + GRAPHVIZ_INSTALL,
+            spec.get("source"),
+            spec.get("line"),
+            docname,
+        )
