@@ -24,6 +24,7 @@ from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from ._compat import env_app
 from .checks import CheckContext, run_checks
 from .codec import ObjectRow, encode_object
 from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
@@ -256,7 +257,7 @@ class DesigndocDomain(Domain):
         per-document digests the records keep (:meth:`.DocRecord.type_digests`), so the
         cost is one pass over the links, not one hash update per link per page.
         """
-        from .views import view_types
+        from .views.plans import view_types
 
         graph = self.graph
         signatures: dict[str, bytes] = {}
@@ -494,11 +495,6 @@ def project_state(app: Sphinx) -> ProjectState:
         conf = ConfLocation(Path(app.confdir or app.srcdir) / "conf.py", app.srcdir)
         state = _STATES[app] = ProjectState(build_settings(values)[0], conf)
     return state
-
-
-def env_app(env: BuildEnvironment) -> Sphinx:
-    """The application, without the attribute Sphinx 9 deprecates."""
-    return cast("Sphinx", getattr(env, "_app", None) or env.app)
 
 
 def get_domain(env: BuildEnvironment) -> DesigndocDomain:

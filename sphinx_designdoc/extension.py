@@ -10,34 +10,33 @@ import os
 import shutil
 import weakref
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import codec
+from ._compat import is_docutils_directive, registered_directive
 from ._version import __version__
 from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
 from .config import CONFIG_VALUES, ConfLocation, build_settings
-from .directives.objects import make_directive
+from .directives.objects import ObjectDirective, make_directive
 from .directives.views import setup_views
 from .domain import (
     DesigndocDomain,
     ProjectState,
-    env_app,
     get_domain,
     project_state,
     set_project_state,
 )
 from .fileio import write_atomic
 from .model import Finding, Item
-from .nodes import PLACEHOLDERS, designdoc_backlinks, designdoc_html_table, designdoc_view
-from .render import VIEW_RENDERERS, fill_title, render_backlinks
+from .nodes import PLACEHOLDERS, designdoc_html_table
+from .render import fill_title
+from .transforms import DesigndocPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -66,16 +65,12 @@ def log_finding(finding: Finding, srcdir: Path) -> None:
 def _directive_owner(name: str) -> str | None:
     """What already owns the directive ``name`` (a type makes a directive of its name):
     docutils and Sphinx directives and other extensions', but not our own types'."""
-    from docutils.parsers.rst import directives
-
-    from .directives.objects import ObjectDirective
-
-    registered = directives._directives.get(name)  # type: ignore[attr-defined]
+    registered = registered_directive(name)
     if registered is not None:
         if isinstance(registered, type) and issubclass(registered, ObjectDirective):
             return None
         return f"the directive '{name}' of {getattr(registered, '__module__', 'another extension')}"
-    if name in directives._directive_registry:  # type: ignore[attr-defined]
+    if is_docutils_directive(name):
         return f"a docutils directive ('.. {name}::')"
     return None
 
@@ -318,42 +313,6 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         report["objects"] = json.loads("[" + ",".join(rows) + "]")
         for fmt in domain.settings.exports:
             write_export(app, fmt, report, outdir)
-
-
-class DesigndocPostTransform(SphinxPostTransform):
-    """Fill backlink and view placeholders from the project graph.
-
-    Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
-    of view links to unknown IDs are resolved for every builder like any other
-    reference; backlinks and views link the objects they hold themselves.
-    """
-
-    default_priority = 5
-
-    def run(self, **kwargs: Any) -> None:
-        domain = get_domain(self.env)
-        docname = self.env.docname
-        builder = current_builder(self.env)
-        for backlinks in list(self.document.findall(designdoc_backlinks)):
-            link = partial(domain.titled_reference, builder, backlinks["docname"])
-            backlinks.replace_self(render_backlinks(backlinks, domain.graph, link))
-        for view in list(self.document.findall(designdoc_view)):
-            renderer = VIEW_RENDERERS.get(view["view"])
-            if renderer is None:
-                view.parent.remove(view)
-                continue
-            view.replace_self(renderer(view, domain, builder, docname))
-        if builder.format == "latex":
-            # LaTeX places hyperlink targets only for target nodes, not containers
-            for box in self.document.findall(nodes.container):
-                if box.get("dd_id") and box["ids"]:
-                    box.insert(0, nodes.target("", "", ids=box["ids"]))
-                    box["ids"] = []
-
-
-def current_builder(env: BuildEnvironment) -> Builder:
-    """The running builder, without the ``app`` attributes Sphinx 9 deprecates."""
-    return env_app(env).builder
 
 
 def _skip(self: Any, node: nodes.Node) -> None:

@@ -170,9 +170,3 @@ def render_backlinks(
             )
         )
     return out
-
-
-#: Renderers of view placeholders by view kind (``matrix``, ``table``, ``graph``), filled
-#: in by :mod:`.directives.views`.  Each returns the nodes that replace the placeholder.
-ViewRenderer = Callable[..., list[nodes.Node]]
-VIEW_RENDERERS: dict[str, ViewRenderer] = {}

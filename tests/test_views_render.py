@@ -14,8 +14,8 @@ from sphinx.ext.graphviz import graphviz
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinx_designdoc import views
 from sphinx_designdoc.nodes import designdoc_html_table, designdoc_view
+from sphinx_designdoc.views import output
 
 ROOTS = ["views", "views-myst"]
 
@@ -214,7 +214,7 @@ def test_html_fast_path_matches_docutils_path(
     same elements, classes, texts, link targets and titles, row by row."""
     fast = make_app(builder, srcdir=copy_root(root, "fast"))
     fast.build()
-    monkeypatch.setattr(views, "use_html_fast_path", lambda builder: False)
+    monkeypatch.setattr(output, "use_html_fast_path", lambda builder: False)
     slow = make_app(builder, srcdir=copy_root(root, "slow"))
     slow.build()
     fast_html = (fast.outdir / f"{page}.html").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..domain import get_domain
 from ..model import Finding
 from ..nodes import designdoc_view
-from ..views import PLANNERS, VIEW_OPTIONS
+from ..views.plans import PLANNERS, VIEW_OPTIONS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

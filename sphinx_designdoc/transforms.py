@@ -1,0 +1,65 @@
+"""The write-phase transform: backlink and view placeholders become finished nodes."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ._compat import current_builder
+from .domain import get_domain
+from .nodes import designdoc_backlinks, designdoc_view
+from .render import render_backlinks
+from .views import RENDERERS, ViewContext
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+
+def page_title(env: BuildEnvironment, docname: str) -> str:
+    """A page's title as the reader sees it (its docname if it has none)."""
+    title = env.titles.get(docname)
+    return title.astext() if title is not None else docname
+
+
+class DesigndocPostTransform(SphinxPostTransform):
+    """Fill backlink and view placeholders from the project graph.
+
+    Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
+    of view links to unknown IDs are resolved for every builder like any other
+    reference; backlinks and views link the objects they hold themselves.
+    """
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = get_domain(self.env)
+        docname = self.env.docname
+        builder = current_builder(self.env)
+        for backlinks in list(self.document.findall(designdoc_backlinks)):
+            link = partial(domain.titled_reference, builder, backlinks["docname"])
+            backlinks.replace_self(render_backlinks(backlinks, domain.graph, link))
+        for view in list(self.document.findall(designdoc_view)):
+            renderer = RENDERERS.get(view["view"])
+            if renderer is None:
+                view.parent.remove(view)
+                continue
+            fromdocname = view.get("docname") or docname
+            ctx = ViewContext(
+                graph=domain.graph,
+                schema=domain.settings.schema,
+                builder=builder,
+                fromdocname=fromdocname,
+                link=partial(domain.link, builder, fromdocname),
+                page_title=partial(page_title, self.env),
+                graphviz=domain.graphviz,
+            )
+            view.replace_self(renderer(view, ctx))
+        if builder.format == "latex":
+            # LaTeX places hyperlink targets only for target nodes, not containers
+            for box in self.document.findall(nodes.container):
+                if box.get("dd_id") and box["ids"]:
+                    box.insert(0, nodes.target("", "", ids=box["ids"]))
+                    box["ids"] = []

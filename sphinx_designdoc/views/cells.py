@@ -1,0 +1,153 @@
+"""Table cells, independent of the output: no Sphinx here.
+
+``dd-matrix``, ``dd-table`` and the table a graph becomes without Graphviz first
+describe their table as cells of fragments, then :mod:`.output` writes it either as
+docutils nodes (every builder) or straight to HTML (the HTML builders): one
+description, so both outputs show the same rows, texts and links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..filters import Predicate, compile_filter
+from ..graph import Graph
+from ..model import Item
+from ..safety import css_class, natural_key
+from ..vocabulary import Schema
+from .plans import Column
+
+
+def compile_predicate(flt: str | None, graph: Graph, schema: Schema) -> Predicate | None:
+    if flt is None:
+        return None
+    return compile_filter(flt, schema, graph)
+
+
+def select(graph: Graph, types: Iterable[str], predicate: Predicate | None) -> list[Item]:
+    wanted = set(types)
+    items = [i for i in graph.by_id.values() if i.type in wanted]
+    if predicate is not None:
+        items = [i for i in items if predicate(i)]
+    items.sort(key=lambda i: natural_key(i.id))
+    return items
+
+
+# -- table cells, independent of the output ---------------------------------------------
+#
+# ``dd-matrix`` and ``dd-table`` first describe their table as cells of fragments, then
+# write it either as docutils nodes (every builder) or straight to HTML (HTML builders):
+# one description, so both outputs show the same rows, texts and links.
+
+#: One piece of a cell: ``("text", text, classes)``, ``("strong", text, classes)``,
+#: ``("ref", object ID, Item or None)`` (a link to an object, None when the ID is not in
+#: the graph) or ``("doc", page title, docname)`` (a link to a page).
+Fragment = tuple[str, str, Any]
+Cell = list[Fragment]
+
+
+@dataclass
+class TableModel:
+    headers: list[Cell]
+    #: (cells, row classes) per row
+    rows: list[tuple[list[Cell], list[str]]]
+    widths: list[int]
+    classes: list[str]
+    caption: str | None = None
+
+    @property
+    def resolvable(self) -> bool:
+        """True when every object link has its object: links to unknown IDs stay
+        ``pending_xref`` for Sphinx (``missing-reference`` handlers such as intersphinx
+        may still resolve them), which only the docutils path can carry."""
+        return not any(
+            kind == "ref" and extra is None
+            for cells in [self.headers, *(cells for cells, _ in self.rows)]
+            for cell in cells
+            for kind, _text_, extra in cell
+        )
+
+
+def label(text: str) -> Cell:
+    return [("text", text, ())]
+
+
+def ref_cell(item_id: str, graph: Graph) -> Cell:
+    return [("ref", item_id, graph.get(item_id))]
+
+
+def id_list(ids: Sequence[str], graph: Graph) -> Cell:
+    out: Cell = []
+    for index, item_id in enumerate(ids):
+        if index:
+            out.append(("text", ", ", ()))
+        item = graph.get(item_id)
+        out.append(("ref", item_id, item))
+        if item is not None and not graph.counts_for_tracing(item):
+            out.append(("text", f" ({item.status})", ("dd-muted",)))
+    return out
+
+
+def status_cell(status: str) -> Cell:
+    return [("text", status, ("dd-status", f"dd-status-{css_class(status)}"))]
+
+
+def untraced_mark() -> Fragment:
+    return ("strong", "untraced", ("dd-untraced-mark",))
+
+
+def percent(traced: int, total: int) -> str:
+    value = 100.0 if total == 0 else 100.0 * traced / total
+    return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%"
+
+
+def column_value(item: Item, column: Column, graph: Graph) -> Any:
+    if column.kind == "attr":
+        if column.key == "traced":
+            traced = graph.is_traced(item.id)
+            return None if traced is None else ("yes" if traced else "untraced")
+        if column.key == "doc":
+            return item.docname
+        return getattr(item, column.key)
+    if column.kind == "field":
+        return item.fields.get(column.key)
+    if column.kind == "link":
+        return tuple(dict.fromkeys(item.links.get(column.key, ())))
+    return tuple(graph.incoming_of(item.id).get(column.key, ()))
+
+
+def sort_by(
+    items: list[Item], column: Column, descending: bool, graph: Graph, schema: Schema
+) -> list[Item]:
+    """One stable sort pass; a choice field sorts in its declared order (must before
+    should, proposed before accepted) and objects without a value always come last."""
+    present: list[tuple[Any, Item]] = []
+    missing: list[Item] = []
+    for item in items:
+        value = column_value(item, column, graph)
+        if value is None or value == () or value == "":
+            missing.append(item)
+            continue
+        order: Sequence[str] = ()
+        typedef = schema.types.get(item.type)
+        if typedef is not None:
+            if column.key == "status":
+                order = typedef.statuses
+            elif column.kind == "field":
+                fdef = typedef.field(column.key)
+                order = fdef.choices if fdef is not None else ()
+        text = sort_text(value)
+        rank = order.index(text) if text in order else len(order)
+        present.append(((rank, natural_key(text)), item))
+    present.sort(key=lambda pair: pair[0], reverse=descending)
+    return [item for _, item in present] + missing
+
+
+def sort_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return str(value)

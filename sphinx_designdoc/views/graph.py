@@ -1,0 +1,205 @@
+"""``dd-graph``: a traceability graph drawn by Graphviz through ``sphinx.ext.graphviz``,
+or, where Graphviz cannot be run, a table of the same objects and links."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+from functools import partial
+from html import escape
+
+from docutils import nodes
+
+from ..graph import Graph
+from ..model import Item
+from ..safety import css_class, natural_key
+from ..vocabulary import Schema
+from .cells import (
+    Cell,
+    TableModel,
+    compile_predicate,
+    id_list,
+    label,
+    select,
+    status_cell,
+)
+from .output import Output, ViewContext, error, wrap
+from .plans import MAX_GRAPH_NODES, GraphPlan, graph_types, plan_graph
+
+_STATUS_COLOURS = {
+    "accepted": "#15803d",
+    "approved": "#15803d",
+    "implemented": "#15803d",
+    "verified": "#15803d",
+    "proposed": "#a16207",
+    "draft": "#a16207",
+    "review": "#a16207",
+}
+
+
+def _dot(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
+    predicate = compile_predicate(plan.filter, graph, schema)
+    types = set(plan.types) if plan.types is not None else set(graph_types(schema))
+    if plan.root is None:
+        return select(graph, types, predicate)
+    root = graph.get(plan.root)
+    if root is None:
+        return []
+    reached: dict[str, Item] = {root.id: root}
+    directions = ("down", "up") if plan.direction == "both" else (plan.direction,)
+    for direction in directions:
+        for step in graph.walk(root.id, direction, plan.depth):
+            reached.setdefault(step.item.id, step.item)
+    items = [
+        i
+        for i in reached.values()
+        if i is root or (i.type in types and (predicate is None or predicate(i)))
+    ]
+    items.sort(key=lambda i: natural_key(i.id))
+    return items
+
+
+def build_dot(
+    items: Sequence[Item], graph: Graph, schema: Schema, url: Callable[[Item], str | None]
+) -> str:
+    """DOT source of the traceability graph: fill colour by type, outline by status."""
+    shown = {item.id for item in items}
+    # a name unique to the content: HTML image maps of two graphs on a page must differ
+    name = (
+        "dd_"
+        + hashlib.sha1("\0".join(sorted(shown)).encode(), usedforsecurity=False).hexdigest()[:12]
+    )
+    lines = [
+        f"digraph {name} {{",
+        '  graph [rankdir=LR, bgcolor="transparent", fontname="Helvetica"];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
+        '  edge [fontname="Helvetica", fontsize=8, color="#6b7280", fontcolor="#4b5563"];',
+    ]
+    for item in items:
+        typedef = schema.types.get(item.type)
+        attrs = {
+            "label": f"{item.id}\n" + "\n".join(textwrap.wrap(item.title, 28)[:3]),
+            "fillcolor": typedef.color if typedef else "#e5e7eb",
+            "color": _STATUS_COLOURS.get(item.status, "#374151"),
+            "tooltip": f"{item.id}: {item.title} ({item.type}, {item.status})",
+        }
+        style = "rounded,filled"
+        if not graph.is_active(item):
+            style += ",dashed"
+            attrs["fontcolor"] = "#6b7280"
+            attrs["color"] = "#9ca3af"
+        if graph.is_traced(item.id) is False:
+            attrs["color"] = "#dc2626"
+            attrs["penwidth"] = "2"
+        attrs["style"] = style
+        link = url(item)
+        if link:
+            # Graphviz copies a URL into SVG and image-map attributes as it is, where
+            # a raw "&" is not well-formed: the entity passes through unchanged
+            attrs["URL"] = link.replace("&", "&amp;")
+            attrs["target"] = "_top"
+        body = ", ".join(f"{k}={_dot(v)}" for k, v in attrs.items())
+        lines.append(f"  {_dot(item.id)} [{body}];")
+    for item in items:
+        for link_name, target in graph.outgoing(item):
+            if target in shown and link_name in schema.links:
+                lines.append(f"  {_dot(item.id)} -> {_dot(target)} [label={_dot(link_name)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_graph(node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
+    from sphinx.ext.graphviz import graphviz
+
+    spec = node["spec"]
+    schema, builder = ctx.schema, ctx.builder
+    plan, _ = plan_graph(spec, schema)
+    if plan is None:
+        return error("dd-graph", "see the warning for this view")
+    graph = ctx.graph
+    if plan.root is not None and plan.root not in graph:
+        return error("dd-graph", f"unknown root {plan.root!r}")
+    items = _graph_items(plan, graph, schema)
+    children: list[nodes.Node] = []
+    if not items:
+        text = "No objects match."
+        return [wrap("graph", spec, nodes.paragraph(text, text, classes=["dd-empty"]))]
+    if len(items) > MAX_GRAPH_NODES:
+        text = (
+            f"Showing {MAX_GRAPH_NODES} of {len(items)} objects; "
+            "narrow the graph with :root:, :depth:, :types: or :filter:."
+        )
+        children.append(nodes.paragraph(text, text, classes=["dd-note"]))
+        items = items[:MAX_GRAPH_NODES]
+    output = Output(ctx)
+    if not ctx.graphviz:
+        # the designdoc.graph finding says why and how to install Graphviz
+        text = "Graphviz is not installed, so this graph is shown as a table of its links."
+        children.append(nodes.paragraph(text, text, classes=["dd-note"]))
+        children.append(output.render(_graph_table(items, graph, schema, plan.caption), node))
+        return [wrap("graph", spec, *children)]
+    gv = graphviz()
+    if builder.format == "html":  # image-map and SVG links only mean something in HTML
+        svg = builder.config.graphviz_output_format == "svg"
+        url: Callable[[Item], str | None] = partial(output.graph_href, svg=svg)
+    else:
+        url = lambda item: None  # noqa: E731
+    gv["code"] = build_dot(items, graph, schema, url)
+    gv["options"] = {"docname": ctx.fromdocname}
+    gv["alt"] = _graph_alt(
+        plan.caption
+        or (f"Traceability graph of {plan.root}" if plan.root else "Traceability graph"),
+        builder.format,
+    )
+    children.append(gv)
+    if plan.caption:
+        children.append(nodes.paragraph(plan.caption, plan.caption, classes=["dd-caption"]))
+    return [wrap("graph", spec, *children)]
+
+
+def _graph_alt(text: str, output_format: str) -> str:
+    """The graph's alternative text, escaped for the output: ``sphinx.ext.graphviz``
+    writes it into HTML, man and Texinfo as it is, unescaped."""
+    if output_format == "html":
+        return escape(text)
+    if output_format == "man":
+        return text.replace("\\", "\\e")
+    if output_format == "texinfo":
+        return re.sub(r"([@{}])", r"@\1", text)
+    return text
+
+
+def _graph_table(
+    items: Sequence[Item], graph: Graph, schema: Schema, caption: str | None
+) -> TableModel:
+    """What a graph shows, as a table: each object with its links to the others."""
+    shown = {item.id for item in items}
+    rows: list[tuple[list[Cell], list[str]]] = []
+    for item in items:
+        links: Cell = []
+        for link_name, targets in item.links.items():
+            kept = [t for t in dict.fromkeys(targets) if t in shown]
+            if not kept or link_name not in schema.links:
+                continue
+            if links:
+                links.append(("text", "; ", ()))
+            links.append(("text", f"{link_name} ", ("dd-muted",)))
+            links.extend(id_list(kept, graph))
+        classes = ["dd-row", f"dd-type-{css_class(item.type)}"]
+        if graph.is_traced(item.id) is False:
+            classes.append("dd-untraced")
+        cells: list[Cell] = [
+            [("ref", item.id, item)],
+            [("text", item.title, ())],
+            status_cell(item.status),
+            links,
+        ]
+        rows.append((cells, classes))
+    headers = [label("ID"), label("Title"), label("Status"), label("Links")]
+    return TableModel(headers, rows, [12, 40, 10, 38], ["dd-graph-table"], caption)

@@ -1,0 +1,287 @@
+"""Writing a view's table for one builder: docutils nodes for every builder, or HTML
+written when the page is translated, for the HTML builders (:func:`use_html_fast_path`).
+
+A project-wide view page is rewritten whenever any object it shows changes, and as
+docutils nodes its table costs more than the rest of such a rebuild; the HTML fast path
+writes the same elements, classes and links as Sphinx's writer would.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.errors import NoUri
+from sphinx.locale import _ as translate
+from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
+
+from ..graph import Graph
+from ..model import Item
+from ..nodes import designdoc_html_table
+from ..render import xref
+from ..safety import encode_url
+from ..vocabulary import Schema, split_names
+from .cells import Cell, Fragment, TableModel
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """What a renderer uses, and nothing else: the project graph and vocabulary, the
+    builder, the page the view is on, and how to link an object and name a page."""
+
+    graph: Graph
+    schema: Schema
+    builder: Builder
+    #: the page the view was written on (LaTeX and singlehtml merge pages into one tree)
+    fromdocname: str
+    #: the link to an object around the given node, or the node alone (no URI for it)
+    link: Callable[[Item, nodes.Element], nodes.Element]
+    #: a page's title, by docname
+    page_title: Callable[[str], str]
+    #: whether Graphviz's ``dot`` can be run
+    graphviz: bool = True
+
+
+def paragraph(*children: nodes.Node, classes: Sequence[str] = ()) -> nodes.paragraph:
+    para = nodes.paragraph("", "", classes=list(classes))
+    para.extend(children)
+    return para
+
+
+def text_node(text: str, classes: Sequence[str] = ()) -> nodes.Node:
+    if classes:
+        return nodes.inline(text, text, classes=list(classes))
+    return nodes.Text(text)
+
+
+def use_html_fast_path(builder: Builder) -> bool:
+    """Write view tables straight to HTML for this builder?
+
+    A project-wide view page is rewritten whenever any object it shows changes; as
+    docutils nodes its table costs more than all the other rewritten pages together
+    (node creation, reference resolving, the HTML writer, the search indexer).  Builders
+    that post-process links in the doctree stay on the docutils path, which raw HTML
+    would bypass: EPUB (visible URLs, ID fixes) and singlehtml (double anchors, fixed
+    up differently by Sphinx versions; it rewrites its one page on every build anyway).
+    """
+    return builder.format == "html" and builder.name not in ("singlehtml", "epub")
+
+
+class Output:
+    """Writes the cells of one view for one builder, linking as from ``fromdocname``
+    (the page the view was written on, which LaTeX and singlehtml merge into one tree)."""
+
+    def __init__(self, ctx: ViewContext) -> None:
+        self.ctx = ctx
+        self.builder = ctx.builder
+        self.fromdocname = ctx.fromdocname
+        self._uris: dict[str, str | None] = {}
+
+    # -- docutils ----------------------------------------------------------------------
+
+    def node(self, fragment: Fragment) -> nodes.Node:
+        kind, text, extra = fragment
+        if kind == "text":
+            return text_node(text, extra)
+        if kind == "strong":
+            return nodes.strong(text, text, classes=list(extra))
+        if kind == "ref":
+            if extra is None:
+                return xref(text, self.fromdocname, text)
+            contnode = nodes.inline(text, text, classes=["dd-ref"])
+            return self.ctx.link(extra, contnode)
+        try:
+            return make_refnode(
+                self.builder, self.fromdocname, extra, None, nodes.inline(text, text)
+            )
+        except Exception:  # a builder without URIs for documents
+            return text_node(text)
+
+    def para(self, cell: Cell) -> nodes.paragraph:
+        return paragraph(*(self.node(fragment) for fragment in cell))
+
+    def table(self, model: TableModel) -> nodes.table:
+        table = nodes.table(classes=["dd-table", *model.classes])
+        if model.caption:
+            table += nodes.title(model.caption, model.caption)
+        group = nodes.tgroup(cols=len(model.headers))
+        table += group
+        for width in model.widths:
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        header_row = nodes.row()
+        for cell in model.headers:
+            header_row += nodes.entry("", self.para(cell))
+        head += header_row
+        group += head
+        body = nodes.tbody()
+        for cells, row_classes in model.rows:
+            row = nodes.row(classes=list(row_classes))
+            for cell in cells:
+                row += nodes.entry("", self.para(cell))
+            body += row
+        group += body
+        return table
+
+    # -- HTML --------------------------------------------------------------------------
+
+    def doc_uri(self, docname: str) -> str | None:
+        """``builder.get_relative_uri`` as :func:`sphinx.util.nodes.make_refnode` uses
+        it, once per target page (a matrix links to the same pages thousands of times)."""
+        if docname not in self._uris:
+            try:
+                self._uris[docname] = self.builder.get_relative_uri(self.fromdocname, docname)
+            except Exception:  # a builder without URIs for documents
+                self._uris[docname] = None
+        return self._uris[docname]
+
+    def item_href(self, item: Item) -> str | None:
+        """The ``href`` that :meth:`.DesigndocDomain.reference` gives ``item`` through
+        Sphinx's HTML writer."""
+        if item.external:
+            return item.external_url or None
+        if item.docname == self.fromdocname:
+            return "#" + item.id
+        uri = self.doc_uri(item.docname)
+        if uri is None:
+            return None
+        return f"{uri}#{item.id}"
+
+    def graph_href(self, item: Item, svg: bool = False) -> str | None:
+        """The link of a graph node: :meth:`item_href`, percent-encoded so that no
+        quote in it can end the attribute Graphviz writes it into.
+
+        Sphinx's graphviz extension rewrites the relative links of an SVG, which lives
+        in the images folder, by resolving them against the page's folder and making
+        them relative to the images folder again (``fix_svg_relative_paths``).  A link
+        to the page itself (``#ID``) has no path and comes out wrong, and dirhtml pages
+        get the wrong folder; so for SVG the link is written as the path from the
+        images folder to the page, prefixed with the page's own path to that folder,
+        which the rewrite turns into exactly that path.
+        """
+        href = self.item_href(item)
+        if href is None or not svg or item.external:
+            return None if href is None else encode_url(href)
+        try:
+            target = self.builder.get_target_uri(item.docname).split("#", 1)[0]
+            page = self.builder.get_target_uri(self.fromdocname).split("#", 1)[0]
+        except NoUri:
+            return None
+        imagedir = getattr(self.builder, "imagedir", "_images")
+        from_images = posixpath.relpath(target or ".", imagedir)
+        written = posixpath.normpath(posixpath.join(relative_uri(page, imagedir), from_images))
+        return encode_url(f"{written}#{item.id}")
+
+    def html(self, fragment: Fragment) -> str:
+        kind, text, extra = fragment
+        if kind == "text":
+            if extra:
+                return f'<span class="{escape(" ".join(extra))}">{escape(text)}</span>'
+            return escape(text)
+        if kind == "strong":
+            classes = f' class="{escape(" ".join(extra))}"' if extra else ""
+            return f"<strong{classes}>{escape(text)}</strong>"
+        if kind == "ref":
+            inner = f'<span class="dd-ref">{escape(text)}</span>'
+            href = self.item_href(extra)
+            if href is None:
+                return inner
+            scope = "external" if extra.external else "internal"
+            return (
+                f'<a class="reference {scope}" href="{escape(href)}" '
+                f'title="{escape(extra.title)}">{inner}</a>'
+            )
+        uri = self.doc_uri(extra)
+        if uri is None:
+            return escape(text)
+        return (
+            f'<a class="reference internal" href="{escape(uri or "#")}">'
+            f"<span>{escape(text)}</span></a>"
+        )
+
+    def html_table(self, model: TableModel, table_id: str | None) -> str:
+        """The table as Sphinx's HTML writer writes the docutils one (same elements,
+        classes, row striping, caption and permalink), so the stylesheet and the page
+        look stay the same."""
+        html = self.html
+        classes = " ".join(["dd-table", *model.classes, "docutils", "align-default"])
+        id_attr = f' id="{table_id}"' if table_id else ""
+        out = [f'<table class="{classes}"{id_attr}>\n']
+        if model.caption:
+            out.append(f'<caption><span class="caption-text">{escape(model.caption)}</span>')
+            config = self.builder.config
+            if (
+                table_id
+                and config.html_permalinks
+                and getattr(self.builder, "add_permalinks", True)
+            ):
+                title = escape(translate("Link to this table"))
+                out.append(
+                    f'<a class="headerlink" href="#{table_id}" title="{title}">'
+                    f"{config.html_permalinks_icon}</a>"
+                )
+            out.append("</caption>\n")
+        out.append('<thead>\n<tr class="row-odd">')
+        out.append(
+            "\n".join(
+                '<th class="head"><p>' + "".join(map(html, cell)) + "</p></th>"
+                for cell in model.headers
+            )
+        )
+        out.append("\n</tr>\n</thead>\n<tbody>\n")
+        for index, (cells, row_classes) in enumerate(model.rows):
+            stripe = "row-even" if index % 2 == 0 else "row-odd"
+            out.append(f'<tr class="{escape(" ".join([*row_classes, stripe]))}">')
+            out.append(
+                "\n".join("<td><p>" + "".join(map(html, cell)) + "</p></td>" for cell in cells)
+            )
+            out.append("\n</tr>\n")
+        out.append("</tbody>\n</table>\n")
+        return "".join(out)
+
+    def render(self, model: TableModel, placeholder: nodes.Element) -> nodes.Element:
+        """The table for this builder: HTML written at translation time on the HTML fast
+        path (:class:`.designdoc_html_table`), else docutils nodes."""
+        if use_html_fast_path(self.builder) and model.resolvable:
+            table_id = _new_id(placeholder) if model.caption else None
+            return designdoc_html_table(writer=partial(self.html_table, model, table_id))
+        table = self.table(model)
+        _set_id(placeholder, table)
+        return table
+
+
+def _set_id(placeholder: nodes.Element, table: nodes.table) -> None:
+    """A captioned table needs an ID (HTML numbering looks it up)."""
+    document = placeholder.document
+    if document is not None and table.children and isinstance(table[0], nodes.title):
+        document.set_id(table)
+
+
+def _new_id(placeholder: nodes.Element) -> str | None:
+    """A page-unique ID for a captioned HTML fast-path table, from the same counter as
+    the docutils path, so the permalink stays the same."""
+    document = placeholder.document
+    if document is None:
+        return None
+    return document.set_id(nodes.table())
+
+
+def wrap(kind: str, spec: Mapping[str, Any], *children: nodes.Node) -> nodes.container:
+    extra = split_names(spec.get("options", {}).get("class"))
+    box = nodes.container(classes=["dd-view", f"dd-{kind}", *extra])
+    box.extend(children)
+    return box
+
+
+def error(kind: str, message: str) -> list[nodes.Node]:
+    text = f"[{kind} not shown: {message}]"
+    return [nodes.paragraph(text, text, classes=["dd-view-error"])]
