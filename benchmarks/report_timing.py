@@ -32,9 +32,9 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
     from sphinx_designdoc import codec
     from sphinx_designdoc.checks import CheckContext, checked_subtypes, run_checks
     from sphinx_designdoc.config import CONFIG_VALUES, build_settings
-    from sphinx_designdoc.domain import DesigndocDomain
     from sphinx_designdoc.fileio import write_atomic
     from sphinx_designdoc.graph import Graph
+    from sphinx_designdoc.incremental import cached_rows
 
     t0 = time.perf_counter()
     with (outdir / ".doctrees" / "environment.pickle").open("rb") as fh:
@@ -73,14 +73,9 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
             findings = run_checks(CheckContext(graph, settings, docs, srcdir))
             steps["checks"].append(time.perf_counter() - t)
             # what build-finished does: the rows (cached by the build), then the rest
-            domain = SimpleNamespace(
-                graph=graph,
-                data=data,
-                current_fingerprints=fingerprints,
-                _row_key=lambda doc, scheme: fingerprints.get(doc, "") + scheme,
-            )
+            domain = SimpleNamespace(graph=graph, data=data, current_fingerprints=fingerprints)
             t = time.perf_counter()
-            rows = DesigndocDomain.object_rows(domain, url_for, scheme)  # type: ignore[arg-type]
+            rows = cached_rows(domain, url_for, scheme)  # type: ignore[arg-type]
             steps["rows_cached"].append(time.perf_counter() - t)
             # what a build pays when no row can be reused (a full build)
             t = time.perf_counter()

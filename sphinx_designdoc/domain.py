@@ -5,15 +5,14 @@ cheap, and parallel reads merge nothing global.  The project-wide graph and the 
 are derived from it once per build and cached on the domain instance, which Sphinx never
 pickles: derived data is always recomputed, never merged.  The one exception is the
 encoded ``designdoc.json`` rows, kept per document with the digest of everything they
-depend on (:meth:`DesigndocDomain.refresh_rows`).
+depend on (:func:`.incremental.refresh_rows`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -26,12 +25,11 @@ from sphinx.util.nodes import make_refnode
 
 from ._compat import env_app
 from .checks import CheckContext, run_checks
-from .codec import ObjectRow, encode_object
 from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
-from .model import DocRecord, Finding, Item, Ref, digest, encode
+from .model import DocRecord, Finding, Item, Ref
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
@@ -67,7 +65,7 @@ class DesigndocDomain(Domain):
     label = "Design documents"
     roles = {"ref": DesigndocRefRole(innernodeclass=nodes.inline)}
     #: ``rows``: per document, the ``designdoc.json`` rows of its objects, encoded, with
-    #: the fingerprint and URL scheme they were encoded for (see :meth:`refresh_rows`)
+    #: the fingerprint and URL scheme they were encoded for (see :mod:`.incremental`)
     initial_data = {"docs": {}, "rows": {}}
     data_version = 3
 
@@ -244,124 +242,6 @@ class DesigndocDomain(Domain):
             return self._findings
         return sorted({*self._findings, *self.build_findings}, key=Finding.sort_key)
 
-    def fingerprints(self) -> dict[str, str]:
-        """Per document, a digest of everything it shows that other documents decide.
-
-        An object's page shows its targets' titles and its backlinks, a ``:dd:ref:`` shows
-        its target's title, and a page with views shows the objects of the types those
-        views can show (:func:`.views.view_types`).  Comparing digests between builds tells
-        exactly which unchanged pages must be rewritten after another page changed.
-
-        Each object is encoded once per build (:func:`_signature`), each page's digest
-        hashes one joined byte string, and a view's types are digested from the
-        per-document digests the records keep (:meth:`.DocRecord.type_digests`), so the
-        cost is one pass over the links, not one hash update per link per page.
-        """
-        from .views.plans import view_types
-
-        graph = self.graph
-        signatures: dict[str, bytes] = {}
-
-        def signature(item_id: str) -> bytes:
-            sig = signatures.get(item_id)
-            if sig is None:
-                sig = signatures[item_id] = _signature(graph.get(item_id))
-            return sig
-
-        type_digests: dict[str | None, bytes] = {}
-        external = self.external()[0]
-
-        def type_digest(type_name: str | None) -> bytes:
-            """Everything about the objects of a type (None: of every type)."""
-            value = type_digests.get(type_name)
-            if value is None:
-                pieces: list[bytes] = []
-                for docname in sorted(self.docs):
-                    per_type = self.docs[docname].type_digests()
-                    if type_name is None:
-                        pieces.extend(per_type[name] for name in sorted(per_type))
-                    elif type_name in per_type:
-                        pieces.append(per_type[type_name])
-                pieces.extend(
-                    digest(item.state())
-                    for item in external
-                    if type_name is None or item.type == type_name
-                )
-                value = type_digests[type_name] = digest(pieces)
-            return value
-
-        graphviz = b"graphviz" if project_state(env_app(self.env)).graphviz else b"no graphviz"
-        result: dict[str, str] = {}
-        for docname, rec in self.docs.items():
-            parts: list[bytes] = []
-            for item in rec.items:
-                parts.append(item.id.encode())
-                for _, target in graph.outgoing(item):
-                    parts.append(signature(target))
-                for incoming_name, sources in sorted(graph.incoming_of(item.id).items()):
-                    parts.append(incoming_name.encode())
-                    parts.extend(map(signature, sources))
-            parts.extend(signature(ref.target) for ref in rec.refs)
-            for view in rec.views:
-                if view.get("view") == "graph":  # drawn, or a table without Graphviz
-                    parts.append(graphviz)
-                # a view is rewritten when an object of a type it can show changes
-                types = view_types(view, self.settings.schema)
-                if types is None:
-                    parts.append(type_digest(None))
-                else:
-                    parts.extend(type_digest(name) for name in sorted(types))
-            result[docname] = hashlib.blake2b(b"\x1e".join(parts), digest_size=16).hexdigest()
-        self.current_fingerprints = result
-        return result
-
-    # -- designdoc.json rows ---------------------------------------------------
-
-    def refresh_rows(self, url_for: Callable[[Item], str | None], scheme: str) -> None:
-        """Encode the report rows of documents whose rows are missing or stale.
-
-        A document's rows show its own objects (re-read when they change, which drops
-        its rows in :meth:`clear_doc`) and what its fingerprint covers (backlinks and
-        the sources' status, from which the traced flag follows); ``scheme`` names how
-        URLs are made (builder, file suffix).  Called when the fingerprints are new and
-        before Sphinx pickles the environment, so the next build reuses every row of a
-        document neither read nor affected.
-        """
-        graph = self.graph
-        rows = self.data["rows"]
-        for docname, rec in self.docs.items():
-            key = self._row_key(docname, scheme)
-            cached = rows.get(docname)
-            if cached is None or cached[0] != key:
-                rows[docname] = (
-                    key,
-                    {
-                        item.id: encode_object(ObjectRow.of(item, graph, url_for(item)))
-                        for item in rec.items
-                        if graph.get(item.id) is item
-                    },
-                )
-
-    def object_rows(self, url_for: Callable[[Item], str | None], scheme: str) -> list[str]:
-        """Every object's encoded report row, in report order, reusing cached rows."""
-        graph = self.graph
-        rows = self.data["rows"]
-        out: list[str] = []
-        for item in graph.items():
-            line = None
-            cached = None if item.external else rows.get(item.docname)
-            if cached is not None and cached[0] == self._row_key(item.docname, scheme):
-                line = cached[1].get(item.id)
-            if line is None:  # an external object, or a duplicate ID that changed hands
-                line = encode_object(ObjectRow.of(item, graph, url_for(item)))
-            out.append(line)
-        return out
-
-    def _row_key(self, docname: str, scheme: str) -> str:
-        """What a document's cached report rows are valid for: its fingerprint in this
-        build, the URL scheme."""
-        return self.current_fingerprints.get(docname, "") + scheme
-
     # -- cross-references ------------------------------------------------------
 
     def reference(
@@ -454,13 +334,6 @@ class DesigndocDomain(Domain):
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         return node.get("reftarget")
-
-
-def _signature(item: Item | None) -> bytes:
-    """What a link or backlink to ``item`` shows, as bytes."""
-    if item is None:
-        return b"\x00missing"
-    return encode((item.id, item.type, item.title, item.status, item.docname, item.external_url))
 
 
 @dataclass

@@ -8,7 +8,6 @@ import gc
 import json
 import os
 import shutil
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from . import codec
+from . import codec, incremental
 from ._compat import is_docutils_directive, registered_directive
 from ._version import __version__
 from .builder import DesigndocBuilder, write_export
@@ -33,14 +32,13 @@ from .domain import (
     set_project_state,
 )
 from .fileio import write_atomic
-from .model import Finding, Item
+from .model import Finding
 from .nodes import PLACEHOLDERS, designdoc_html_table
 from .render import fill_title
 from .transforms import DesigndocPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
@@ -209,93 +207,33 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
         log_finding(finding, srcdir)
 
 
-#: in the doctree folder: per builder and output folder, the fingerprint each page had
-#: when it was last written
-WRITTEN_FILE = "designdoc-written.json"
-
-
-def _written_key(app: Sphinx) -> str:
-    return f"{app.builder.name}:{Path(app.outdir).resolve()}"
-
-
-def _load_written(app: Sphinx) -> dict[str, dict[str, str]]:
-    try:
-        data = json.loads((Path(app.doctreedir) / WRITTEN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages whose links, backlinks or views changed because another page changed.
 
-    Each page's fingerprint is compared with the one it had when it was last written
-    (:data:`WRITTEN_FILE`), not with the previous build's: the environment is saved
-    before pages are written, so an interrupted build would otherwise leave the pages
-    it did not write stale for good.
+    Each page's fingerprint is compared with the one it had when it was last written,
+    not with the previous build's: the environment is saved before pages are written,
+    so an interrupted build would otherwise leave the pages it did not write stale.
     """
     domain = get_domain(env)
-    new = domain.fingerprints()
-    builder = app.builder
-    domain.refresh_rows(lambda item: item_url(builder, item), url_scheme(builder))
-    if not getattr(builder, "designdoc_writes_pages", True):
+    new = incremental.fingerprints(domain)
+    incremental.refresh_rows(domain, app.builder)
+    if not getattr(app.builder, "designdoc_writes_pages", True):
         return []
-    written = _load_written(app).get(_written_key(app))
-    written = written if isinstance(written, dict) else {}
-    _WRITTEN[env] = {doc: fp for doc, fp in written.items() if doc in new}
-    return sorted(doc for doc, digest in new.items() if written.get(doc) != digest)
-
-
-#: per environment, during one build: page -> fingerprint it was written with
-_WRITTEN: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, str]] = weakref.WeakKeyDictionary()
+    return incremental.pages_to_rewrite(app, new)
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """A page is being written (in the main process, also in parallel builds)."""
-    written = _WRITTEN.get(app.env)
     fingerprint = get_domain(app.env).current_fingerprints.get(docname)
-    if written is not None and fingerprint is not None:
-        written[docname] = fingerprint
-
-
-def _save_written(app: Sphinx) -> None:
-    written = _WRITTEN.pop(app.env, None)
-    if written is None:
-        return
-    data = _load_written(app)
-    data[_written_key(app)] = dict(sorted(written.items()))
-    write_atomic(Path(app.doctreedir) / WRITTEN_FILE, json.dumps(data, indent=0))
-
-
-def item_url(builder: Builder, item: Item) -> str | None:
-    if item.external:
-        return item.external_url or None
-    if builder.format != "html":
-        return f"{item.docname}.html#{item.id}"
-    try:
-        uri = builder.get_target_uri(item.docname)
-    except Exception:  # a builder that cannot link to this page
-        return None
-    return f"{uri.split('#', 1)[0]}#{item.id}"
-
-
-def url_scheme(builder: Builder) -> str:
-    """What :func:`item_url` depends on besides the object: cached report rows are
-    reused only under the same scheme (another builder, ``html_file_suffix``, ...)."""
-    try:
-        probe = builder.get_target_uri("dd-probe/page")
-    except Exception:
-        probe = ""
-    return f"\x00{builder.name}\x00{builder.format}\x00{probe}"
+    incremental.note_written(app.env, docname, fingerprint)
 
 
 def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder is None:
         return
-    _save_written(app)
+    incremental.save_written(app)
     domain = get_domain(app.env)
-    builder = app.builder
-    rows = domain.object_rows(lambda item: item_url(builder, item), url_scheme(builder))
+    rows = incremental.object_rows(domain, app.builder)
     report = codec.build_report(
         domain.graph,
         domain.findings,
