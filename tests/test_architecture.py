@@ -29,7 +29,7 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def _imports(path: Path, modules: set[str]) -> set[str]:
+def _imports(path: Path, modules: set[str], unresolved: list[str] | None = None) -> set[str]:
     """Modules of the package that ``path`` imports, at any depth of its code (a lazy
     import inside a function is a dependency too), but not under ``TYPE_CHECKING``."""
     module = _module_name(path)
@@ -54,6 +54,8 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
                 # ``from . import x`` names a submodule, or a name of the package
                 submodules = {f"{target}.{a.name}" for a in node.names} & modules
                 found.update(submodules or {target})
+                if unresolved is not None and not submodules and target not in modules:
+                    unresolved.append(f"{module}: from {'.' * node.level}{node.module or ''}")
         for child in ast.iter_child_nodes(node):
             visit(child)
 
@@ -104,6 +106,16 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycles() -> None:
     assert _cycles(_graph()) == []
+
+
+def test_every_import_of_the_package_resolves() -> None:
+    """Also imports inside functions, which run only when called (and which mypy does
+    not resolve with ``ignore_missing_imports``)."""
+    modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
+    unresolved: list[str] = []
+    for path in PACKAGE.rglob("*.py"):
+        _imports(path, modules, unresolved)
+    assert unresolved == []
 
 
 def test_the_walk_sees_relative_and_lazy_imports() -> None:

@@ -6,16 +6,20 @@ import copy
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-from sphinx_designdoc import cli
-from sphinx_designdoc.cli import build_reports, load_for_trace, load_report, main
+from sphinx_designdoc.build import build_reports, count_sources
+from sphinx_designdoc.cli import check as check_command
+from sphinx_designdoc.cli import main
+from sphinx_designdoc.cli.terminal import Style
 from sphinx_designdoc.config import DEFAULT_TEMPLATE
 from sphinx_designdoc.reports._common import ReportView
+from sphinx_designdoc.reports.load import load_for_trace, load_report
 
 ROOTS = Path(__file__).parent / "roots"
 SCHEMA = Path(__file__).parent.parent / "sphinx_designdoc" / "schema" / "designdoc.schema.json"
@@ -142,8 +146,8 @@ def test_colour_follows_the_terminal_and_no_color() -> None:
         def isatty(self) -> bool:
             return True
 
-    assert cli.Style.for_stream(Tty()).enabled  # type: ignore[arg-type]
-    assert not cli.Style.for_stream(Tty(), "never").enabled  # type: ignore[arg-type]
+    assert Style.for_stream(Tty()).enabled  # type: ignore[arg-type]
+    assert not Style.for_stream(Tty(), "never").enabled  # type: ignore[arg-type]
 
 
 def test_colour_off_with_no_color(monkeypatch) -> None:
@@ -152,7 +156,7 @@ def test_colour_off_with_no_color(monkeypatch) -> None:
             return True
 
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli.Style.for_stream(Tty()).enabled  # type: ignore[arg-type]
+    assert not Style.for_stream(Tty()).enabled  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("direct_lookups", [0, 1000])
@@ -537,11 +541,11 @@ def test_check_shows_sphinx_progress_on_request_or_for_large_projects_on_a_termi
     shutil.copytree(ROOTS / "test-reports", src)
     code, _, err = run(capsys, "check", str(src), "-v")
     assert code == 1 and "building [designdoc]" in err
-    assert cli._count_sources(src, 100) == 2
+    assert count_sources(src, 100) == 2
     for n in range(3):
         (src / f"extra{n}.rst").write_text("Extra\n=====\n", encoding="utf-8")
-    monkeypatch.setattr(cli, "PROGRESS_THRESHOLD", 4)
-    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(check_command, "PROGRESS_THRESHOLD", 4)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     code, _, err = run(capsys, "check", str(src))
     assert "building [designdoc]" in err
     code, _, err = run(capsys, "check", str(src), "-q")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_designdoc.cli import build_reports
+from sphinx_designdoc.build import build_reports
 
 REPO = Path(__file__).parent.parent
 ROOTS = Path(__file__).parent / "roots"

@@ -18,10 +18,11 @@ import pytest
 from conftest import requires_sphinx_needs
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_designdoc.cli import build_reports, load_report
+from sphinx_designdoc.build import build_reports
 from sphinx_designdoc.formats import FORMATS
 from sphinx_designdoc.reports import get_writer, render
 from sphinx_designdoc.reports.csv_ import neutralise
+from sphinx_designdoc.reports.load import load_report
 from sphinx_designdoc.reports.sarif import repository_prefix
 
 DATA = Path(__file__).parent / "data"

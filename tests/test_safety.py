@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import ROOTS
 
-from sphinx_designdoc import cli
+from sphinx_designdoc import build, cli
 from sphinx_designdoc.codec import DecodeError, check_report
 from sphinx_designdoc.safety import (
     allowed_url,
@@ -233,10 +233,10 @@ def test_two_commands_share_a_build_cache_in_turn(tmp_path: Path) -> None:
 def test_the_cache_lock_excludes_a_second_holder(tmp_path: Path) -> None:
     lock = tmp_path / "lock"
     with (
-        cli.cache_lock(lock),
-        pytest.raises(cli.CLIError, match="another designdoc command"),
-        cli.cache_lock(lock, timeout=0.3),
+        build.cache_lock(lock),
+        pytest.raises(build.BuildError, match="another designdoc command"),
+        build.cache_lock(lock, timeout=0.3),
     ):
         pass
-    with cli.cache_lock(lock, timeout=0.3):  # free again
+    with build.cache_lock(lock, timeout=0.3):  # free again
         pass

@@ -1,0 +1,237 @@
+"""The command line of ``designdoc``: its verbs, options and help."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from .._version import __version__
+from ..formats import FORMATS
+from .check import cmd_check
+from .commands import cmd_diff, cmd_export, cmd_new
+from .errors import UsageError
+from .lookup import cmd_impact, cmd_trace
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line and exit 2, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data",
+        metavar="PATH",
+        help="a designdoc.json, a build output folder holding one, or a Sphinx source "
+        "folder (with conf.py) to build first; default: the newest designdoc.json under "
+        "_build/html, _build/designdoc, docs/_build/html, docs/_build/designdoc, build/...",
+    )
+
+
+def _add_color(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output: auto (default) colours a terminal unless NO_COLOR is set",
+    )
+
+
+def _add_verbose(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="show Sphinx's progress when building"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="designdoc",
+        formatter_class=_Formatter,
+        description="Look up, check, compare and export the traceable records "
+        "(requirements, decisions, dependencies) of a sphinx-designdoc project.",
+        epilog="Exit status: 0 success, 1 findings or regression (check, diff "
+        "--fail-on-regression), 2 usage or input errors.\n"
+        "Run 'designdoc COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser(
+        "trace",
+        help="an object and its neighbourhood",
+        formatter_class=_Formatter,
+        description="Show an object, what it links to and what links to it, one hop "
+        "further through backlinks: a requirement's decisions and, through them, their "
+        "dependencies; a decision's requirements, dependencies and supersessions; a "
+        "dependency's decisions and the requirements behind them.",
+        epilog="examples:\n  designdoc trace REQ-1\n  designdoc trace DEC-3 --json "
+        "--data docs/_build/html",
+    )
+    p.add_argument("id", metavar="ID", help="the object's ID")
+    _add_data(p)
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_color(p)
+    _add_verbose(p)
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser(
+        "impact",
+        help="everything reachable from an object, downstream and upstream",
+        formatter_class=_Formatter,
+        description="List every object reachable from ID along links (downstream) and "
+        "along backlinks (upstream), any number of hops, each with the path that "
+        "reaches it. Cycles are followed once.",
+        epilog="examples:\n  designdoc impact DEP-2\n  designdoc impact REQ-1 "
+        "--direction up --depth 2 --json",
+    )
+    p.add_argument("id", metavar="ID", help="the object's ID")
+    _add_data(p)
+    p.add_argument(
+        "--direction",
+        choices=("both", "down", "up"),
+        default="both",
+        help="which way to walk (default: both)",
+    )
+    p.add_argument("--depth", type=_positive_int, default=None, help="stop after N hops")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_color(p)
+    _add_verbose(p)
+    p.set_defaults(func=cmd_impact)
+
+    p = sub.add_parser(
+        "check",
+        help="build a project and report its findings (exit 1 if any)",
+        formatter_class=_Formatter,
+        description="Build SRC with the designdoc builder into a temporary folder and "
+        "print the check findings. Exit 0 when clean, 1 when a finding is not "
+        "suppressed (suppress_warnings in conf.py), 2 on errors. SRC may also be a "
+        "designdoc.json or a build output folder, which are read without building.",
+        epilog="examples:\n  designdoc check docs\n  designdoc check docs --format sarif "
+        "-o designdoc.sarif\n  designdoc check docs --format junit -o designdoc-junit.xml",
+    )
+    p.add_argument(
+        "src",
+        metavar="SRC",
+        nargs="?",
+        help="Sphinx source folder (default: the first of ., docs, doc with a conf.py)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "junit", "sarif"),
+        default="text",
+        help="output format (default: text)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--show-suppressed", action="store_true", help="list suppressed findings too (text)"
+    )
+    p.add_argument(
+        "--path-prefix",
+        metavar="PREFIX",
+        default=None,
+        help="prefix for SARIF file paths (default: SRC relative to its git repository)",
+    )
+    p.add_argument("-j", "--jobs", type=_positive_int, default=1, help="build with N processes")
+    p.add_argument("-q", "--quiet", action="store_true", help="never show Sphinx's progress")
+    _add_color(p)
+    _add_verbose(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "diff",
+        help="compare two designdoc.json reports",
+        formatter_class=_Formatter,
+        description="Compare two reports: objects added, removed and retitled, links "
+        "added and removed, status changes, requirements newly untraced and newly "
+        "traced, and coverage before and after. OLD and NEW may be designdoc.json "
+        "files, build output folders or source folders.",
+        epilog="examples:\n  designdoc diff main.json designdoc.json\n  designdoc diff "
+        "old/ new/ --fail-on-regression",
+    )
+    p.add_argument("old", metavar="OLD", help="the earlier designdoc.json")
+    p.add_argument("new", metavar="NEW", help="the later designdoc.json")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument(
+        "--fail-on-regression",
+        action="store_true",
+        help="exit 1 when coverage dropped or a requirement became untraced",
+    )
+    _add_color(p)
+    _add_verbose(p)
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser(
+        "new",
+        help="scaffold a design document",
+        formatter_class=_Formatter,
+        description="Write a design document in the standard template's shape, with "
+        "example requirement, decision and dependency directives and guidance "
+        "comments. It builds with no warning except the expected 'untraced' one.",
+        epilog='examples:\n  designdoc new "Payment Gateway" -o docs/payment-gateway.rst\n'
+        '  designdoc new "Search" --format md -o docs/search.md',
+    )
+    p.add_argument("title", metavar="TITLE", help="what the document designs")
+    p.add_argument(
+        "--format",
+        choices=("rst", "md"),
+        default=None,
+        help="reStructuredText or MyST Markdown (default: from -o, else rst)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="file to write; '-' for stdout (default: a file named after the title)",
+    )
+    p.add_argument(
+        "--prefix",
+        metavar="PREFIX",
+        help="ID prefix of the example objects (default: from the title)",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "export",
+        help="write a report format",
+        formatter_class=_Formatter,
+        description="Render designdoc.json in another format: "
+        + "; ".join(f"{f.name} ({f.description})" for f in FORMATS.values())
+        + ".",
+        epilog="examples:\n  designdoc export --format md -o traceability.md\n"
+        "  designdoc export --format csv -o - | head",
+    )
+    p.add_argument("--format", required=True, choices=tuple(FORMATS), help="report format")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", default="-", help="file to write; '-' for stdout"
+    )
+    _add_data(p)
+    p.add_argument(
+        "--path-prefix", metavar="PREFIX", default="", help="prefix for SARIF file paths"
+    )
+    p.add_argument(
+        "--needs-version",
+        metavar="VERSION",
+        default="1.0",
+        help="version key of needs.json (default: 1.0)",
+    )
+    _add_verbose(p)
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value!r}")
+    return number

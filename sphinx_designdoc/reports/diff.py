@@ -1,0 +1,73 @@
+"""What changed between two reports, and whether it is a regression.  No Sphinx here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """What changed between two reports, as plain data (``--json`` prints it as is)."""
+    before = {o["id"]: o for o in old["objects"]}
+    after = {o["id"]: o for o in new["objects"]}
+
+    def brief(o: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: o.get(k) for k in ("id", "type", "title", "status")}
+
+    def link_set(objs: Mapping[str, Mapping[str, Any]]) -> set[tuple[str, str, str]]:
+        return {
+            (oid, name, target)
+            for oid, o in objs.items()
+            for name, targets in (o.get("links") or {}).items()
+            for target in targets
+        }
+
+    common = sorted(before.keys() & after.keys())
+    old_links, new_links = link_set(before), link_set(after)
+    was_untraced = {i for i, o in before.items() if o.get("traced") is False}
+    now_untraced = {i for i, o in after.items() if o.get("traced") is False}
+    now_traced = {i for i, o in after.items() if o.get("traced") is True}
+    coverage: dict[str, dict[str, Any]] = {}
+    old_cov, new_cov = old.get("coverage") or {}, new.get("coverage") or {}
+    for type_name in sorted(set(old_cov) | set(new_cov)):
+        b, a = old_cov.get(type_name), new_cov.get(type_name)
+        change = None
+        if b is not None and a is not None:
+            change = round(a.get("percent", 0) - b.get("percent", 0), 2)
+        coverage[type_name] = {"before": b, "after": a, "change": change}
+    return {
+        "added": [brief(after[i]) for i in sorted(after.keys() - before.keys())],
+        "removed": [brief(before[i]) for i in sorted(before.keys() - after.keys())],
+        "retitled": [
+            {"id": i, "before": before[i].get("title"), "after": after[i].get("title")}
+            for i in common
+            if before[i].get("title") != after[i].get("title")
+        ],
+        "status_changed": [
+            {"id": i, "before": before[i].get("status"), "after": after[i].get("status")}
+            for i in common
+            if before[i].get("status") != after[i].get("status")
+        ],
+        "links_added": [
+            {"source": s, "link": n, "target": t} for s, n, t in sorted(new_links - old_links)
+        ],
+        "links_removed": [
+            {"source": s, "link": n, "target": t} for s, n, t in sorted(old_links - new_links)
+        ],
+        "newly_untraced": [
+            {**brief(after[i]), "new_object": i not in before}
+            for i in sorted(now_untraced - was_untraced)
+        ],
+        "newly_traced": [brief(after[i]) for i in sorted(now_traced & was_untraced)],
+        "coverage": coverage,
+    }
+
+
+def is_regression(diff: Mapping[str, Any]) -> bool:
+    """Coverage of a type dropped, or an object that existed before became untraced.
+
+    A new object that is born untraced is listed but is not by itself a regression: it
+    lowers coverage when nothing else improves, and that is caught as a drop.
+    """
+    dropped = any(c["change"] is not None and c["change"] < 0 for c in diff["coverage"].values())
+    return dropped or any(not o["new_object"] for o in diff["newly_untraced"])

@@ -1,0 +1,189 @@
+"""Finding and reading a ``designdoc.json`` for the command line's reading verbs.
+
+A report is read once, checked member by member (:func:`..codec.check_report`), and
+every problem is a :class:`DataError` of one line naming the file and what is wrong.
+``trace`` decodes only the objects it shows (:mod:`.reader`); everything else parses the
+whole file.  No Sphinx here, unless ``--data`` names a source folder, which is built
+first (:mod:`..build`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..build import build_cached
+from ..codec import SCHEMA_VERSION, DecodeError, check_report
+
+
+class DataError(Exception):
+    """A report that cannot be found or read: one line for the user, exit status 2."""
+
+
+#: where a build usually leaves designdoc.json, relative to the current folder
+BUILD_FOLDERS = (
+    "_build/html",
+    "_build/designdoc",
+    "_build/dirhtml",
+    "docs/_build/html",
+    "docs/_build/designdoc",
+    "docs/_build/dirhtml",
+    "doc/_build/html",
+    "doc/_build/designdoc",
+    "build/html",
+    "build/designdoc",
+    "build/sphinx/html",
+    "docs/build/html",
+    "docs/build/designdoc",
+)
+REPORT_NAME = "designdoc.json"
+#: source files above which ``check`` shows Sphinx's progress on a terminal
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise DataError(f"{path} is a folder, not a designdoc.json") from None
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _check_header(path: Path, data: Mapping[str, Any]) -> None:
+    version = data.get("schema_version")
+    if not isinstance(version, int) or version <= 1:
+        return
+    if version > SCHEMA_VERSION:
+        raise DataError(
+            f"{path} has schema version {version}, newer than this sphinx-designdoc "
+            f"({__version__}) reads ({SCHEMA_VERSION}); upgrade sphinx-designdoc"
+        )
+
+
+def load_report(path: Path, raw: bytes | None = None) -> dict[str, Any]:
+    """Read and sanity-check a designdoc.json; every problem is a one-line CLIError."""
+    raw = _read_bytes(path) if raw is None else raw
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text: {exc.reason}") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "rebuild the docs to rewrite it"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
+        raise DataError(f"{path} is not a designdoc.json report (it has no 'objects' list)")
+    _check_header(path, data)
+    try:
+        check_report(data)
+    except DecodeError as exc:
+        raise DataError(f"{path} is not a designdoc.json report: {exc}") from None
+    return data
+
+
+def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
+    """A report with the header and only the objects ``trace`` shows about ``wanted``.
+
+    Decodes a few objects instead of the whole file (see :mod:`.reports.reader`); any
+    surprise, including an ID it cannot find, falls back to :func:`load_report`, so
+    errors and suggestions are those of the full parse.
+    """
+    from .reader import NotIndexable, ReportFile
+
+    raw = _read_bytes(path)
+    try:
+        rf = ReportFile(raw)
+        header = rf.header()
+        if not isinstance(header.get("vocabulary"), dict):
+            raise NotIndexable("no vocabulary")
+        _check_header(path, header)
+        objs: dict[str, dict[str, Any]] = {}
+
+        def need(item_id: str) -> dict[str, Any]:
+            if item_id not in objs:
+                found = rf.get(item_id)
+                if found is None:
+                    raise NotIndexable(f"{item_id} not indexed")
+                objs[item_id] = found
+            return objs[item_id]
+
+        obj = need(wanted)
+        # a surprise in what was read falls back to the full parse, which names it
+        check_report({**header, "objects": [obj]})
+        for targets in (obj.get("links") or {}).values():
+            for target in targets:
+                need(target)
+        for sources in (obj.get("incoming") or {}).values():
+            for source_id in sources:
+                source = need(source_id)
+                if source.get("type") == obj.get("type"):
+                    continue
+                for targets in (source.get("links") or {}).values():
+                    for target in targets:
+                        need(target)
+        report = {**header, "objects": list(objs.values())}
+        check_report(report)
+        return report
+    except (NotIndexable, UnicodeDecodeError, DecodeError):
+        return load_report(path, raw)
+
+
+def _usual_report(base: Path) -> Path | None:
+    """The newest designdoc.json under ``base``'s usual build folders."""
+    found = [base / folder / REPORT_NAME for folder in BUILD_FOLDERS]
+    existing = [p for p in found if p.is_file()]
+    if not existing:
+        return None
+    return max(existing, key=lambda p: p.stat().st_mtime)
+
+
+def resolve_data(data: str | None, *, verbose: bool = False, jobs: int = 1) -> Path:
+    """The designdoc.json that ``--data`` names, building a source folder if need be."""
+    if data is None:
+        found = _usual_report(Path.cwd())
+        if found is None:
+            looked = ", ".join(BUILD_FOLDERS[:4]) + ", ..."
+            raise DataError(
+                f"no designdoc.json found under the current folder ({looked}); "
+                "build the docs first or pass --data PATH"
+            )
+        return found
+    path = Path(data)
+    if path.is_file():
+        return path
+    if not path.exists():
+        raise DataError(f"no such file or folder: {data}")
+    if (path / REPORT_NAME).is_file():
+        return path / REPORT_NAME
+    if (path / "conf.py").is_file():
+        return build_cached(path, verbose=verbose, jobs=jobs)
+    nested = _usual_report(path)
+    if nested is not None:
+        return nested
+    raise DataError(
+        f"{data} holds neither designdoc.json nor conf.py; pass a designdoc.json, "
+        "a build output folder or a Sphinx source folder"
+    )
+
+
+def find_object(by_id: Mapping[str, Any], wanted: str) -> Any:
+    """The object with ID ``wanted``, or a CLIError that suggests close IDs."""
+    if wanted in by_id:
+        return by_id[wanted]
+    folded = [i for i in by_id if i.casefold() == wanted.casefold()]
+    if len(folded) == 1:
+        suggestions = folded
+    else:
+        import difflib
+
+        suggestions = difflib.get_close_matches(wanted, list(by_id), n=3, cutoff=0.6)
+    hint = ""
+    if suggestions:
+        hint = " (did you mean " + ", ".join(repr(s) for s in suggestions) + "?)"
+    raise DataError(f"unknown ID {wanted!r}{hint}")
