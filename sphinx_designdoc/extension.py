@@ -1,5 +1,12 @@
-"""The one module that touches the Sphinx application: configuration, domain, nodes,
-events and builders are wired here; everything else is reachable without ``app``."""
+"""The one module that touches the Sphinx application: settings, domain, nodes,
+directives, the post-transform, events and builders are wired here.
+
+The events follow the data flow: settings are validated once (``config-inited``); the
+directives record what they read in the domain, and ``doctree-read`` completes it with
+what only the whole page tells; every build reports the findings (``env-updated``)
+and tells Sphinx which unchanged pages show something that changed
+(``env-get-updated``, :mod:`.incremental`); ``build-finished`` writes the reports.
+"""
 
 from __future__ import annotations
 

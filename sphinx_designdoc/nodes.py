@@ -1,8 +1,10 @@
-"""Placeholder nodes, replaced by :mod:`.render` in a post-transform before writing.
+"""The nodes of ours in a doctree.
 
-They exist only between reading and writing, so every builder sees plain docutils
-nodes; the skip visitors registered for them are a safety net for third-party builders
-that write doctrees without running post-transforms.
+Two placeholders (backlinks and views) exist only between reading and writing: the
+post-transform (:mod:`.transforms`) replaces them with standard docutils nodes, so every
+builder sees plain docutils; the skip visitors registered for them are a safety net for
+third-party builders that write doctrees without running post-transforms.  The third,
+:class:`designdoc_html_table`, carries a view's table on the HTML fast path.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Docutils nodes for objects, links and backlinks.
+"""Docutils nodes for objects, their links and backlinks.
 
 Only standard docutils nodes come out of here (containers, paragraphs, field lists,
 references), so HTML, LaTeX, text and any other builder render them without visitors of
 ours.  Links an author wrote are ``pending_xref`` nodes for Sphinx's reference resolver;
-backlinks, whose sources are known objects, are made as finished references.
+backlinks, whose sources are known objects, are made as finished references by the
+post-transform (:mod:`.transforms`).  Views are rendered by :mod:`.views`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from ._compat import current_builder
 from .domain import get_domain
 from .nodes import designdoc_backlinks, designdoc_view
 from .render import render_backlinks
-from .views import RENDERERS, ViewContext
+from .views import RENDERERS, ViewContext, render_view
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -42,8 +42,7 @@ class DesigndocPostTransform(SphinxPostTransform):
             link = partial(domain.titled_reference, builder, backlinks["docname"])
             backlinks.replace_self(render_backlinks(backlinks, domain.graph, link))
         for view in list(self.document.findall(designdoc_view)):
-            renderer = RENDERERS.get(view["view"])
-            if renderer is None:
+            if view["view"] not in RENDERERS:
                 view.parent.remove(view)
                 continue
             fromdocname = view.get("docname") or docname
@@ -56,7 +55,7 @@ class DesigndocPostTransform(SphinxPostTransform):
                 page_title=partial(page_title, self.env),
                 graphviz=domain.graphviz,
             )
-            view.replace_self(renderer(view, ctx))
+            view.replace_self(render_view(view, ctx))
         if builder.format == "latex":
             # LaTeX places hyperlink targets only for target nodes, not containers
             for box in self.document.findall(nodes.container):

@@ -9,7 +9,7 @@ No Sphinx here: the command line and the report writers use it too.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,25 @@ class FieldDef:
     separator: str = ","
 
 
+#: statuses that read as "not settled yet" wherever a type lists them
+PENDING_STATUSES = frozenset({"proposed", "draft", "review", "open"})
+
+
+def status_tone(statuses: Sequence[str], inactive: Collection[str], status: str) -> str:
+    """How a status reads, for colours: ``bad`` when it takes the object out (an
+    inactive status), ``pending`` for the type's first status and statuses named like
+    proposed, draft, review or open, ``good`` for its other statuses, ``""`` for one the
+    type does not know.  Read from the vocabulary, so a project's own statuses get
+    colours too."""
+    if status in inactive:
+        return "bad"
+    if status not in statuses:
+        return ""
+    if status == statuses[0] or status in PENDING_STATUSES:
+        return "pending"
+    return "good"
+
+
 @dataclass(frozen=True)
 class TypeDef:
     """An object type: one directive (and its ``dd:`` alias) and its vocabulary."""
@@ -47,6 +66,10 @@ class TypeDef:
     @property
     def default_status(self) -> str:
         return self.statuses[0]
+
+    def tone(self, status: str) -> str:
+        """:func:`status_tone` of a status of this type."""
+        return status_tone(self.statuses, self.inactive_statuses, status)
 
     def field(self, name: str) -> FieldDef | None:
         for f in self.fields:
@@ -263,28 +286,27 @@ def build_schema(
             raise exc
         problems.append(str(exc))
 
+    def merge(into: dict[str, Any], raw: Any, what: str, make: Callable[..., Any]) -> None:
+        try:
+            entries = _entries(raw or {}, what)
+        except ConfigError as exc:
+            refuse(exc)
+            return
+        for name, spec in entries:
+            try:
+                into[name] = make(name, spec)
+            except ConfigError as exc:
+                refuse(exc)
+
     types: dict[str, TypeDef] = {t.name: t for t in BUILTIN_TYPES}
-    try:
-        type_entries = _entries(extra_types or {}, "designdoc_types")
-    except ConfigError as exc:
-        refuse(exc)
-        type_entries = []
-    for name, spec in type_entries:
-        try:
-            types[name] = _type_def(name, spec, None if name in types else taken)
-        except ConfigError as exc:
-            refuse(exc)
+    merge(
+        types,
+        extra_types,
+        "designdoc_types",
+        lambda name, spec: _type_def(name, spec, None if name in types else taken),
+    )
     links: dict[str, LinkDef] = {link.name: link for link in BUILTIN_LINKS}
-    try:
-        link_entries = _entries(extra_links or {}, "designdoc_links")
-    except ConfigError as exc:
-        refuse(exc)
-        link_entries = []
-    for name, spec in link_entries:
-        try:
-            links[name] = _link_def(name, spec, types)
-        except ConfigError as exc:
-            refuse(exc)
+    merge(links, extra_links, "designdoc_links", lambda name, spec: _link_def(name, spec, types))
     return Schema(types=types, links=links)
 
 

@@ -93,12 +93,11 @@ def check_unjustified(ctx: CheckContext) -> Iterator[Finding]:
             what = " or ".join(
                 f"':{link.name}:' naming the {'/'.join(link.targets)} it answers" for link in links
             )
-            yield finding(
-                "unjustified",
-                item,
+            message = (
                 f"{item.type} {item.id} ({item.status}) {links[0].name} no "
-                f"{'/'.join(links[0].targets)}; add {what}, or set its status to rejected",
+                f"{'/'.join(links[0].targets)}; add {what}, or set its status to rejected"
             )
+            yield finding("unjustified", item, message)
 
 
 def check_coverage(ctx: CheckContext) -> Iterator[Finding]:

@@ -9,18 +9,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..codec import graph_of
+from ..reports._common import ReportView
 from ..reports.load import find_object, load_for_trace, load_report, resolve_data
 from ..safety import terminal_data, terminal_text
 from .errors import EXIT_OK
 from .terminal import Style, dump_json, format_table, status_cell, write_line
 
 
-def _header(obj: Mapping[str, Any], style: Style) -> list[str]:
+def _header(obj: Mapping[str, Any], view: ReportView, style: Style) -> list[str]:
     lines = [f"{style(obj['id'], 'bold', 'cyan')}  {style(str(obj.get('title', '')), 'bold')}"]
-    facts = [str(obj.get("type", "")), style.status(str(obj.get("status", "")))]
+    status = str(obj.get("status", ""))
+    facts = [str(obj.get("type", "")), style.status(status, view.tone(obj.get("type"), status))]
     traced = obj.get("traced")
     if traced is not None:
-        facts.append(style.status("traced" if traced else "untraced"))
+        facts.append(style.status(*(("traced", "good") if traced else ("untraced", "bad"))))
     if obj.get("source"):
         where = obj["source"] + (f":{obj['line']}" if obj.get("line") else "")
         facts.append(where)
@@ -40,8 +42,6 @@ def _header(obj: Mapping[str, Any], style: Style) -> list[str]:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from ..reports._common import ReportView
-
     report = load_for_trace(resolve_data(args.data, verbose=args.verbose), args.id)
     wanted = args.id
     if not args.json:  # text for a terminal: nothing in the report may drive it
@@ -53,7 +53,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
         write_line(dump_json({"object": obj, "relations": [r.to_json() for r in relations]}))
         return EXIT_OK
     style = Style.for_stream(sys.stdout, args.color)
-    lines = _header(obj, style)
+    lines = _header(obj, view, style)
     lines.append("")
     if not relations:
         lines.append("  no links to or from this object")
@@ -67,7 +67,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
                     (rel, ("dim",) if r.via else ()),
                     (r.id, ("cyan",)),
                     str(target.get("type", "?")),
-                    status_cell(target.get("status"), style),
+                    status_cell(
+                        target.get("status"), view.tone(target.get("type"), target.get("status"))
+                    ),
                     str(target.get("title", "(unknown ID)")),
                 ]
             )
@@ -121,7 +123,8 @@ def cmd_impact(args: argparse.Namespace) -> int:
         write_line(dump_json({"object": obj, **result}))
         return EXIT_OK
     style = Style.for_stream(sys.stdout, args.color)
-    lines = _header(obj, style)
+    view = ReportView(report)
+    lines = _header(obj, view, style)
     titles = {
         "downstream": f"Downstream: what {obj['id']} links to, directly or not",
         "upstream": f"Upstream: what links to {obj['id']}, directly or not",
@@ -136,7 +139,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
                 str(e["depth"]),
                 (e["id"], ("cyan",)),
                 e["type"],
-                status_cell(e["status"], style),
+                status_cell(e["status"], view.tone(e["type"], e["status"])),
                 e["title"],
                 (e["path_text"], ("dim",)),
             ]

@@ -27,9 +27,8 @@ class Style:
         "yellow": "33",
         "cyan": "36",
     }
-    GOOD = frozenset({"accepted", "approved", "implemented", "verified", "traced"})
-    PENDING = frozenset({"proposed", "draft", "review"})
-    BAD = frozenset({"rejected", "deprecated", "superseded", "obsolete", "untraced"})
+    #: the colour of a status by its tone (:func:`..vocabulary.status_tone`)
+    TONES = {"good": "green", "pending": "yellow", "bad": "red"}
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -51,14 +50,8 @@ class Style:
             return value
         return f"\033[{';'.join(codes)}m{value}\033[0m"
 
-    def status(self, value: str) -> str:
-        if value in self.GOOD:
-            return self(value, "green")
-        if value in self.PENDING:
-            return self(value, "yellow")
-        if value in self.BAD:
-            return self(value, "red")
-        return value
+    def status(self, value: str, tone: str) -> str:
+        return self(value, self.TONES.get(tone, ""))
 
 
 Cell = tuple[str, Sequence[str]] | str
@@ -85,15 +78,10 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[Cell]], style: 
     return "\n".join(lines)
 
 
-def status_cell(status: Any, style: Style) -> Cell:
+def status_cell(status: Any, tone: str) -> Cell:
     value = "" if status is None else str(status)
-    if value in Style.GOOD:
-        return (value, ("green",))
-    if value in Style.PENDING:
-        return (value, ("yellow",))
-    if value in Style.BAD:
-        return (value, ("red",))
-    return value
+    colour = Style.TONES.get(tone)
+    return (value, (colour,)) if colour else value
 
 
 def write_line(text: str, stream: IO[str] | None = None) -> None:

@@ -21,12 +21,10 @@ from ..config import Settings
 from ..model import FieldValue, Finding, Item
 from ..render import render_object
 from ..safety import URL_POLICY, allowed_url
-from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef
+from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef, split_names
 
 if TYPE_CHECKING:
     from ..domain import DesigndocDomain
-
-_SPLIT_IDS = re.compile(r"[,\s]+")
 
 
 def _as_text(value: Any) -> str:
@@ -42,21 +40,13 @@ class _LenientOptions(dict[str, Callable[[Any], Any]]):
         return _as_text
 
 
-def split_ids(value: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in _SPLIT_IDS.split(value) if v))
-
-
-def split_list(value: str, separator: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(separator) if v.strip())
-
-
 def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
     """Parse a field value; return it with a problem description, or None when valid.
 
     The value is kept even when invalid so that no data the author wrote is lost.
     """
     if fdef.kind == "list":
-        return split_list(raw, fdef.separator), None
+        return tuple(split_names(raw, re.escape(fdef.separator))), None
     if fdef.kind == "choice" and raw not in fdef.choices:
         return raw, f"unknown {fdef.name} {raw!r} (expected one of: {', '.join(fdef.choices)})"
     if fdef.kind == "date":
@@ -200,7 +190,7 @@ class ObjectDirective(SphinxDirective):
                 continue
             value = _as_text(raw)
             if name in link_names:
-                links[name] = split_ids(value)
+                links[name] = tuple(dict.fromkeys(split_names(value)))
             elif name in field_defs:
                 parsed, problem = check_value(field_defs[name], value)
                 fields[name] = parsed

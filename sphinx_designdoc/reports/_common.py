@@ -7,9 +7,11 @@ the graph: the report already carries every backlink and tracing flag.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from ..vocabulary import status_tone
 
 Obj = Mapping[str, Any]
 
@@ -95,6 +97,13 @@ class ReportView:
     def label(self, type_name: str) -> str:
         spec = self.types.get(type_name) or {}
         return str(spec.get("label") or type_name)
+
+    def tone(self, type_name: Any, status: Any) -> str:
+        """:func:`..vocabulary.status_tone` of an object's status, from the report's
+        vocabulary."""
+        spec = self.types.get(str(type_name)) or {}
+        statuses = spec.get("statuses") or ()
+        return status_tone(statuses, spec.get("inactive_statuses") or (), str(status))
 
     def separators(self, type_name: str) -> dict[str, str]:
         """Field name -> the separator of its values, for a type of the vocabulary."""
@@ -240,7 +249,3 @@ class MatrixRow:
     obj: Obj
     tracers: list[Relation]
     through: list[Relation]
-
-
-def unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))

@@ -4,7 +4,7 @@ Parsing a 22,000-object report takes most of a quarter second; ``designdoc trace
 the header (vocabulary, tracing statuses) and a handful of objects.  This reader parses
 the header exactly, indexes where each object starts with a byte search, and decodes
 only the objects asked for.  It relies on nothing but JSON syntax plus one property of
-:func:`.json_.dumps`: each object's first key is ``"id"``.  Whenever that does not hold
+:func:`..codec.dumps`: each object's first key is ``"id"``.  Whenever that does not hold
 (another writer, an unexpected shape) it says so by returning ``None``, and the caller
 parses the whole file instead, so results never depend on the shortcut.
 """
@@ -129,9 +129,6 @@ class ReportFile:
         """Offset of this encoded ID's first ``"id": "…"`` by a direct byte search."""
         pos = self.data.find(_NEEDLE + key + b'"', self._objects_start)
         return None if pos == -1 else pos
-
-    def ids(self) -> list[str]:
-        return [key.decode("utf-8") for key in self._build_index()]
 
     def get(self, item_id: str) -> dict[str, Any] | None:
         """The object with this ID, or None when the shortcut cannot find it."""

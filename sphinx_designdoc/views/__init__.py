@@ -12,21 +12,32 @@ builders' tables straight to HTML.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from docutils import nodes
 
 from .graph import render_graph
 from .matrix import render_matrix
-from .output import ViewContext
+from .output import ViewContext, error
+from .plans import PLANNERS
 from .table import render_table
 
-__all__ = ["RENDERERS", "Renderer", "ViewContext"]
+__all__ = ["RENDERERS", "ViewContext", "render_view"]
 
-Renderer = Callable[[nodes.Element, ViewContext], list[nodes.Node]]
-
-#: The renderer of each view kind (the ``view`` attribute of its placeholder node).
-RENDERERS: dict[str, Renderer] = {
+#: The renderer of each view kind (the ``view`` attribute of its placeholder node); it
+#: gets the view's plan, the placeholder and the context.
+RENDERERS: dict[str, Callable[[Any, nodes.Element, ViewContext], list[nodes.Node]]] = {
     "matrix": render_matrix,
     "table": render_table,
     "graph": render_graph,
 }
+
+
+def render_view(node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
+    """The nodes that replace a view's placeholder: the view, or a note in its place
+    when its options cannot be used (its warning, given while reading, says why)."""
+    kind = node["view"]
+    plan, _ = PLANNERS[kind](node["spec"], ctx.schema)
+    if plan is None:
+        return error(f"dd-{kind}", "see the warning for this view")
+    return RENDERERS[kind](plan, node, ctx)

@@ -26,17 +26,10 @@ from .cells import (
     status_cell,
 )
 from .output import Output, ViewContext, error, wrap
-from .plans import MAX_GRAPH_NODES, GraphPlan, graph_types, plan_graph
+from .plans import MAX_GRAPH_NODES, GraphPlan, graph_types
 
-_STATUS_COLOURS = {
-    "accepted": "#15803d",
-    "approved": "#15803d",
-    "implemented": "#15803d",
-    "verified": "#15803d",
-    "proposed": "#a16207",
-    "draft": "#a16207",
-    "review": "#a16207",
-}
+#: outline colour of a box by the tone of its status (:func:`..vocabulary.status_tone`)
+_TONE_COLOURS = {"good": "#15803d", "pending": "#a16207"}
 
 
 def _dot(value: str) -> str:
@@ -86,7 +79,7 @@ def build_dot(
         attrs = {
             "label": f"{item.id}\n" + "\n".join(textwrap.wrap(item.title, 28)[:3]),
             "fillcolor": typedef.color if typedef else "#e5e7eb",
-            "color": _STATUS_COLOURS.get(item.status, "#374151"),
+            "color": _TONE_COLOURS.get(typedef.tone(item.status) if typedef else "", "#374151"),
             "tooltip": f"{item.id}: {item.title} ({item.type}, {item.status})",
         }
         style = "rounded,filled"
@@ -114,15 +107,11 @@ def build_dot(
     return "\n".join(lines) + "\n"
 
 
-def render_graph(node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
+def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
     from sphinx.ext.graphviz import graphviz
 
     spec = node["spec"]
-    schema, builder = ctx.schema, ctx.builder
-    plan, _ = plan_graph(spec, schema)
-    if plan is None:
-        return error("dd-graph", "see the warning for this view")
-    graph = ctx.graph
+    graph, schema, builder = ctx.graph, ctx.schema, ctx.builder
     if plan.root is not None and plan.root not in graph:
         return error("dd-graph", f"unknown root {plan.root!r}")
     items = _graph_items(plan, graph, schema)

@@ -21,17 +21,13 @@ from .cells import (
     status_cell,
     untraced_mark,
 )
-from .output import Output, ViewContext, error, wrap
-from .plans import GRID_MAX_COLUMNS, plan_matrix
+from .output import Output, ViewContext, wrap
+from .plans import GRID_MAX_COLUMNS, MatrixPlan
 
 
-def render_matrix(node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
+def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
     spec = node["spec"]
-    schema = ctx.schema
-    plan, _ = plan_matrix(spec, schema)
-    if plan is None:
-        return error("dd-matrix", "see the warning for this view")
-    graph = ctx.graph
+    graph, schema = ctx.graph, ctx.schema
     predicate = compile_predicate(plan.filter, graph, schema)
     row_items = select(graph, [plan.rows], predicate)
     link = plan.link

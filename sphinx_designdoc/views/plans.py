@@ -54,11 +54,14 @@ def _check_types(value: str | None, schema: Schema, option: str, problems: list[
     return names
 
 
-def _unknown_options(kind: str, spec: Mapping[str, Any], problems: list[str]) -> None:
+def _options(kind: str, spec: Mapping[str, Any]) -> tuple[Mapping[str, str], list[str]]:
+    """The options of a view, and a list of problems that starts with unknown ones."""
     known = VIEW_OPTIONS[kind]
-    for name in spec.get("options", {}):
-        if name not in known:
-            problems.append(f"unknown option :{name}: (known: {', '.join(known)})")
+    opts = spec.get("options", {})
+    problems = [
+        f"unknown option :{name}: (known: {', '.join(known)})" for name in opts if name not in known
+    ]
+    return opts, problems
 
 
 def graph_types(schema: Schema) -> list[str]:
@@ -90,9 +93,7 @@ def _connects(link: LinkDef, rows: str, columns: str) -> bool | None:
 
 
 def plan_matrix(spec: Mapping[str, Any], schema: Schema) -> tuple[MatrixPlan | None, list[str]]:
-    problems: list[str] = []
-    opts = spec.get("options", {})
-    _unknown_options("matrix", spec, problems)
+    opts, problems = _options("matrix", spec)
     row_types = _check_types(opts.get("rows"), schema, "rows", problems)
     column_types = _check_types(opts.get("columns"), schema, "columns", problems)
     if (opts.get("rows") and not row_types) or (opts.get("columns") and not column_types):
@@ -178,9 +179,7 @@ def _column_index(schema: Schema) -> dict[str, Column]:
 
 
 def plan_table(spec: Mapping[str, Any], schema: Schema) -> tuple[TablePlan | None, list[str]]:
-    problems: list[str] = []
-    opts = spec.get("options", {})
-    _unknown_options("table", spec, problems)
+    opts, problems = _options("table", spec)
     types = _check_types(opts.get("type"), schema, "type", problems)
     if opts.get("type") and not types:
         return None, problems
@@ -232,9 +231,7 @@ class GraphPlan:
 
 
 def plan_graph(spec: Mapping[str, Any], schema: Schema) -> tuple[GraphPlan | None, list[str]]:
-    problems: list[str] = []
-    opts = spec.get("options", {})
-    _unknown_options("graph", spec, problems)
+    opts, problems = _options("graph", spec)
     root = (opts.get("root") or "").strip() or None
     depth = DEFAULT_GRAPH_DEPTH
     raw_depth = (opts.get("depth") or "").strip()

@@ -19,8 +19,8 @@ from .cells import (
     status_cell,
     untraced_mark,
 )
-from .output import Output, ViewContext, error, wrap
-from .plans import Column, plan_table
+from .output import Output, ViewContext, wrap
+from .plans import Column, TablePlan
 
 
 def _doc_cell(item: Item, ctx: ViewContext) -> Cell:
@@ -29,13 +29,9 @@ def _doc_cell(item: Item, ctx: ViewContext) -> Cell:
     return [("doc", ctx.page_title(item.docname), item.docname)]
 
 
-def render_table(node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
+def render_table(plan: TablePlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
     spec = node["spec"]
-    schema = ctx.schema
-    plan, _ = plan_table(spec, schema)
-    if plan is None:
-        return error("dd-table", "see the warning for this view")
-    graph = ctx.graph
+    graph, schema = ctx.graph, ctx.schema
     items = select(graph, plan.types, compile_predicate(plan.filter, graph, schema))
     for column, descending in reversed(plan.sort):
         items = sort_by(items, column, descending, graph, schema)
