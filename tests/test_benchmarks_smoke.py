@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -66,6 +68,7 @@ def test_generate_same_objects_in_every_flavour(tmp_path: Path) -> None:
     assert cross
 
 
+@pytest.mark.slow
 def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
     run = _load("run")
     results = tmp_path / "RESULTS.md"

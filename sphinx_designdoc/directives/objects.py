@@ -9,9 +9,10 @@ needs the whole project (backlinks, tracing, dangling links) happens after readi
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from docutils import nodes
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -23,8 +24,19 @@ from ..render import render_object
 from ..safety import URL_POLICY, allowed_url
 from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef, split_names
 
-if TYPE_CHECKING:
-    from ..domain import DesigndocDomain
+
+class Store(Protocol):
+    """What a directive needs of the ``dd`` domain, which imports the directives: the
+    settings, and where to record what it read."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def note_item(self, docname: str, item: Item) -> None: ...
+
+    def note_finding(self, docname: str, finding: Finding) -> None: ...
+
+    def relative_source(self, path: str | os.PathLike[str] | None) -> str: ...
 
 
 def _as_text(value: Any) -> str:
@@ -78,7 +90,7 @@ class ObjectDirective(SphinxDirective):
     type_name: ClassVar[str] = ""
 
     def run(self) -> list[nodes.Node]:
-        domain = cast("DesigndocDomain", self.env.domains["dd"])  # no import cycle
+        domain = cast("Store", self.env.domains["dd"])
         settings = domain.settings
         typedef = settings.schema.types[self.type_name]
         source_abs, line = self.get_source_info()
