@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from ..subtypes import SUBTYPES
 from ._common import Obj, ReportView
 
 # characters XML 1.0 cannot carry at all, even escaped
@@ -70,12 +71,12 @@ def _case(view: ReportView, obj: Obj, docname: str) -> tuple[ET.Element, str]:
 def _checks_suite(view: ReportView) -> tuple[ET.Element, dict[str, int]]:
     report = view.report
     findings = [f for f in report.get("findings") or () if f.get("subtype") != "untraced"]
-    subtypes = sorted(
-        {
-            *(s for s in (report.get("checks") or {}) if s != "untraced"),
-            *(f.get("subtype") for f in findings),
-        }
-    )
+    named = {
+        *(s for s in (report.get("checks") or {}) if s != "untraced"),
+        *(str(f.get("subtype")) for f in findings),
+    }
+    # in the order of the one list of warning kinds; unknown ones (a newer report) last
+    subtypes = [s for s in SUBTYPES if s in named] + sorted(named - set(SUBTYPES))
     suite = ET.Element("testsuite", {"name": "designdoc checks"})
     counts = {"tests": 0, "failures": 0, "skipped": 0}
     for subtype in subtypes:

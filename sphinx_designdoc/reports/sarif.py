@@ -15,27 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..subtypes import SUBTYPES
 from ._common import text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/sphinx-designdoc/"
-
-#: what each check means, for the rule metadata viewers show next to a result
-RULES: dict[str, str] = {
-    "duplicate": "Two objects share an ID.",
-    "dangling": "A link option or :dd:ref: role names an unknown ID.",
-    "link_type": "A link points at an object of the wrong type.",
-    "untraced": "A requirement is not addressed by any decision whose status counts for tracing.",
-    "unused": "A dependency is not used by any decision whose status counts for tracing.",
-    "unjustified": "A decision that counts for tracing addresses no requirement.",
-    "supersession": "Superseded decisions and supersedes links disagree, or form a cycle.",
-    "invalid": "An option value, ID, date or version specifier is invalid, or :id: is missing.",
-    "section": "A design document lacks a top-level section its template requires.",
-    "coverage": "The traced share of requirements is below designdoc_min_coverage.",
-    "pyproject": "A dependency disagrees with pyproject.toml.",
-    "config": "A designdoc_* setting in conf.py cannot be used as given.",
-    "external": "An external designdoc.json or needs.json cannot be loaded.",
-}
 
 
 def repository_prefix(srcdir: str | os.PathLike[str]) -> str:
@@ -53,19 +37,29 @@ def repository_prefix(srcdir: str | os.PathLike[str]) -> str:
 
 
 def _rule(subtype: str) -> dict[str, Any]:
-    description = RULES.get(subtype, f"designdoc check {subtype!r}.")
+    """The rule metadata viewers show next to a result, from the one list of warning
+    kinds (:mod:`..subtypes`); a subtype this version does not know (a report of a newer
+    one) gets a plain description."""
+    known = SUBTYPES.get(subtype)
+    summary = known.summary if known else f"designdoc check {subtype!r}."
+    fix = f"{known.fix} " if known else ""
     return {
         "id": f"designdoc.{subtype}",
         "name": "".join(part.capitalize() for part in subtype.split("_")),
-        "shortDescription": {"text": description},
+        "shortDescription": {"text": summary},
         "fullDescription": {
-            "text": f"{description} Silence it with suppress_warnings = "
+            "text": f"{summary} {fix}Silence it with suppress_warnings = "
             f'["designdoc.{subtype}"] in conf.py.'
         },
-        "defaultConfiguration": {"level": "warning"},
+        "defaultConfiguration": {"level": _level(subtype)},
         "helpUri": INFORMATION_URI,
         "properties": {"tags": ["design", "traceability"]},
     }
+
+
+def _level(subtype: str) -> str:
+    known = SUBTYPES.get(subtype)
+    return known.level if known else "warning"
 
 
 def _fingerprint(finding: Mapping[str, Any]) -> str:
@@ -100,7 +94,7 @@ def build(report: Mapping[str, Any], path_prefix: str = "") -> dict[str, Any]:
         result: dict[str, Any] = {
             "ruleId": f"designdoc.{subtype}",
             "ruleIndex": index[subtype],
-            "level": "warning",
+            "level": _level(subtype),
             "message": {"text": text(f.get("message")) or subtype},
             "locations": [_location(f, path_prefix)],
             "partialFingerprints": {"designdocFinding/v1": _fingerprint(f)},
