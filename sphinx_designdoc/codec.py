@@ -169,7 +169,15 @@ VOCABULARY = _record(
             )
         ),
         "links": _map_of(
-            _record({"incoming": _TEXT, "sources": _IDS, "targets": _IDS, "traces": _is(bool)})
+            _record(
+                {
+                    "incoming": _TEXT,
+                    "sources": _IDS,
+                    "targets": _IDS,
+                    "traces": _is(bool),
+                    "affects": _IDS,
+                }
+            )
         ),
     }
 )
@@ -351,6 +359,7 @@ def encode_vocabulary(schema: Schema) -> dict[str, Any]:
                 "sources": list(link.sources),
                 "targets": list(link.targets),
                 "traces": link.traces,
+                "affects": list(link.affects),
             }
             for link in schema.links.values()
         },
@@ -388,6 +397,7 @@ def decode_vocabulary(data: Mapping[str, Any]) -> Schema:
             tuple(spec.get("sources") or ()),
             tuple(spec.get("targets") or ()),
             bool(spec.get("traces")),
+            tuple(spec.get("affects") or ("source", "target")),
         )
         for name, spec in (data.get("links") or {}).items()
     }

@@ -17,21 +17,78 @@ from .vocabulary import LinkDef, Schema
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
+    """Traced objects of all that must be, for one type."""
+
     traced: int
     total: int
 
     @property
+    def ratio(self) -> float:
+        """The exact share in percent, for comparisons (``designdoc_min_coverage``)."""
+        return 100.0 if self.total == 0 else 100.0 * self.traced / self.total
+
+    @property
     def percent(self) -> float:
-        return 100.0 if self.total == 0 else round(100.0 * self.traced / self.total, 2)
+        """The share as reports show it: one decimal, and never 100 while one object
+        is untraced, nor 0 once one is traced."""
+        value = round(self.ratio, 1)
+        if self.traced < self.total and value >= 100:
+            return 99.9
+        if self.traced > 0 and value <= 0:
+            return 0.1
+        return value
+
+
+def format_percent(value: float) -> str:
+    """A coverage percentage as every output writes it: ``66.7%``, ``100%``."""
+    return f"{value:g}%"
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One hop of an impact walk: how ``item`` was reached from the previous one."""
+    """One hop of a walk along links: how ``item`` was reached from the previous one."""
 
     item: Item
     link: str  # link option name (downstream) or incoming name (upstream)
     path: tuple[str, ...]  # IDs from the start to ``item`` inclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One link an impact walk followed, in the words a reader uses: ``relation`` is the
+    link's name when the walk went from a source to its target (``uses``), its incoming
+    name when it went from a target to its source (``addressed by``)."""
+
+    link: str
+    forward: bool
+    relation: str
+    #: the object the hop reached
+    to: str
+
+
+@dataclass(frozen=True, slots=True)
+class Affected:
+    """An object that a change to the start of an impact walk may affect, and how."""
+
+    item: Item
+    #: IDs from the start to ``item`` inclusive
+    path: tuple[str, ...]
+    #: the links followed, one per hop
+    hops: tuple[Hop, ...]
+
+    @property
+    def depth(self) -> int:
+        return len(self.hops)
+
+    def explain(self) -> str:
+        """How the change reaches the object, in words: ``FR-1 is addressed by DEC-1,
+        which uses DEP-STRIPE``."""
+        parts = []
+        for index, hop in enumerate(self.hops):
+            subject = self.path[0] if index == 0 else "which"
+            verb = hop.relation if hop.forward else f"is {hop.relation}"
+            parts.append(f"{subject} {verb} {hop.to}")
+        return ", ".join(parts)
 
 
 class Graph:
@@ -77,6 +134,7 @@ class Graph:
             for sources in per_link.values():
                 sources.sort()
         self._tracing_links = [link for link in schema.links.values() if link.traces]
+        self._links_by_incoming = schema.links_by_incoming()
         self.traced: dict[str, bool] = {}
         for item in self.by_id.values():
             if self.must_be_traced(item):
@@ -94,11 +152,10 @@ class Graph:
         return self.by_id.get(item_id)
 
     def items(self, type_name: str | None = None) -> list[Item]:
-        """Objects sorted by ID, optionally of one type."""
-        values = self.by_id.values()
-        if type_name is not None:
-            return sorted((i for i in values if i.type == type_name), key=lambda i: i.id)
-        return sorted(values, key=lambda i: i.id)
+        """Objects in natural ID order (``REQ-2`` before ``REQ-10``), optionally of one
+        type: the order of every report."""
+        values = [i for i in self.by_id.values() if type_name is None or i.type == type_name]
+        return sorted(values, key=lambda i: natural_key(i.id))
 
     def is_active(self, item: Item) -> bool:
         typedef = self.schema.types.get(item.type)
@@ -183,6 +240,69 @@ class Graph:
                 steps.append(Step(self.by_id[target], link, new_path))
                 queue.append((target, new_path))
         return steps
+
+    def impact(self, start: str, max_depth: int | None = None) -> list[Affected]:
+        """What a change to ``start`` may affect, along the trace chain both ways.
+
+        A link carries a change to the end its ``affects`` names (both ends, except a
+        superseded decision's change, which reaches its successor and not the other way
+        round).  The walk moves along the chain and never back: once it has left a type
+        it does not return to it, and it does not turn back along the link it came by.
+        So from a requirement it reaches the decisions that address it and, through them,
+        their dependencies and successors, and the requirements it refines or that refine
+        it (and theirs), but not the other requirements its decisions address; from a
+        dependency, the decisions that use it, the requirements they address and those
+        requirements' refinements, but not the other dependencies of those decisions.
+
+        Breadth first and cycle-safe: each object once, with the shortest path to it;
+        ``max_depth`` hops at most.
+        """
+        if start not in self.by_id:
+            return []
+        found: dict[str, Affected] = {}
+        # a state: an object, how it was reached, and the types the walk has left
+        State = tuple[str, Hop | None, frozenset[str]]
+        seen: set[tuple[str, str, bool, frozenset[str]]] = set()
+        queue: deque[tuple[State, tuple[str, ...], tuple[Hop, ...]]] = deque(
+            [((start, None, frozenset()), (start,), ())]
+        )
+        while queue:
+            (current, arrived, left), path, hops = queue.popleft()
+            if max_depth is not None and len(hops) >= max_depth:
+                continue
+            here = self.by_id[current].type
+            for hop in self._impact_hops(current, arrived):
+                there = self.by_id[hop.to].type
+                if hop.to == start or there in left:
+                    continue  # never back to the start, nor to a type left behind
+                now_left = left if there == here else left | {here}
+                state = (hop.to, hop.link, hop.forward, now_left)
+                if state in seen:
+                    continue
+                seen.add(state)
+                new_path, new_hops = (*path, hop.to), (*hops, hop)
+                if hop.to not in found:
+                    found[hop.to] = Affected(self.by_id[hop.to], new_path, new_hops)
+                queue.append(((hop.to, hop, now_left), new_path, new_hops))
+        return list(found.values())
+
+    def _impact_hops(self, item_id: str, arrived: Hop | None) -> Iterator[Hop]:
+        item = self.by_id[item_id]
+        for link_name, target in self.outgoing(item):
+            link = self.schema.links.get(link_name)
+            if link is None or "target" not in link.affects or target not in self.by_id:
+                continue
+            if arrived is not None and arrived.link == link_name and not arrived.forward:
+                continue  # back along the link it came by
+            yield Hop(link_name, True, link_name, target)
+        for incoming_name, sources in sorted(self.incoming_of(item_id).items()):
+            link = self._links_by_incoming.get(incoming_name)
+            if link is None or "source" not in link.affects:
+                continue
+            if arrived is not None and arrived.link == link.name and arrived.forward:
+                continue
+            for source in sources:
+                yield Hop(link.name, False, incoming_name, source)
 
     def _neighbours(self, item_id: str, direction: str) -> Iterator[tuple[str, str]]:
         if direction == "down":

@@ -88,6 +88,9 @@ class LinkDef:
     targets: tuple[str, ...]
     #: a target of this link type counts as traced when an active source links to it
     traces: bool = False
+    #: which end a change of the other end affects (``designdoc impact``): ``source``
+    #: (a change to the target affects the source), ``target``, or both
+    affects: tuple[str, ...] = ("source", "target")
 
 
 COMMON_FIELDS: tuple[FieldDef, ...] = (
@@ -175,7 +178,8 @@ BUILTIN_TYPES: tuple[TypeDef, ...] = (
 BUILTIN_LINKS: tuple[LinkDef, ...] = (
     LinkDef("addresses", "addressed by", ("decision",), ("requirement",), traces=True),
     LinkDef("uses", "used by", ("decision",), ("dependency",)),
-    LinkDef("supersedes", "superseded by", ("decision",), ("decision",)),
+    # a change to a superseded decision may matter to its successor, not the other way
+    LinkDef("supersedes", "superseded by", ("decision",), ("decision",), affects=("source",)),
     LinkDef("refines", "refined by", ("requirement",), ("requirement",)),
 )
 
@@ -355,4 +359,16 @@ def _link_def(name: str, spec: Mapping[str, Any], types: Mapping[str, TypeDef]) 
     for t in sources:
         if types[t].field(name) or name in RESERVED_OPTIONS:
             raise ConfigError(f"link {name!r} clashes with an option of type {t!r}")
-    return LinkDef(name, incoming, sources, targets, bool(spec.get("traces", False)))
+    affects = spec.get("affects", "both")
+    if affects not in AFFECTS:
+        raise ConfigError(
+            f"designdoc_links[{name!r}]['affects'] must be one of {', '.join(AFFECTS)}, "
+            f"not {affects!r}"
+        )
+    return LinkDef(
+        name, incoming, sources, targets, bool(spec.get("traces", False)), AFFECTS[affects]
+    )
+
+
+#: ``affects`` in ``designdoc_links``: which end a change of the other end affects
+AFFECTS = {"both": ("source", "target"), "source": ("source",), "target": ("target",)}

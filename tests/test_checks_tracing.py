@@ -63,7 +63,7 @@ def test_design_checks(make_app, copy_root, root: str) -> None:
     assert not [x for x in w if "'Decision'" in x]  # matched through its alias "Outcome"
     find_warning(w, other, "invalid", "DD-2: unknown :template: 'nope' (known: adr, default)")
     # coverage: 1 of 3 active requirements, located at the first design document
-    find_warning(w, adr, "coverage", "requirement coverage is 33.33% (1 of 3 traced)")
+    find_warning(w, adr, "coverage", "requirement coverage is 33.3% (1 of 3 traced)")
     # pyproject: specifier sets compared as sets; names canonicalised; groups searched
     find_warning(w, design, "pyproject", "DEP-2 (click) has :version: '>=7'")
     find_warning(w, design, "pyproject", "DEP-4 (ruff) has :version: '>=0.6'")
@@ -80,7 +80,7 @@ def test_design_checks(make_app, copy_root, root: str) -> None:
     untraced = next(f for f in findings if f["id"] == "REQ-2")
     assert untraced["source"] == f"design.{ext}" and untraced["line"]
     assert report["checks"]["untraced"] == 2 and report["checks"]["pyproject"] == 4
-    assert report["coverage"]["requirement"]["percent"] == 33.33
+    assert report["coverage"]["requirement"]["percent"] == 33.3
 
 
 def test_exact_locations_in_rst(make_app, copy_root) -> None:

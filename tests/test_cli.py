@@ -195,20 +195,39 @@ def test_trace_fast_path_falls_back_on_other_json_layouts(tmp_path: Path, built:
 # -- impact ---------------------------------------------------------------------------
 
 
-def test_impact_walks_both_ways_with_paths(capsys, data: str) -> None:
-    code, out, _ = run(capsys, "impact", "DEC-3", "--data", data, "--json")
-    result = json.loads(out)
-    down = {e["id"]: e for e in result["downstream"]}
-    assert set(down) == {"REQ-1", "DEC-2", "REQ-2"}
-    assert down["REQ-2"]["path"] == ["DEC-3", "DEC-2", "REQ-2"]
-    assert down["REQ-2"]["links"] == ["supersedes", "addresses"]
-    assert down["REQ-2"]["depth"] == 2
-    assert result["upstream"] == []
-    code, out, _ = run(capsys, "impact", "REQ-2", "--data", data)
-    assert "REQ-2 <-addressed by- DEC-2 <-superseded by- DEC-3" in out
-    code, out, _ = run(capsys, "impact", "DEC-3", "--data", data, "--depth", "1", "--json")
+def test_impact_follows_the_trace_chain_both_ways(capsys, data: str) -> None:
+    """What a change affects: a dependency reaches the decisions using it and the
+    requirements they address; a requirement reaches its decisions, their dependencies
+    and successors; never the siblings of the link it came by."""
+    code, out, _ = run(capsys, "impact", "DEP-1", "--data", data, "--json")
     assert code == 0
-    assert {e["id"] for e in json.loads(out)["downstream"]} == {"REQ-1", "DEC-2"}
+    rows = {e["id"]: e for e in json.loads(out)["affects"]}
+    assert set(rows) == {"DEC-1", "REQ-1", "REQ-4"}
+    assert rows["REQ-1"]["path"] == ["DEP-1", "DEC-1", "REQ-1"]
+    assert rows["REQ-1"]["depth"] == 2
+    assert rows["REQ-1"]["how"] == "DEP-1 is used by DEC-1, which addresses REQ-1"
+    assert [h["relation"] for h in rows["REQ-1"]["hops"]] == ["used by", "addresses"]
+
+    code, out, _ = run(capsys, "impact", "REQ-1", "--data", data, "--json")
+    rows = {e["id"]: e for e in json.loads(out)["affects"]}
+    # its decisions, through them their dependency, but not REQ-4 (DEC-1 addresses it too)
+    assert set(rows) == {"DEC-1", "DEC-3", "DEP-1"}
+    assert rows["DEP-1"]["how"] == "REQ-1 is addressed by DEC-1, which uses DEP-1"
+
+    # a superseded decision reaches its successor; the successor does not reach it
+    code, out, _ = run(capsys, "impact", "DEC-2", "--data", data, "--json")
+    assert "DEC-3" in {e["id"] for e in json.loads(out)["affects"]}
+    code, out, _ = run(capsys, "impact", "DEC-3", "--data", data, "--json")
+    assert "DEC-2" not in {e["id"] for e in json.loads(out)["affects"]}
+
+    code, out, _ = run(capsys, "impact", "DEP-1", "--data", data, "--depth", "1", "--json")
+    assert [e["id"] for e in json.loads(out)["affects"]] == ["DEC-1"]
+
+    # text: grouped by type, in words
+    code, out, _ = run(capsys, "impact", "DEP-1", "--data", data)
+    assert "A change to DEP-1 may affect 3 objects:" in out
+    assert out.index("Requirement (2)") < out.index("Decision (1)")
+    assert "DEP-1 is used by DEC-1, which addresses REQ-4" in out
 
 
 def test_impact_is_cycle_safe(capsys, tmp_path: Path, built: Path) -> None:
@@ -219,11 +238,9 @@ def test_impact_is_cycle_safe(capsys, tmp_path: Path, built: Path) -> None:
     path = tmp_path / "cycle.json"
     path.write_text(json.dumps(report), encoding="utf-8")
     code, out, _ = run(capsys, "impact", "DEC-3", "--data", str(path), "--json")
-    result = json.loads(out)
     assert code == 0
-    ids = [e["id"] for e in result["downstream"]]
-    assert sorted(ids) == ["DEC-2", "REQ-1", "REQ-2"]
-    assert [e["id"] for e in result["upstream"]] == ["DEC-2"]
+    ids = [e["id"] for e in json.loads(out)["affects"]]
+    assert len(ids) == len(set(ids)) and "DEC-2" in ids and "DEC-3" not in ids
 
 
 # -- check ----------------------------------------------------------------------------
@@ -247,7 +264,7 @@ def test_check_reports_findings_and_exits_1(capsys, tmp_path: Path, built: Path)
     findings = _findings(built)
     assert len(lines) == len(findings) + 1
     assert lines[-1].startswith(f"designdoc: {len(findings)} findings")
-    assert "requirement coverage 2 of 3 traced (66.67%)" in lines[-1]
+    assert "requirement coverage 2 of 3 traced (66.7%)" in lines[-1]
     assert "\033[" not in out and err == ""
 
 
@@ -286,7 +303,7 @@ def test_check_exits_0_when_findings_are_suppressed(capsys, tmp_path: Path, buil
     assert code == 0
     assert out.splitlines() == [
         f"designdoc: no findings ({len(findings)} suppressed); "
-        "requirement coverage 2 of 3 traced (66.67%)"
+        "requirement coverage 2 of 3 traced (66.7%)"
     ]
     code, out, _ = run(capsys, "check", str(src), "--show-suppressed")
     assert out.count("(suppressed)") == len(findings)
@@ -350,10 +367,10 @@ def test_diff_reports_every_kind_of_change(capsys, two_reports) -> None:
     assert {"source": "DEC-1", "link": "uses", "target": "DEP-1"} not in diff["links_removed"]
     assert [o["id"] for o in diff["newly_untraced"]] == ["REQ-4"]
     assert diff["newly_traced"] == []
-    assert diff["coverage"]["requirement"]["change"] == pytest.approx(-16.67)
+    assert diff["coverage"]["requirement"]["change"] == pytest.approx(-16.7)
     assert diff["regression"] is True
     code, out, _ = run(capsys, "diff", str(old), str(new))
-    assert "requirement: 66.67% (2/3) -> 50% (2/4)  -16.67 points" in out
+    assert "requirement: 66.7% (2/3) -> 50% (2/4)  -16.7 points" in out
     assert "Newly untraced (1)\n  REQ-4 'Ränking überall'" in out
     assert "Regression:" in out
 

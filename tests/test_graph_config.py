@@ -120,7 +120,7 @@ def test_backlinks_tracing_and_coverage() -> None:
     assert graph.is_traced("REQ-3") is None  # rejected requirements need no tracing
     assert graph.is_traced("DEP-1") is None
     cov = graph.coverage()["requirement"]
-    assert (cov.traced, cov.total, cov.percent) == (1, 3, 33.33)
+    assert (cov.traced, cov.total, cov.percent) == (1, 3, 33.3)
 
 
 def test_duplicates_keep_the_first_declaration_by_location() -> None:
@@ -167,3 +167,49 @@ def test_vocabulary_round_trips_through_the_report() -> None:
     )
     encoded = encode_vocabulary(schema)
     assert encode_vocabulary(decode_vocabulary(encoded)) == encoded
+
+
+def test_coverage_has_one_rounding_rule() -> None:
+    from sphinx_designdoc.graph import Coverage, format_percent
+
+    assert format_percent(Coverage(2, 3).percent) == "66.7%"
+    assert format_percent(Coverage(1, 2).percent) == "50%"
+    assert format_percent(Coverage(0, 0).percent) == "100%"
+    # never 100% while one object is untraced, never 0% once one is traced
+    assert Coverage(1999, 2000).percent == 99.9 and Coverage(1999, 2000).ratio < 100
+    assert Coverage(1, 3000).percent == 0.1
+
+
+def test_impact_walks_the_trace_chain_without_turning_back() -> None:
+    graph = Graph(
+        [
+            item("FR-1", "requirement", "proposed"),
+            item("FR-2", "requirement", "proposed", refines="FR-1"),
+            item("FR-3", "requirement", "proposed"),
+            item("DEC-1", "decision", "accepted", addresses="FR-1 FR-3", uses="DEP-A"),
+            item("DEC-2", "decision", "accepted", supersedes="DEC-1", addresses="FR-1"),
+            item("DEC-3", "decision", "accepted", addresses="FR-3", uses="DEP-A DEP-B"),
+            item("DEP-A", "dependency", "approved"),
+            item("DEP-B", "dependency", "approved"),
+        ],
+        SCHEMA,
+    )
+
+    def reached(start: str) -> dict[str, str]:
+        return {a.item.id: a.explain() for a in graph.impact(start)}
+
+    # a dependency: its decisions, their requirements and those requirements' refinements
+    assert reached("DEP-A") == {
+        "DEC-1": "DEP-A is used by DEC-1",
+        "DEC-3": "DEP-A is used by DEC-3",
+        "FR-1": "DEP-A is used by DEC-1, which addresses FR-1",
+        "FR-3": "DEP-A is used by DEC-1, which addresses FR-3",
+        "DEC-2": "DEP-A is used by DEC-1, which is superseded by DEC-2",
+        "FR-2": "DEP-A is used by DEC-1, which addresses FR-1, which is refined by FR-2",
+    }  # not DEP-B, the other dependency of DEC-3
+    # a requirement: its decisions, their dependencies and successors, its refinements
+    assert set(reached("FR-1")) == {"DEC-1", "DEC-2", "FR-2", "DEP-A"}  # not FR-3
+    # a successor is not affected by a change to what it superseded... the other way round
+    assert "DEC-1" not in reached("DEC-2")
+    assert "DEC-2" in reached("DEC-1")
+    assert [a.item.id for a in graph.impact("DEP-A", 1)] == ["DEC-1", "DEC-3"]

@@ -88,10 +88,11 @@ def test_markdown_report_sections_matrix_untraced_and_findings(report: dict) -> 
         "# Traceability report: reports",
         "## Coverage",
         "## Traceability matrix: Requirement",
+        "## What a change affects: Dependency",
         "## Untraced",
         "## Findings",
     ]
-    assert "2 of 3 traced (66.67%)" in md
+    assert "2 of 3 traced (66.7%)" in md
     matrix_row = next(line for line in md.splitlines() if line.startswith("| [REQ-1]"))
     assert "[DEC-1](<index.html#DEC-1>) (accepted)" in matrix_row
     assert "uses [DEP-1](<index.html#DEP-1>)" in matrix_row
@@ -155,7 +156,7 @@ def test_html_report_is_standalone_well_formed_and_escaped(report: dict) -> None
     assert set(parser.filters) <= parser.ids and parser.filters
     assert page.count('class="dd-sortable"') == len(parser.filters) + 1  # coverage table
     text = "".join(parser.text)
-    assert "Ränking überall" in text and "2 of 3 traced (66.67%)" in text
+    assert "Ränking überall" in text and "2 of 3 traced (66.7%)" in text
 
 
 def test_html_links_only_safe_urls() -> None:

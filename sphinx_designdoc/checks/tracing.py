@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..graph import format_percent
 from ..model import Finding
 from ..vocabulary import LinkDef
 from .context import CheckContext, finding
@@ -109,7 +110,7 @@ def check_coverage(ctx: CheckContext) -> Iterator[Finding]:
     local = [i for i in graph.by_id.values() if not i.external]
     headers = [i for i in local if schema.types.get(i.type) and schema.types[i.type].page_header]
     for type_name, cov in graph.coverage().items():
-        if cov.total == 0 or cov.percent >= minimum:
+        if cov.total == 0 or cov.ratio >= minimum:
             continue
         # a type with a total has objects of its own: the first design document or the
         # first object is where a reader looks
@@ -117,7 +118,7 @@ def check_coverage(ctx: CheckContext) -> Iterator[Finding]:
             headers or [i for i in local if i.type == type_name], key=lambda i: (i.source, i.line)
         )
         message = (
-            f"{type_name} coverage is {cov.percent:g}% ({cov.traced} of {cov.total} traced), "
+            f"{type_name} coverage is {format_percent(cov.percent)} ({cov.traced} of {cov.total} traced), "
             f"below designdoc_min_coverage {minimum:g}%; trace the untraced {type_name}s "
             "(see the designdoc.untraced warnings) or lower designdoc_min_coverage"
         )

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..graph import format_percent
 from ..reports.diff import diff_reports, is_regression
 from ..reports.load import load_report, resolve_data
 from ..safety import terminal_data
@@ -32,7 +33,9 @@ def _diff_text(diff: Mapping[str, Any], style: Style) -> str:
         def fmt(v: Mapping[str, Any] | None) -> str:
             if v is None:
                 return "n/a"
-            return f"{v.get('percent', 0):g}% ({v.get('traced', 0)}/{v.get('total', 0)})"
+            return (
+                f"{format_percent(v.get('percent', 0))} ({v.get('traced', 0)}/{v.get('total', 0)})"
+            )
 
         change = c["change"]
         mark = ""

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from ..codec import graph_of
 from ..reports._common import ReportView
 from ..reports.load import find_object, load_for_trace, load_report, resolve_data
-from ..safety import terminal_data, terminal_text
+from ..safety import natural_key, terminal_data, terminal_text
 from .errors import EXIT_OK
 from .terminal import Style, dump_json, format_table, status_cell, write_line
 
@@ -84,12 +84,36 @@ def cmd_trace(args: argparse.Namespace) -> int:
 # -- impact -----------------------------------------------------------------------
 
 
-def _path_text(path: Sequence[str], links: Mapping[str, str], direction: str) -> str:
-    parts = [path[0]]
-    for item_id in path[1:]:
-        link = links.get(item_id, "?")
-        parts.append(f"-{link}-> {item_id}" if direction == "down" else f"<-{link}- {item_id}")
-    return " ".join(parts)
+def impact_rows(report: Mapping[str, Any], item_id: str, depth: int | None) -> list[dict[str, Any]]:
+    """What a change to ``item_id`` may affect (:meth:`..graph.Graph.impact`), as rows
+    grouped by type in the vocabulary's order, nearest first."""
+    graph = graph_of(report)
+    order = {name: index for index, name in enumerate(graph.schema.types)}
+    affected = sorted(
+        graph.impact(item_id, depth),
+        key=lambda a: (order.get(a.item.type, len(order)), a.depth, natural_key(a.item.id)),
+    )
+    return [
+        {
+            "id": a.item.id,
+            "type": a.item.type,
+            "title": a.item.title,
+            "status": a.item.status,
+            "depth": a.depth,
+            "path": list(a.path),
+            "hops": [
+                {
+                    "link": h.link,
+                    "direction": "forward" if h.forward else "backward",
+                    "relation": h.relation,
+                    "to": h.to,
+                }
+                for h in a.hops
+            ],
+            "how": a.explain(),
+        }
+        for a in affected
+    ]
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
@@ -99,53 +123,37 @@ def cmd_impact(args: argparse.Namespace) -> int:
         report, wanted = terminal_data(report), terminal_text(wanted)
     by_id = {o["id"]: o for o in report["objects"]}
     obj = find_object(by_id, wanted)
-    graph = graph_of(report)
-    directions = ["down", "up"] if args.direction == "both" else [args.direction]
-    result: dict[str, list[dict[str, Any]]] = {}
-    for direction in directions:
-        steps = graph.walk(obj["id"], direction, max_depth=args.depth)
-        via = {s.item.id: s.link for s in steps}
-        result["downstream" if direction == "down" else "upstream"] = [
-            {
-                "id": s.item.id,
-                "type": s.item.type,
-                "title": s.item.title,
-                "status": s.item.status,
-                "depth": len(s.path) - 1,
-                "link": s.link,
-                "path": list(s.path),
-                "links": [via[i] for i in s.path[1:]],
-                "path_text": _path_text(s.path, via, direction),
-            }
-            for s in steps
-        ]
+    rows = impact_rows(report, obj["id"], args.depth)
     if args.json:
-        write_line(dump_json({"object": obj, **result}))
+        write_line(dump_json({"object": obj, "affects": rows}))
         return EXIT_OK
     style = Style.for_stream(sys.stdout, args.color)
     view = ReportView(report)
     lines = _header(obj, view, style)
-    titles = {
-        "downstream": f"Downstream: what {obj['id']} links to, directly or not",
-        "upstream": f"Upstream: what links to {obj['id']}, directly or not",
-    }
-    for key, entries in result.items():
-        lines += ["", style(f"{titles[key]} ({len(entries)})", "bold")]
-        if not entries:
-            lines.append("  nothing")
-            continue
-        rows = [
+    lines.append("")
+    if not rows:
+        lines.append(f"  A change to {obj['id']} affects no other object.")
+        write_line("\n".join(lines))
+        return EXIT_OK
+    count = f"{len(rows)} object{'s' * (len(rows) != 1)}"
+    lines.append(style(f"A change to {obj['id']} may affect {count}:", "bold"))
+    for type_name in dict.fromkeys(row["type"] for row in rows):
+        group = [row for row in rows if row["type"] == type_name]
+        lines += ["", f"  {view.label(type_name)} ({len(group)})"]
+        table = format_table(
+            ["DEPTH", "ID", "STATUS", "TITLE", "HOW"],
             [
-                str(e["depth"]),
-                (e["id"], ("cyan",)),
-                e["type"],
-                status_cell(e["status"], view.tone(e["type"], e["status"])),
-                e["title"],
-                (e["path_text"], ("dim",)),
-            ]
-            for e in entries
-        ]
-        table = format_table(["DEPTH", "ID", "TYPE", "STATUS", "TITLE", "PATH"], rows, style)
-        lines += ["  " + line for line in table.splitlines()]
+                [
+                    str(row["depth"]),
+                    (row["id"], ("cyan",)),
+                    status_cell(row["status"], view.tone(row["type"], row["status"])),
+                    row["title"],
+                    (row["how"], ("dim",)),
+                ]
+                for row in group
+            ],
+            style,
+        )
+        lines += ["    " + line for line in table.splitlines()]
     write_line("\n".join(lines))
     return EXIT_OK

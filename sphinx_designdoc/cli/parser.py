@@ -83,22 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "impact",
-        help="everything reachable from an object, downstream and upstream",
+        help="what a change to an object may affect",
         formatter_class=_Formatter,
-        description="List every object reachable from ID along links (downstream) and "
-        "along backlinks (upstream), any number of hops, each with the path that "
-        "reaches it. Cycles are followed once.",
-        epilog="examples:\n  designdoc impact DEP-2\n  designdoc impact REQ-1 "
-        "--direction up --depth 2 --json",
+        description="List what a change to ID may affect, along the trace chain both "
+        "ways: a requirement's decisions and, through them, their dependencies and "
+        "successors, and the requirements it refines or that refine it; a dependency's "
+        "decisions, the requirements they address and those requirements' refinements; "
+        "a decision's requirements, dependencies and successors. Each object once, "
+        "grouped by type, with its depth and how the change reaches it.",
+        epilog="examples:\n  designdoc impact DEP-STRIPE\n  designdoc impact REQ-1 "
+        "--depth 2 --json",
     )
     p.add_argument("id", metavar="ID", help="the object's ID")
     _add_data(p)
-    p.add_argument(
-        "--direction",
-        choices=("both", "down", "up"),
-        default="both",
-        help="which way to walk (default: both)",
-    )
     p.add_argument("--depth", type=_positive_int, default=None, help="stop after N hops")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     _add_color(p)

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from ..codec import graph_of
+from ..graph import Affected, Graph, format_percent
+from ..safety import natural_key
 from ..vocabulary import status_tone
 
 Obj = Mapping[str, Any]
@@ -64,8 +68,8 @@ def location(obj: Obj, prefix: str = "") -> str:
     return f"{prefix}{source}:{line}" if line else f"{prefix}{source}"
 
 
-def percent(value: float) -> str:
-    return f"{value:g}%"
+def percent(value: Any) -> str:
+    return format_percent(float(value))
 
 
 class ReportView:
@@ -226,8 +230,20 @@ class ReportView:
                         rows.append(Relation(name, "down", target, target_obj, via=source_id))
         return rows
 
+    @cached_property
+    def graph(self) -> Graph:
+        """The report's graph, for walks (decoded on first use)."""
+        return graph_of(self.report)
+
+    def affects(self, item_id: str, max_depth: int | None = None) -> list[Affected]:
+        """What a change to an object may affect (:meth:`..graph.Graph.impact`): the
+        same answer as ``designdoc impact`` and ``dd-graph :root:``."""
+        return self.graph.impact(item_id, max_depth)
+
     def matrix(self, type_name: str) -> list[MatrixRow]:
-        """One row per object of a traced type: what traces it and what lies behind that."""
+        """One row per object of a traced type: what traces it, and what a change to it
+        reaches through those (their dependencies and successors, as ``designdoc
+        impact`` walks)."""
         tracing_names = {spec.get("incoming") for _, spec in self.tracing_links_into(type_name)}
         rows = []
         for obj in self.of_type(type_name):
@@ -236,12 +252,38 @@ class ReportView:
             hood = self.neighbourhood(obj)
             tracers = [r for r in hood if r.direction == "up" and r.relation in tracing_names]
             tracer_ids = {r.id for r in tracers}
-            # one entry per object reached: two decisions using one dependency list it once
-            through = list(
-                {(r.relation, r.id): r for r in reversed(hood) if r.via in tracer_ids}.values()
-            )[::-1]
+            through = [
+                Relation(
+                    a.hops[1].relation,
+                    "down" if a.hops[1].forward else "up",
+                    a.item.id,
+                    self.by_id.get(a.item.id),
+                    via=a.path[1],
+                )
+                for a in self.affects(obj["id"], 2)
+                if a.depth == 2 and a.path[1] in tracer_ids
+            ]
             rows.append(MatrixRow(obj, tracers, through))
         return rows
+
+    def impact_groups(self, item_id: str) -> list[tuple[str, list[Relation]]]:
+        """What a change to an object affects, grouped by type (in the vocabulary's
+        order), nearest first: the rows of a report's impact table."""
+        groups: dict[str, list[Relation]] = {t: [] for t in self.types}
+        for a in sorted(self.affects(item_id), key=lambda a: (a.depth, natural_key(a.item.id))):
+            hop = a.hops[-1]
+            relation = Relation(
+                hop.relation, "down" if hop.forward else "up", a.item.id, self.by_id.get(a.item.id)
+            )
+            groups.setdefault(a.item.type, []).append(relation)
+        return [(self.label(t), rels) for t, rels in groups.items() if rels]
+
+    def leaf_types(self) -> list[str]:
+        """Types that links point to but that link to nothing themselves (dependencies):
+        what a change to one of them affects is a question reports answer."""
+        sources = {t for spec in self.links.values() for t in spec.get("sources") or ()}
+        targets = {t for spec in self.links.values() for t in spec.get("targets") or ()}
+        return [t for t in self.types if t in targets and t not in sources]
 
 
 @dataclass(frozen=True)

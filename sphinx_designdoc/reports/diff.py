@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..safety import natural_key
+
+
+def _link_key(link: tuple[str, str, str]) -> tuple[Any, ...]:
+    source, name, target = link
+    return (natural_key(source), name, natural_key(target))
+
 
 def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """What changed between two reports, as plain data (``--json`` prints it as is)."""
@@ -22,7 +29,7 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
             for target in targets
         }
 
-    common = sorted(before.keys() & after.keys())
+    common = sorted(before.keys() & after.keys(), key=natural_key)
     old_links, new_links = link_set(before), link_set(after)
     was_untraced = {i for i, o in before.items() if o.get("traced") is False}
     now_untraced = {i for i, o in after.items() if o.get("traced") is False}
@@ -33,11 +40,13 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         b, a = old_cov.get(type_name), new_cov.get(type_name)
         change = None
         if b is not None and a is not None:
-            change = round(a.get("percent", 0) - b.get("percent", 0), 2)
+            change = round(a.get("percent", 0) - b.get("percent", 0), 1)
         coverage[type_name] = {"before": b, "after": a, "change": change}
     return {
-        "added": [brief(after[i]) for i in sorted(after.keys() - before.keys())],
-        "removed": [brief(before[i]) for i in sorted(before.keys() - after.keys())],
+        "added": [brief(after[i]) for i in sorted(after.keys() - before.keys(), key=natural_key)],
+        "removed": [
+            brief(before[i]) for i in sorted(before.keys() - after.keys(), key=natural_key)
+        ],
         "retitled": [
             {"id": i, "before": before[i].get("title"), "after": after[i].get("title")}
             for i in common
@@ -49,16 +58,20 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
             if before[i].get("status") != after[i].get("status")
         ],
         "links_added": [
-            {"source": s, "link": n, "target": t} for s, n, t in sorted(new_links - old_links)
+            {"source": s, "link": n, "target": t}
+            for s, n, t in sorted(new_links - old_links, key=_link_key)
         ],
         "links_removed": [
-            {"source": s, "link": n, "target": t} for s, n, t in sorted(old_links - new_links)
+            {"source": s, "link": n, "target": t}
+            for s, n, t in sorted(old_links - new_links, key=_link_key)
         ],
         "newly_untraced": [
             {**brief(after[i]), "new_object": i not in before}
-            for i in sorted(now_untraced - was_untraced)
+            for i in sorted(now_untraced - was_untraced, key=natural_key)
         ],
-        "newly_traced": [brief(after[i]) for i in sorted(now_traced & was_untraced)],
+        "newly_traced": [
+            brief(after[i]) for i in sorted(now_traced & was_untraced, key=natural_key)
+        ],
         "coverage": coverage,
     }
 

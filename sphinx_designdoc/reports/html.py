@@ -32,8 +32,9 @@ td.num,th.num{text-align:right}
 code{font-size:90%}
 """
 
-# Sorting: click a header (numbers compare as numbers); filtering: rows whose text
-# contains every word typed.  No data lives in the script.
+# Sorting: click a header (numbers compare as numbers, IDs naturally: REQ-2 before
+# REQ-10); filtering: rows whose text contains every word typed.  No data lives in the
+# script.
 JS = """
 (function(){
 function key(c){var t=c.textContent.trim();var n=parseFloat(t.replace('%',''));
@@ -47,7 +48,8 @@ h.setAttribute('aria-sort',asc?'ascending':'descending');
 var b=tb.tBodies[0];var rs=Array.prototype.slice.call(b.rows);
 rs.sort(function(x,y){var a=key(x.cells[i]),c=key(y.cells[i]);
 if(typeof a!==typeof c){a=String(a);c=String(c);}
-return (a<c?-1:a>c?1:0)*(asc?1:-1);});
+var r=typeof a==='string'?a.localeCompare(c,undefined,{numeric:true}):(a<c?-1:a>c?1:0);
+return r*(asc?1:-1);});
 rs.forEach(function(r){b.appendChild(r);});}
 h.addEventListener('click',go);
 h.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();go();}});});});
@@ -203,6 +205,26 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
             "Traced",
         ]
         body.append(tables.table(header, rows, caption=f"{label} matrix"))
+
+    for type_name in view.leaf_types():
+        objects = [o for o in view.of_type(type_name) if not o.get("external")]
+        if not objects:
+            continue
+        label = view.label(type_name)
+        body.append(f"<h2>What a change affects: {esc(label)}</h2>")
+        rows = [
+            [
+                _ref(o, o["id"]),
+                esc(o.get("title")),
+                "<br>".join(
+                    f"{esc(group)}: {_relations(rels, False)}"
+                    for group, rels in view.impact_groups(o["id"])
+                )
+                or '<span class="dd-muted">nothing</span>',
+            ]
+            for o in objects
+        ]
+        body.append(tables.table(["ID", "Title", "Affects"], rows, caption=f"{label} impact"))
 
     body.append('<h2 id="untraced">Untraced</h2>')
     untraced = view.untraced()

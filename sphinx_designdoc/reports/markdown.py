@@ -125,6 +125,27 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
             body.append(cells)
         out += [*_table(header, body), ""]
 
+    # -- impact ----------------------------------------------------------------
+    for type_name in view.leaf_types():
+        objects = [o for o in view.of_type(type_name) if not o.get("external")]
+        if not objects:
+            continue
+        label = view.label(type_name)
+        out += [f"## What a change affects: {escape(label)}", ""]
+        body = [
+            [
+                _ref(o, o["id"]),
+                escape(o.get("title")),
+                "; ".join(
+                    f"{escape(group)}: {_relations(rels, False)}"
+                    for group, rels in view.impact_groups(o["id"])
+                )
+                or "nothing",
+            ]
+            for o in objects
+        ]
+        out += [*_table(["ID", "Title", "Affects"], body), ""]
+
     # -- untraced --------------------------------------------------------------
     untraced = view.untraced()
     out += ["## Untraced", ""]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..filters import Predicate, compile_filter
-from ..graph import Graph
+from ..graph import Coverage, Graph, format_percent
 from ..model import Item
 from ..safety import css_class, natural_key
 from ..vocabulary import Schema
@@ -99,8 +99,8 @@ def untraced_mark() -> Fragment:
 
 
 def percent(traced: int, total: int) -> str:
-    value = 100.0 if total == 0 else 100.0 * traced / total
-    return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%"
+    """The matrix's coverage, formatted as every report formats it."""
+    return format_percent(Coverage(traced, total).percent)
 
 
 def column_value(item: Item, column: Column, graph: Graph) -> Any:

@@ -45,9 +45,11 @@ def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
     if root is None:
         return []
     reached: dict[str, Item] = {root.id: root}
-    directions = ("down", "up") if plan.direction == "both" else (plan.direction,)
-    for direction in directions:
-        for step in graph.walk(root.id, direction, plan.depth):
+    if plan.direction == "both":  # what a change to the root affects, as designdoc impact
+        for affected in graph.impact(root.id, plan.depth):
+            reached.setdefault(affected.item.id, affected.item)
+    else:  # only outgoing (down) or incoming (up) links
+        for step in graph.walk(root.id, plan.direction, plan.depth):
             reached.setdefault(step.item.id, step.item)
     items = [
         i
