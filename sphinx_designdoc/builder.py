@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.builders import Builder
 from sphinx.locale import _
 
+from .domain import project_state
 from .fileio import write_atomic
 from .formats import FORMATS
 from .reports import render
@@ -68,6 +69,8 @@ def export_options(app: Sphinx, fmt: str) -> dict[str, Any]:
         return {"path_prefix": repository_prefix(app.srcdir)}
     if fmt == "needs":
         return {"version": str(app.config.version or "") or "1.0"}
+    if fmt in ("html", "md"):  # written next to the pages: relative links, or the base
+        return {"url_base": project_state(app).settings.report_base_url}
     return {}
 
 

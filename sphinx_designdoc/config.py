@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .formats import FORMATS
+from .safety import safe_url
 from .vocabulary import ConfigError, Schema, build_schema, name_list
 
 #: The top-level sections of the design-document template, in order.  Each entry is a
@@ -107,6 +108,14 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "Objects from other projects: [{path, prefix, base_url}] of designdoc.json or needs.json.",
     ),
     ConfigValue(
+        "designdoc_report_base_url",
+        "",
+        (str,),
+        "Absolute URL of the built pages, put in front of the links of the html and md "
+        "reports (for reports read away from the output folder); empty: relative links.",
+        rebuild="",
+    ),
+    ConfigValue(
         "designdoc_gc_freeze",
         True,
         (bool,),
@@ -129,6 +138,8 @@ class Settings:
     pyproject: str | None = None
     exports: tuple[str, ...] = ()
     external: tuple[Mapping[str, Any], ...] = ()
+    report_base_url: str = ""
+    gc_freeze: bool = True
 
 
 def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
@@ -189,10 +200,16 @@ def build_settings(
     except ConfigError as exc:
         problems.append(str(exc))
         tracing = frozenset(defaults["designdoc_tracing_statuses"])
-    if not isinstance(get("designdoc_gc_freeze"), bool):
+    gc_freeze = get("designdoc_gc_freeze")
+    if not isinstance(gc_freeze, bool):
+        problems.append(f"designdoc_gc_freeze must be True or False, not {gc_freeze!r}")
+        gc_freeze = True
+    base_url = get("designdoc_report_base_url")
+    if not isinstance(base_url, str) or (base_url and safe_url(base_url) is None):
         problems.append(
-            f"designdoc_gc_freeze must be True or False, not {get('designdoc_gc_freeze')!r}"
+            f"designdoc_report_base_url must be an http(s) or relative URL, not {base_url!r}"
         )
+        base_url = ""
     min_cov = get("designdoc_min_coverage")
     if isinstance(min_cov, bool) or not isinstance(min_cov, int | float) or not 0 <= min_cov <= 100:
         problems.append(f"designdoc_min_coverage must be a number from 0 to 100, not {min_cov!r}")
@@ -243,6 +260,8 @@ def build_settings(
             pyproject=pyproject,
             exports=tuple(exports),
             external=tuple(external),
+            report_base_url=base_url,
+            gc_freeze=gc_freeze,
         ),
         problems,
     )

@@ -193,8 +193,7 @@ def _on_build_finished_gc(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def _gc_freeze(app: Sphinx) -> bool:
-    value = app.config.designdoc_gc_freeze
-    return value if isinstance(value, bool) else True  # a bad value is reported, default on
+    return project_state(app).settings.gc_freeze
 
 
 def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

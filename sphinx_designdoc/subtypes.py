@@ -59,6 +59,9 @@ SUBTYPES: dict[str, Subtype] = {
             "untraced",
             "A requirement that no decision with a tracing status addresses.",
             "Add ':addresses: ID' to the decision that meets it, or reject or deprecate it.",
+            # a diff catches an existing requirement that became untraced, and the
+            # coverage it lowers; a new one may wait for its decision
+            regression=False,
         ),
         Subtype(
             "unused",

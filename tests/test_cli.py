@@ -257,10 +257,9 @@ def test_check_reports_findings_and_exits_1(capsys, tmp_path: Path, built: Path)
     assert code == 1
     lines = out.splitlines()
     assert any(
-        line.endswith("[designdoc.dangling]") and "index.rst:31: dangling:" in line
-        for line in lines
+        line.endswith("[designdoc.dangling]") and "index.rst:31: DEC-3:" in line for line in lines
     )
-    assert any("index.rst:13: invalid:" in line for line in lines)  # the :priority: line
+    assert any("index.rst:13: REQ-2: unknown priority" in line for line in lines)
     findings = _findings(built)
     assert len(lines) == len(findings) + 1
     assert lines[-1].startswith(f"designdoc: {len(findings)} findings")
@@ -311,7 +310,7 @@ def test_check_exits_0_when_findings_are_suppressed(capsys, tmp_path: Path, buil
 
 def test_check_reads_an_existing_report(capsys, built: Path) -> None:
     code, out, _ = run(capsys, "check", str(built))
-    assert code == 1 and "index.rst:31: dangling" in out
+    assert code == 1 and "index.rst:31: DEC-3: :addresses: names unknown ID" in out
 
 
 def test_check_errors(capsys, tmp_path: Path, monkeypatch) -> None:
@@ -381,7 +380,9 @@ def test_diff_fail_on_regression(capsys, two_reports) -> None:
     code, out, _ = run(capsys, "diff", str(new), str(old), "--fail-on-regression")
     assert code == 0 and "Newly traced (1)\n  REQ-4" in out
     assert run(capsys, "diff", str(old), str(old), "--fail-on-regression")[0] == 0
-    assert "No object, link or tracing changes." in run(capsys, "diff", str(old), str(old))[1]
+    assert (
+        "No object, link, tracing or finding changes." in run(capsys, "diff", str(old), str(old))[1]
+    )
 
 
 # -- export ---------------------------------------------------------------------------
@@ -391,7 +392,8 @@ def test_diff_fail_on_regression(capsys, two_reports) -> None:
 def test_export_every_format_to_file_and_stdout(
     capsys, tmp_path: Path, data: str, fmt: str
 ) -> None:
-    target = tmp_path / f"out.{fmt}"
+    # next to designdoc.json: its links are relative to the pages as they are
+    target = Path(data).parent / f"out.{fmt}"
     code, out, err = run(capsys, "export", "--format", fmt, "--data", data, "-o", str(target))
     assert code == 0 and out == "" and err == ""
     code, out, _ = run(capsys, "export", "--format", fmt, "--data", data, "-o", "-")
@@ -567,3 +569,32 @@ def test_check_shows_sphinx_progress_on_request_or_for_large_projects_on_a_termi
     assert "building [designdoc]" in err
     code, _, err = run(capsys, "check", str(src), "-q")
     assert "building [designdoc]" not in err
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_a_report_written_elsewhere_links_back_to_the_pages(
+    capsys, tmp_path: Path, data: str, fmt: str
+) -> None:
+    target = tmp_path / "elsewhere" / f"report.{fmt}"
+    run(capsys, "export", "--format", fmt, "--data", data, "-o", str(target))
+    text = target.read_text(encoding="utf-8")
+    link = re.search(r"([^\s\"'(<>]*index\.html)#REQ-1", text)
+    assert link is not None
+    assert (target.parent / link.group(1)).resolve() == (Path(data).parent / "index.html").resolve()
+    run(
+        capsys,
+        "export",
+        "--format",
+        fmt,
+        "--data",
+        data,
+        "-o",
+        str(target),
+        "--base-url",
+        "https://docs.example.org/search/",
+    )
+    assert "https://docs.example.org/search/index.html#REQ-1" in target.read_text(encoding="utf-8")
+    code, _, err = run(
+        capsys, "export", "--format", fmt, "--data", data, "--base-url", "javascript:x//"
+    )
+    assert code == 2 and "--base-url" in err

@@ -14,7 +14,7 @@ from ..build import build_reports, count_sources
 from ..reports.load import load_report, resolve_data
 from ..safety import terminal_data
 from .errors import EXIT_FINDINGS, EXIT_OK, CLIError
-from .terminal import Style, dump_json, write_output
+from .terminal import Style, announcer, dump_json, write_output
 
 PROGRESS_THRESHOLD = 100
 
@@ -59,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
             report = load_report(path)
     elif src.is_dir():
-        report = load_report(resolve_data(str(src)))
+        report = load_report(resolve_data(str(src), say=announcer(args)))
     else:
         report = load_report(src)
 
@@ -113,13 +113,14 @@ def _check_text(
         where = _display_path(srcdir, f.get("source"))
         if where and f.get("line"):
             where += f":{f['line']}"
-        subtype = str(f.get("subtype"))
-        tag = f"[designdoc.{subtype}]" + (" (suppressed)" if f.get("suppressed") else "")
+        # as Sphinx writes a warning: where, what, and the kind at the end
+        tag = f"[designdoc.{f.get('subtype')}]"
+        if f.get("suppressed"):
+            tag += " (suppressed)"
         lines.append(
             (style(where, "bold") + ": " if where else "")
-            + style(subtype, "dim" if f.get("suppressed") else "yellow")
-            + f": {f.get('message')} "
-            + style(tag, "dim")
+            + f"{f.get('message')} "
+            + style(tag, "dim" if f.get("suppressed") else "yellow")
         )
     suppressed = len(findings) - len(active)
     summary = "no findings" if not active else f"{len(active)} finding{'s' * (len(active) != 1)}"

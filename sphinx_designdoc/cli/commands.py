@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..graph import format_percent
-from ..reports.diff import diff_reports, is_regression
+from ..reports.diff import diff_reports, regressions
 from ..reports.load import load_report, resolve_data
-from ..safety import terminal_data
+from ..safety import safe_url, terminal_data, terminal_text
 from .errors import EXIT_FINDINGS, EXIT_OK, CLIError
-from .terminal import Style, dump_json, write_line, write_output
+from .terminal import Style, announcer, dump_json, write_line, write_output
 
 
 def _diff_text(diff: Mapping[str, Any], style: Style) -> str:
@@ -72,25 +73,34 @@ def _diff_text(diff: Mapping[str, Any], style: Style) -> str:
         "red",
     )
     section("Newly traced", [f"{o['id']} {o['title']!r}" for o in diff["newly_traced"]], "green")
+    section("New findings", [_finding_text(f) for f in diff["findings_added"]], "red")
+    section("Findings gone", [_finding_text(f) for f in diff["findings_removed"]], "green")
     changes = sum(len(v) for k, v in diff.items() if k != "coverage")
     if not changes:
-        lines.append("No object, link or tracing changes.")
+        lines.append("No object, link, tracing or finding changes.")
     return "\n".join(lines) + "\n"
 
 
+def _finding_text(finding: Mapping[str, Any]) -> str:
+    where = str(finding.get("source") or "")
+    if where and finding.get("line"):
+        where += f":{finding['line']}"
+    return (f"{where}: " if where else "") + f"{finding.get('message')} [{finding.get('rule')}]"
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
-    old = load_report(resolve_data(args.old, verbose=args.verbose))
-    new = load_report(resolve_data(args.new, verbose=args.verbose))
+    old = load_report(resolve_data(args.old, verbose=args.verbose, say=announcer(args)))
+    new = load_report(resolve_data(args.new, verbose=args.verbose, say=announcer(args)))
     diff = diff_reports(old, new)
-    regression = is_regression(diff)
+    reasons = regressions(diff)
     if args.json:
-        write_line(dump_json({**diff, "regression": regression}))
+        write_line(dump_json({**diff, "regression": bool(reasons), "regressions": reasons}))
     else:
         text = _diff_text(terminal_data(diff), Style.for_stream(sys.stdout, args.color))
-        if regression:
-            text += "Regression: coverage dropped or a requirement became untraced.\n"
+        if reasons:
+            text += "Regression:\n" + "".join(f"  {terminal_text(reason)}\n" for reason in reasons)
         sys.stdout.write(text)
-    return EXIT_FINDINGS if args.fail_on_regression and regression else EXIT_OK
+    return EXIT_FINDINGS if args.fail_on_regression and reasons else EXIT_OK
 
 
 # -- export -----------------------------------------------------------------------
@@ -99,14 +109,28 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from ..reports import render
 
-    report = load_report(resolve_data(args.data, verbose=args.verbose))
+    path = resolve_data(args.data, verbose=args.verbose, say=announcer(args))
+    report = load_report(path)
     options: dict[str, Any] = {}
     if args.format == "sarif":
         options["path_prefix"] = args.path_prefix or ""
     if args.format == "needs":
         options["version"] = args.needs_version
+    if args.format in ("html", "md"):
+        if args.base_url and safe_url(args.base_url) is None:
+            raise CLIError(f"--base-url {args.base_url!r} is not an http(s) or relative URL")
+        options["url_base"] = args.base_url or _relative_base(path.parent, args.output)
     write_output(render(args.format, report, **options), args.output)
     return EXIT_OK
+
+
+def _relative_base(outdir: Path, output: str | None) -> str:
+    """The build's output folder as seen from the report's file, so its relative links
+    still reach the pages; nothing when it is written there or to stdout."""
+    if output in (None, "-"):
+        return ""
+    base = os.path.relpath(outdir.resolve(), Path(output).resolve().parent)
+    return "" if base == "." else base.replace(os.sep, "/")
 
 
 # -- new --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..reports._common import ReportView
 from ..reports.load import find_object, load_for_trace, load_report, resolve_data
 from ..safety import natural_key, terminal_data, terminal_text
 from .errors import EXIT_OK
-from .terminal import Style, dump_json, format_table, status_cell, write_line
+from .terminal import Style, announcer, dump_json, format_table, status_cell, write_line
 
 
 def _header(obj: Mapping[str, Any], view: ReportView, style: Style) -> list[str]:
@@ -42,7 +42,9 @@ def _header(obj: Mapping[str, Any], view: ReportView, style: Style) -> list[str]
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    report = load_for_trace(resolve_data(args.data, verbose=args.verbose), args.id)
+    report = load_for_trace(
+        resolve_data(args.data, verbose=args.verbose, say=announcer(args)), args.id
+    )
     wanted = args.id
     if not args.json:  # text for a terminal: nothing in the report may drive it
         report, wanted = terminal_data(report), terminal_text(wanted)
@@ -117,7 +119,7 @@ def impact_rows(report: Mapping[str, Any], item_id: str, depth: int | None) -> l
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
-    report = load_report(resolve_data(args.data, verbose=args.verbose))
+    report = load_report(resolve_data(args.data, verbose=args.verbose, say=announcer(args)))
     wanted = args.id
     if not args.json:  # text for a terminal: nothing in the report may drive it
         report, wanted = terminal_data(report), terminal_text(wanted)

@@ -7,6 +7,7 @@ from typing import NoReturn
 
 from .._version import __version__
 from ..formats import FORMATS
+from ..reports.diff import REGRESSION_RULES
 from .check import cmd_check
 from .commands import cmd_diff, cmd_export, cmd_new
 from .errors import UsageError
@@ -43,10 +44,17 @@ def _add_color(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_verbose(p: argparse.ArgumentParser) -> None:
+def _add_verbose(p: argparse.ArgumentParser, quiet: bool = True) -> None:
     p.add_argument(
         "-v", "--verbose", action="store_true", help="show Sphinx's progress when building"
     )
+    if quiet:
+        p.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="do not say which designdoc.json was found and read",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,9 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="prefix for SARIF file paths (default: SRC relative to its git repository)",
     )
     p.add_argument("-j", "--jobs", type=_positive_int, default=1, help="build with N processes")
-    p.add_argument("-q", "--quiet", action="store_true", help="never show Sphinx's progress")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="never show Sphinx's progress, nor which designdoc.json was read",
+    )
     _add_color(p)
-    _add_verbose(p)
+    _add_verbose(p, quiet=False)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
@@ -158,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fail-on-regression",
         action="store_true",
-        help="exit 1 when coverage dropped or a requirement became untraced",
+        help="exit 1 on a regression: " + "; ".join(REGRESSION_RULES),
     )
     _add_color(p)
     _add_verbose(p)
@@ -212,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p.add_argument(
         "--path-prefix", metavar="PREFIX", default="", help="prefix for SARIF file paths"
+    )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=None,
+        help="html and md: put URL (where the pages are published) in front of the links; "
+        "default: links relative to where the report is written",
     )
     p.add_argument(
         "--needs-version",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from ..safety import terminal_json, terminal_text
@@ -82,6 +82,13 @@ def status_cell(status: Any, tone: str) -> Cell:
     value = "" if status is None else str(status)
     colour = Style.TONES.get(tone)
     return (value, (colour,)) if colour else value
+
+
+def announcer(args: Any) -> Callable[[str], None] | None:
+    """Where a command says which report it found (stderr), unless ``-q``."""
+    if getattr(args, "quiet", False):
+        return None
+    return lambda message: write_line(f"designdoc: {terminal_text(message)}", sys.stderr)
 
 
 def write_line(text: str, stream: IO[str] | None = None) -> None:

@@ -76,6 +76,13 @@ def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
     return raw, None
 
 
+def page_id(docname: str) -> str:
+    """The ID of a page's design document when it names none: the docname, slugged
+    (``guides/payment gateway`` -> ``guides-payment-gateway``)."""
+    slug = re.sub(r"[^A-Za-z0-9_.:-]+", "-", docname).strip("-.:")
+    return slug if slug[:1].isalpha() and slug[:1].isascii() else f"doc-{slug}"
+
+
 class ObjectDirective(SphinxDirective):
     """One directive class per object type; the type's vocabulary is looked up when it
     runs, so links that ``conf.py`` adds to built-in types are options here too."""
@@ -100,7 +107,20 @@ class ObjectDirective(SphinxDirective):
         problems: list[tuple[str, str | None]] = []
 
         item_id = _as_text(self.options.get("id"))
-        if not item_id:
+        if not item_id and typedef.page_header:
+            # a design document is its page: its ID defaults to the page's name
+            item_id = page_id(docname)
+            if not settings.id_regex.match(item_id):
+                problems.append(
+                    (
+                        f"{typedef.name} has no :id:, and its page name makes the ID "
+                        f"{item_id!r}, which does not match designdoc_id_regex "
+                        f"{settings.id_regex.pattern!r}; add an :id:",
+                        None,
+                    )
+                )
+                item_id = ""
+        elif not item_id:
             problems.append(
                 (f"{typedef.name} has no :id: option; add a unique ID such as ':id: X-1'", None)
             )

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..codec import graph_of
 from ..graph import Affected, Graph, format_percent
-from ..safety import natural_key
+from ..safety import natural_key, safe_url, url_scheme
 from ..vocabulary import status_tone
 
 Obj = Mapping[str, Any]
@@ -75,8 +75,12 @@ def percent(value: Any) -> str:
 class ReportView:
     """Indexes of one report, built once: objects by ID and the link vocabulary."""
 
-    def __init__(self, report: Mapping[str, Any]) -> None:
+    def __init__(self, report: Mapping[str, Any], url_base: str = "") -> None:
         self.report = report
+        #: put in front of the objects' relative URLs (relative to the build's output
+        #: folder): the output folder as seen from where a report is written, or an
+        #: absolute base (``--base-url``, ``designdoc_report_base_url``)
+        self.url_base = url_base
         self.objects: Sequence[Obj] = report.get("objects") or []
         self.by_id: dict[str, Obj] = {o["id"]: o for o in self.objects}
         vocabulary = report.get("vocabulary") or {}
@@ -86,6 +90,14 @@ class ReportView:
             spec.get("incoming", ""): name for name, spec in self.links.items()
         }
         self.tracing_statuses: list[str] = list(report.get("tracing_statuses") or [])
+
+    def url(self, obj: Obj | None) -> str | None:
+        """The link to an object from the report being written, or None: no URL, or one
+        the URL policy does not allow."""
+        url = safe_url((obj or {}).get("url"))
+        if url is None or not self.url_base or url_scheme(url) or url.startswith(("/", "#")):
+            return url
+        return self.url_base.rstrip("/") + "/" + url
 
     # -- vocabulary ------------------------------------------------------------
 

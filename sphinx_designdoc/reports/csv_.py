@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..safety import safe_url
@@ -26,12 +26,28 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
+def unique_columns(
+    base: Sequence[str], links: Sequence[str], incoming: Sequence[str], fields: Sequence[str]
+) -> list[str]:
+    """Column names, each once: a link, backlink or field named like an earlier column
+    gets a prefix (a dependency's ``:url:`` is ``field_url``; ``url`` is the object's
+    link), so ``csv.DictReader`` keeps every column."""
+    header = list(base)
+    for prefix, names in (("link_", links), ("incoming_", incoming), ("field_", fields)):
+        for name in names:
+            column = name
+            while column in header:
+                column = prefix + column
+            header.append(column)
+    return header
+
+
 def render(report: Mapping[str, Any], **_: Any) -> str:
     view = ReportView(report)
     links = view.link_names()
     incoming = view.incoming_names()
     fields = view.field_names()
-    header = [*BASE_COLUMNS, *links, *incoming, *fields]
+    header = unique_columns(BASE_COLUMNS, links, incoming, fields)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)

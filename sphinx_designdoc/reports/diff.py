@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..safety import natural_key
+from ..subtypes import SUBTYPES
 
 
 def _link_key(link: tuple[str, str, str]) -> tuple[Any, ...]:
@@ -30,6 +31,7 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         }
 
     common = sorted(before.keys() & after.keys(), key=natural_key)
+    old_findings, new_findings = _findings(old), _findings(new)
     old_links, new_links = link_set(before), link_set(after)
     was_untraced = {i for i, o in before.items() if o.get("traced") is False}
     now_untraced = {i for i, o in after.items() if o.get("traced") is False}
@@ -72,15 +74,56 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         "newly_traced": [
             brief(after[i]) for i in sorted(now_traced & was_untraced, key=natural_key)
         ],
+        "findings_added": [
+            new_findings[k] for k in sorted(new_findings.keys() - old_findings.keys())
+        ],
+        "findings_removed": [
+            old_findings[k] for k in sorted(old_findings.keys() - new_findings.keys())
+        ],
         "coverage": coverage,
     }
 
 
-def is_regression(diff: Mapping[str, Any]) -> bool:
-    """Coverage of a type dropped, or an object that existed before became untraced.
+def _findings(report: Mapping[str, Any]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """The findings that stand (not suppressed), by what identifies one across builds:
+    its kind, object, file and message, not its line, which moves with any edit."""
+    out = {}
+    for f in report.get("findings") or ():
+        if f.get("suppressed"):
+            continue
+        key = tuple(str(f.get(k) or "") for k in ("source", "subtype", "id", "message"))
+        out[key] = {k: f.get(k) for k in ("subtype", "rule", "message", "id", "source", "line")}
+    return out
+
+
+#: what makes a diff a regression, for ``--fail-on-regression`` and the docs
+REGRESSION_RULES = (
+    "the coverage of a type dropped",
+    "an object that existed before became untraced",
+    "a new finding of a kind the list of warnings marks as a regression "
+    f"({', '.join(s.name for s in SUBTYPES.values() if s.regression)})",
+)
+
+
+def regressions(diff: Mapping[str, Any]) -> list[str]:
+    """Why the diff is a regression, one line per reason; empty when it is not.
 
     A new object that is born untraced is listed but is not by itself a regression: it
     lowers coverage when nothing else improves, and that is caught as a drop.
     """
-    dropped = any(c["change"] is not None and c["change"] < 0 for c in diff["coverage"].values())
-    return dropped or any(not o["new_object"] for o in diff["newly_untraced"])
+    reasons = [
+        f"{name} coverage dropped by {-c['change']:g} points"
+        for name, c in diff["coverage"].items()
+        if c["change"] is not None and c["change"] < 0
+    ]
+    reasons += [f"{o['id']} became untraced" for o in diff["newly_untraced"] if not o["new_object"]]
+    reasons += [
+        f"new {f['rule']}: {f['message']}"
+        for f in diff["findings_added"]
+        if (kind := SUBTYPES.get(str(f.get("subtype")))) is not None and kind.regression
+    ]
+    return reasons
+
+
+def is_regression(diff: Mapping[str, Any]) -> bool:
+    return bool(regressions(diff))

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape as _escape
 from typing import Any
 
-from ..safety import safe_url
 from ._common import Obj, Relation, ReportView, location, percent, text
 
 CSS = """
@@ -72,22 +71,22 @@ def esc(value: Any) -> str:
     return _escape(text(value), quote=True)
 
 
-def _ref(obj: Obj | None, item_id: str) -> str:
-    url = safe_url((obj or {}).get("url"))
+def _ref(view: ReportView, obj: Obj | None, item_id: str) -> str:
+    url = view.url(obj)
     label = f"<code>{esc(item_id)}</code>"
     if url is not None:
         return f'<a href="{esc(url)}">{label}</a>'
     return label
 
 
-def _relations(rels: Iterable[Relation], with_status: bool = True) -> str:
+def _relations(view: ReportView, rels: Iterable[Relation], with_status: bool = True) -> str:
     parts = []
     for r in rels:
         status = (r.obj or {}).get("status")
         if with_status and status:
-            parts.append(f'{_ref(r.obj, r.id)} <span class="dd-muted">({esc(status)})</span>')
+            parts.append(f'{_ref(view, r.obj, r.id)} <span class="dd-muted">({esc(status)})</span>')
         else:
-            parts.append(_ref(r.obj, r.id))
+            parts.append(_ref(view, r.obj, r.id))
     return ", ".join(parts)
 
 
@@ -139,8 +138,8 @@ class _Tables:
         return "\n".join(parts)
 
 
-def render(report: Mapping[str, Any], **_: Any) -> str:
-    view = ReportView(report)
+def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
+    view = ReportView(report, url_base)
     tables = _Tables()
     title = f"Traceability report: {view.project}" if view.project else "Traceability report"
     body: list[str] = [f"<h1>{esc(title)}</h1>"]
@@ -177,15 +176,17 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
         for row in view.matrix(type_name):
             traced: Any = row.obj.get("traced")
             cells = [
-                _ref(row.obj, row.obj["id"]),
+                _ref(view, row.obj, row.obj["id"]),
                 esc(row.obj.get("title")),
                 esc(row.obj.get("status")),
             ]
-            cells += [_relations(r for r in row.tracers if r.relation == name) for name in tracing]
+            cells += [
+                _relations(view, (r for r in row.tracers if r.relation == name)) for name in tracing
+            ]
             cells.append(
                 "; ".join(
                     f"{esc(name)} "
-                    + _relations((r for r in row.through if r.relation == name), False)
+                    + _relations(view, (r for r in row.through if r.relation == name), False)
                     for name in dict.fromkeys(r.relation for r in row.through)
                 )
             )
@@ -214,10 +215,10 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
         body.append(f"<h2>What a change affects: {esc(label)}</h2>")
         rows = [
             [
-                _ref(o, o["id"]),
+                _ref(view, o, o["id"]),
                 esc(o.get("title")),
                 "<br>".join(
-                    f"{esc(group)}: {_relations(rels, False)}"
+                    f"{esc(group)}: {_relations(view, rels, False)}"
                     for group, rels in view.impact_groups(o["id"])
                 )
                 or '<span class="dd-muted">nothing</span>',
@@ -234,7 +235,7 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
                 ["ID", "Title", "Location", "Reason"],
                 (
                     [
-                        _ref(o, o["id"]),
+                        _ref(view, o, o["id"]),
                         esc(o.get("title")),
                         f"<code>{esc(location(o))}</code>",
                         esc(view.untraced_reason(o)),
@@ -275,16 +276,16 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
     rows = []
     for o in view.objects:
         links = "<br>".join(
-            f"{esc(name)}: " + ", ".join(_ref(view.by_id.get(t), t) for t in targets)
+            f"{esc(name)}: " + ", ".join(_ref(view, view.by_id.get(t), t) for t in targets)
             for name, targets in (o.get("links") or {}).items()
         )
         backlinks = "<br>".join(
-            f"{esc(name)}: " + ", ".join(_ref(view.by_id.get(s), s) for s in sources)
+            f"{esc(name)}: " + ", ".join(_ref(view, view.by_id.get(s), s) for s in sources)
             for name, sources in (o.get("incoming") or {}).items()
         )
         rows.append(
             [
-                _ref(o, o["id"]),
+                _ref(view, o, o["id"]),
                 esc(o.get("type")),
                 esc(o.get("title")),
                 esc(o.get("status")),

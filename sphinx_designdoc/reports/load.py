@@ -10,7 +10,9 @@ first (:mod:`..build`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -143,8 +145,19 @@ def _usual_report(base: Path) -> Path | None:
     return max(existing, key=lambda p: p.stat().st_mtime)
 
 
-def resolve_data(data: str | None, *, verbose: bool = False, jobs: int = 1) -> Path:
-    """The designdoc.json that ``--data`` names, building a source folder if need be."""
+def resolve_data(
+    data: str | None,
+    *,
+    verbose: bool = False,
+    jobs: int = 1,
+    say: Callable[[str], None] | None = None,
+) -> Path:
+    """The designdoc.json that ``--data`` names, building a source folder if need be.
+
+    When it had to look for the file (no ``--data``, or a folder to search), ``say``
+    hears which file it read and how old it is: a stale report should not pass for a
+    fresh one.
+    """
     if data is None:
         found = _usual_report(Path.cwd())
         if found is None:
@@ -153,23 +166,41 @@ def resolve_data(data: str | None, *, verbose: bool = False, jobs: int = 1) -> P
                 f"no designdoc.json found under the current folder ({looked}); "
                 "build the docs first or pass --data PATH"
             )
-        return found
+        return _found(found, say)
     path = Path(data)
     if path.is_file():
         return path
     if not path.exists():
         raise DataError(f"no such file or folder: {data}")
     if (path / REPORT_NAME).is_file():
-        return path / REPORT_NAME
+        return _found(path / REPORT_NAME, say)
     if (path / "conf.py").is_file():
         return build_cached(path, verbose=verbose, jobs=jobs)
     nested = _usual_report(path)
     if nested is not None:
-        return nested
+        return _found(nested, say)
     raise DataError(
         f"{data} holds neither designdoc.json nor conf.py; pass a designdoc.json, "
         "a build output folder or a Sphinx source folder"
     )
+
+
+def _found(path: Path, say: Callable[[str], None] | None) -> Path:
+    if say is not None:
+        try:
+            shown = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            shown = str(path)
+        say(f"reading {shown} (written {_age(time.time() - path.stat().st_mtime)})")
+    return path
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' * (count != 1)} ago"
+    return "just now"
 
 
 def find_object(by_id: Mapping[str, Any], wanted: str) -> Any:
