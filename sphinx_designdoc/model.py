@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +117,24 @@ class DocRecord:
                 states.setdefault(item.type, []).append(item.state())
             self.digests = {name: digest((self.title, value)) for name, value in states.items()}
         return self.digests
+
+
+def option_offset(lines: Sequence[str], name: str) -> int | None:
+    """Where option ``name`` is in a directive's text (``lines[0]`` is the directive's
+    own line): its offset, or None.  The option block ends at the first blank line, in
+    reStructuredText (``:name: value``) and MyST (the same, or ``name: value`` between
+    ``---`` lines) alike."""
+    pattern = re.compile(rf"^\s*:?{re.escape(name)}\s*:", re.IGNORECASE)
+    in_yaml = False
+    for offset, text in enumerate(lines[1:], 1):
+        if text.strip() == "---":
+            in_yaml = not in_yaml
+            continue
+        if not text.strip() and not in_yaml:
+            break
+        if pattern.match(text):
+            return offset
+    return None
 
 
 def encode(value: Any) -> bytes:

@@ -257,7 +257,7 @@ def test_check_reports_findings_and_exits_1(capsys, tmp_path: Path, built: Path)
     assert code == 1
     lines = out.splitlines()
     assert any(
-        line.endswith("[designdoc.dangling]") and "index.rst:31: DEC-3:" in line for line in lines
+        line.endswith("[designdoc.dangling]") and "index.rst:34: DEC-3:" in line for line in lines
     )
     assert any("index.rst:13: REQ-2: unknown priority" in line for line in lines)
     findings = _findings(built)
@@ -310,7 +310,7 @@ def test_check_exits_0_when_findings_are_suppressed(capsys, tmp_path: Path, buil
 
 def test_check_reads_an_existing_report(capsys, built: Path) -> None:
     code, out, _ = run(capsys, "check", str(built))
-    assert code == 1 and "index.rst:31: DEC-3: :addresses: names unknown ID" in out
+    assert code == 1 and "index.rst:34: DEC-3: :addresses: names unknown ID" in out
 
 
 def test_check_errors(capsys, tmp_path: Path, monkeypatch) -> None:

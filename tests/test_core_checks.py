@@ -21,16 +21,17 @@ def test_rst_invalid_input_is_reported_with_location_and_subtype(make_app, copy_
     find_warning(w, "index.rst:13:", "invalid", "unknown priority 'urgent'")
     find_warning(w, "index.rst:14:", "invalid", "unknown option :colour:")
     find_warning(w, "index.rst:18:", "invalid", "date '2026-02-30' is not an ISO date")
-    find_warning(w, "index.rst:16:", "dangling", ":addresses: names unknown ID 'REQ-NOPE'")
+    # located at the option that names it
+    find_warning(w, "index.rst:19:", "dangling", ":addresses: names unknown ID 'REQ-NOPE'")
     find_warning(
         w,
-        "index.rst:16:",
+        "index.rst:19:",
         "link_type",
         ":addresses: must point to a requirement, but DEP-X is a dependency",
     )
     find_warning(
         w,
-        "index.rst:16:",
+        "index.rst:20:",
         "link_type",
         ":uses: must point to a dependency, but REQ-ODD is a requirement",
     )
@@ -65,7 +66,7 @@ def test_myst_invalid_input_is_reported_with_location_and_subtype(make_app, copy
     find_warning(w, "index.md:8:", "invalid", "unknown status 'wishful'")
     find_warning(w, "index.md:9:", "invalid", "unknown option :colour:")
     find_warning(w, "index.md:14:", "invalid", "date '2026-02-30' is not an ISO date")
-    find_warning(w, "index.md:12:", "dangling", "unknown ID 'REQ-NOPE'")
+    find_warning(w, "index.md:15:", "dangling", "unknown ID 'REQ-NOPE'")
     find_warning(w, "index.md:20:", "invalid", "version '>>1.0' is not a PEP 440")
     find_warning(w, "index.md:23:", "dangling", ":dd:ref: to unknown ID 'REQ-GONE'")
 

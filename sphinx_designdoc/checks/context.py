@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..config import ConfLocation, Settings
 from ..graph import Graph
-from ..model import DocRecord, Finding, Item
+from ..model import DocRecord, Finding, Item, option_offset
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,25 @@ class CheckContext:
     conf: ConfLocation | None = None
     #: whether Graphviz's ``dot`` can be run
     graphviz: bool = True
+    #: source files read to locate options, by path
+    _lines: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def option_line(self, item: Item, option: str) -> int:
+        """The line of ``item``'s option ``option`` (``:addresses:`` three lines below
+        the directive), read from its source file when a finding needs it; the
+        directive's line when it cannot be found."""
+        if not self.srcdir or not item.line or item.external:
+            return item.line
+        path = Path(self.srcdir, item.source)
+        lines = self._lines.get(str(path))
+        if lines is None:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                lines = []
+            self._lines[str(path)] = lines
+        offset = option_offset(lines[item.line - 1 : item.line + 200], option)
+        return item.line if offset is None else item.line + offset
 
     def at_setting(self, subtype: str, message: str, setting: str) -> Finding:
         """A finding located at the line of conf.py that sets ``setting``."""
@@ -34,8 +54,10 @@ class CheckContext:
 Check = Callable[[CheckContext], Iterable[Finding]]
 
 
-def finding(subtype: str, item: Item, message: str) -> Finding:
-    return Finding(subtype, message, item.source, item.line, item.docname, item.id)
+def finding(subtype: str, item: Item, message: str, line: int | None = None) -> Finding:
+    """A finding at ``item`` (at ``line`` of its file, its directive's line if None)."""
+    at = item.line if line is None else line
+    return Finding(subtype, message, item.source, at, item.docname, item.id)
 
 
 def suggest(unknown: str, graph: Graph) -> str:

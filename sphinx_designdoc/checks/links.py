@@ -60,19 +60,15 @@ def check_links(ctx: CheckContext) -> Iterator[Finding]:
             if target is None and target_id in graph.hidden:
                 continue  # declared in an ``.. only::`` block this builder leaves out
             if target is None:
-                yield finding(
-                    "dangling",
-                    item,
-                    f"{item.id}: :{link_name}: names unknown ID {target_id!r}"
-                    + suggest(target_id, graph),
-                )
+                message = f"{item.id}: :{link_name}: names unknown ID {target_id!r}"
+                message += suggest(target_id, graph)
+                yield finding("dangling", item, message, ctx.option_line(item, link_name))
             elif target.type not in link.targets:
-                yield finding(
-                    "link_type",
-                    item,
+                message = (
                     f"{item.id}: :{link_name}: must point to a {' or '.join(link.targets)}, "
-                    f"but {target_id} is a {target.type}",
+                    f"but {target_id} is a {target.type}"
                 )
+                yield finding("link_type", item, message, ctx.option_line(item, link_name))
 
 
 def check_refs(ctx: CheckContext) -> Iterator[Finding]:

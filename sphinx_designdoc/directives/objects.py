@@ -19,7 +19,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import Settings
-from ..model import FieldValue, Finding, Item
+from ..model import FieldValue, Finding, Item, option_offset
 from ..render import render_object
 from ..safety import URL_POLICY, allowed_url
 from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef, split_names
@@ -185,17 +185,8 @@ class ObjectDirective(SphinxDirective):
         option's offset in its option block, in reStructuredText (``:name: value``) and
         MyST (the same, or ``name: value`` in a ``---`` block) alike; ``line`` itself
         when the option cannot be found."""
-        pattern = re.compile(rf"^\s*:?{re.escape(name)}\s*:", re.IGNORECASE)
-        in_yaml = False
-        for offset, text in enumerate(self._directive_lines()[1:], 1):
-            if text.strip() == "---":
-                in_yaml = not in_yaml
-                continue
-            if not text.strip() and not in_yaml:
-                break  # the option block ends at the first blank line
-            if pattern.match(text):
-                return line + offset
-        return line
+        offset = option_offset(self._directive_lines(), name)
+        return line if offset is None else line + offset
 
     def _directive_lines(self) -> list[str]:
         """The directive's text: docutils and recent MyST give it; older MyST versions
