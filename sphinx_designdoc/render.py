@@ -59,8 +59,10 @@ def _field(name: str, body: nodes.Node, classes: Sequence[str] = ()) -> nodes.fi
     return field
 
 
-def _value_text(value: FieldValue) -> str:
-    return ", ".join(value) if isinstance(value, tuple) else value
+def _value_text(value: FieldValue, separator: str = ",") -> str:
+    """A field value as written: a list joined with its own separator (``;`` for a
+    decision's alternatives, which may hold commas)."""
+    return f"{separator} ".join(value) if isinstance(value, tuple) else value
 
 
 def _label(name: str) -> str:
@@ -114,11 +116,14 @@ def render_object(
     )
     for name, value in fields.items():
         fdef = typedef.field(name)
+        if fdef is not None and not fdef.show_default and value == fdef.default:
+            continue
         url = safe_url(value) if fdef is not None and fdef.kind == "url" else None
         if url is not None:  # a URL the policy forbids is shown as text
             para = nodes.paragraph("", "", nodes.reference(url, url, refuri=url))
         else:
-            para = nodes.paragraph("", _value_text(value))
+            separator = fdef.separator if fdef is not None else ","
+            para = nodes.paragraph("", _value_text(value, separator))
         flist += _field(_label(name), para, [f"dd-field-{name}"])
     for link in settings.schema.links_from(typedef.name):
         targets = links.get(link.name)

@@ -8,6 +8,7 @@ No Sphinx here: the command line and the report writers use it too.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ class FieldDef:
     help: str = ""
     #: how a ``list`` value is split
     separator: str = ","
+    #: whether an object shows the field when it holds the default value
+    show_default: bool = True
 
 
 #: statuses that read as "not settled yet" wherever a type lists them
@@ -167,7 +170,13 @@ BUILTIN_TYPES: tuple[TypeDef, ...] = (
             FieldDef("authors", "text", help="authors"),
             FieldDef("reviewers", "text", help="reviewers"),
             FieldDef("date", "date", help="ISO date"),
-            FieldDef("template", "text", default="default", help="section template name"),
+            FieldDef(
+                "template",
+                "text",
+                default="default",
+                help="section template name",
+                show_default=False,  # "Template: default" on every page says nothing
+            ),
         ),
         inactive_statuses=("obsolete",),
         color="#f3e8ff",
@@ -190,6 +199,17 @@ def split_names(text: str | None, separators: str = r"[,\s]+") -> list[str]:
     if not text:
         return []
     return [part.strip() for part in re.split(separators, text) if part.strip()]
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'approved'?)`` for a value close to one of a closed list (case
+    aside), or ``""``: every message about an unknown name offers the likely one."""
+    names = list(dict.fromkeys(choices))
+    folded = {name.casefold(): name for name in names}
+    if value.casefold() in folded and folded[value.casefold()] != value:
+        return f" (did you mean {folded[value.casefold()]!r}?)"
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
 
 
 class ConfigError(ValueError):

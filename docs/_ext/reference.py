@@ -64,14 +64,17 @@ class ConfigReference(SphinxDirective):
 
 class WarningsReference(SphinxDirective):
     def run(self) -> list[nodes.Node]:
-        rows = [[s.rule, s.summary, s.fix, s.level] for s in SUBTYPES.values()]
+        rows = [
+            [s.rule, s.summary, s.fix, s.level, "yes" if s.regression else "no"]
+            for s in SUBTYPES.values()
+        ]
         return [
             _table(
                 "designdoc-warnings",
-                (20, 40, 30, 10),
-                ["Warning", "Meaning", "What to do", "SARIF level"],
+                (18, 36, 28, 9, 9),
+                ["Warning", "Meaning", "What to do", "SARIF level", "A regression"],
                 rows,
-                (True, False, False, False),
+                (True, False, False, False, False),
             )
         ]
 

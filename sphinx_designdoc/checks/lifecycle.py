@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..graph import cycle_path, strongly_connected
 from ..model import Finding
 from ..safety import natural_key
-from ..vocabulary import LinkDef
+from ..vocabulary import LinkDef, did_you_mean
 from .context import CheckContext, finding
 
 
@@ -134,7 +134,8 @@ def check_sections(ctx: CheckContext) -> Iterator[Finding]:
             yield finding(
                 "invalid",
                 header,
-                f"{header.id}: unknown :template: {name!r} (known: {', '.join(sorted(templates))}); "
+                f"{header.id}: unknown :template: {name!r}{did_you_mean(name, templates)} "
+                f"(known: {', '.join(sorted(templates))}); "
                 "define it in designdoc_templates or use one of those",
             )
             continue

@@ -153,5 +153,43 @@ def cmd_new(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise CLIError(f"{target} exists; pass --force to overwrite it")
     write_output(text, str(target))
-    write_line(f"wrote {target}", sys.stderr)
+    write_line(f"wrote {target}\n" + next_steps(target, fmt), sys.stderr)
     return EXIT_OK
+
+
+def next_steps(target: Path, fmt: str) -> str:
+    """What to do with a new design document, for the project it was written into: the
+    nearest folder above it with a ``conf.py`` is taken for the Sphinx source folder."""
+    folder = target.resolve().parent
+    srcdir = next((p for p in (folder, *folder.parents) if (p / "conf.py").is_file()), None)
+    if srcdir is None:
+        shown_src = "docs"
+        docname = target.with_suffix("").name
+        conf = ""
+    else:
+        shown_src = os.path.relpath(srcdir) if srcdir != Path.cwd() else "."
+        docname = target.resolve().with_suffix("").relative_to(srcdir).as_posix()
+        conf = (srcdir / "conf.py").read_text(encoding="utf-8", errors="replace")
+    needed = ["sphinx_designdoc"] + (["myst_parser"] if fmt == "md" else [])
+    missing = [name for name in needed if name not in conf]
+    index = next(
+        (
+            f"{shown_src}/{name}"
+            for name in ("index.rst", "index.md")
+            if srcdir is not None and (srcdir / name).is_file()
+        ),
+        "your index page",
+    )
+    steps = [f"add {docname!r} to a toctree (in {index}, say)"]
+    if srcdir is None:
+        steps.append(f"put it in your Sphinx source folder ({shown_src}/, with a conf.py)")
+    if missing:
+        steps.append(
+            "add " + " and ".join(repr(name) for name in missing) + " to extensions in conf.py"
+        )
+    steps.append(f"build: python -m sphinx -b html {shown_src} {shown_src}/_build/html")
+    steps.append(
+        "replace the bracketed text and the example objects; the build warns (designdoc.*) "
+        f"until every requirement is traced; designdoc check {shown_src} gates CI"
+    )
+    return "next:\n" + "\n".join(f"  {index}. {step}" for index, step in enumerate(steps, 1))

@@ -22,7 +22,7 @@ from ..config import Settings
 from ..model import FieldValue, Finding, Item, option_offset
 from ..render import render_object
 from ..safety import URL_POLICY, allowed_url
-from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef, split_names
+from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef, did_you_mean, split_names
 
 
 class Store(Protocol):
@@ -60,7 +60,10 @@ def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
     if fdef.kind == "list":
         return tuple(split_names(raw, re.escape(fdef.separator))), None
     if fdef.kind == "choice" and raw not in fdef.choices:
-        return raw, f"unknown {fdef.name} {raw!r} (expected one of: {', '.join(fdef.choices)})"
+        return raw, (
+            f"unknown {fdef.name} {raw!r}{did_you_mean(raw, fdef.choices)} "
+            f"(expected one of: {', '.join(fdef.choices)})"
+        )
     if fdef.kind == "date":
         try:
             _dt.date.fromisoformat(raw)
@@ -120,6 +123,17 @@ class ObjectDirective(SphinxDirective):
                     )
                 )
                 item_id = ""
+        elif not item_id and not self.options and option_offset(self._directive_lines(), "id"):
+            # MyST reads options as YAML and drops them all when YAML cannot read one
+            problems.append(
+                (
+                    f"the options of this {typedef.name} were lost: MyST reads them as YAML, "
+                    "which could not read one of them (MyST's own warning says "
+                    "which); quote values that YAML would misread, such as "
+                    ':version: ">=8.0,<9" or :date: "2026-01-31"',
+                    None,
+                )
+            )
         elif not item_id:
             problems.append(
                 (f"{typedef.name} has no :id: option; add a unique ID such as ':id: X-1'", None)
@@ -145,7 +159,8 @@ class ObjectDirective(SphinxDirective):
         if status not in typedef.statuses:
             problems.append(
                 (
-                    f"unknown status {status!r} for a {typedef.name} "
+                    f"unknown status {status!r} for a {typedef.name}"
+                    f"{did_you_mean(status, typedef.statuses)} "
                     f"(expected one of: {', '.join(typedef.statuses)})",
                     "status",
                 )
@@ -224,7 +239,8 @@ class ObjectDirective(SphinxDirective):
                 known = sorted({"id", "status", *field_defs, *link_names})
                 problems.append(
                     (
-                        f"unknown option :{name}: for a {typedef.name} (known: {', '.join(known)})",
+                        f"unknown option :{name}: for a {typedef.name}"
+                        f"{did_you_mean(name, known)} (known: {', '.join(known)})",
                         name,
                     )
                 )

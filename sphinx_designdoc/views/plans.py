@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..filters import FilterError, parse, validate
-from ..vocabulary import COMMON_FIELDS, LinkDef, Schema, split_names
+from ..vocabulary import COMMON_FIELDS, LinkDef, Schema, did_you_mean, split_names
 
 GRID_MAX_COLUMNS = 12
 #: A graph larger than this is cut (with a note): Graphviz output stops being readable.
@@ -25,6 +25,8 @@ MATRIX_OPTIONS = ("rows", "columns", "link", "filter", "layout", "caption", "cla
 TABLE_OPTIONS = ("type", "columns", "filter", "sort", "caption", "class")
 GRAPH_OPTIONS = ("root", "depth", "filter", "types", "direction", "caption", "class")
 VIEW_OPTIONS = {"matrix": MATRIX_OPTIONS, "table": TABLE_OPTIONS, "graph": GRAPH_OPTIONS}
+LAYOUTS = ("auto", "grid", "list")
+DIRECTIONS = ("both", "down", "up")
 
 #: Table columns that every object has, besides its fields and links.
 TABLE_BASE_COLUMNS = ("id", "title", "status", "type", "doc", "traced")
@@ -49,7 +51,8 @@ def _check_types(value: str | None, schema: Schema, option: str, problems: list[
             names.append(name)
         else:
             problems.append(
-                f"unknown type {name!r} in :{option}: (known: {', '.join(sorted(schema.types))})"
+                f"unknown type {name!r} in :{option}:{did_you_mean(name, schema.types)} "
+                f"(known: {', '.join(sorted(schema.types))})"
             )
     return names
 
@@ -59,7 +62,9 @@ def _options(kind: str, spec: Mapping[str, Any]) -> tuple[Mapping[str, str], lis
     known = VIEW_OPTIONS[kind]
     opts = spec.get("options", {})
     problems = [
-        f"unknown option :{name}: (known: {', '.join(known)})" for name in opts if name not in known
+        f"unknown option :{name}:{did_you_mean(name, known)} (known: {', '.join(known)})"
+        for name in opts
+        if name not in known
     ]
     return opts, problems
 
@@ -106,7 +111,9 @@ def plan_matrix(spec: Mapping[str, Any], schema: Schema) -> tuple[MatrixPlan | N
         link = schema.links.get(link_name) or schema.links_by_incoming().get(link_name)
         if link is None:
             problems.append(
-                f"unknown link {link_name!r} in :link: (known: {', '.join(sorted(schema.links))})"
+                f"unknown link {link_name!r} in :link:"
+                f"{did_you_mean(link_name, [*schema.links, *schema.links_by_incoming()])} "
+                f"(known: {', '.join(sorted(schema.links))})"
             )
             return None, problems
     else:
@@ -128,8 +135,11 @@ def plan_matrix(spec: Mapping[str, Any], schema: Schema) -> tuple[MatrixPlan | N
         )
         return None, problems
     layout = (opts.get("layout") or "auto").strip()
-    if layout not in ("auto", "grid", "list"):
-        problems.append(f"unknown :layout: {layout!r} (expected auto, grid or list)")
+    if layout not in LAYOUTS:
+        problems.append(
+            f"unknown :layout: {layout!r}{did_you_mean(layout, LAYOUTS)} "
+            f"(expected {', '.join(LAYOUTS)})"
+        )
         layout = "auto"
     flt = _check_filter(opts.get("filter"), schema, problems)
     if opts.get("filter") and flt is None:
@@ -188,7 +198,7 @@ def plan_table(spec: Mapping[str, Any], schema: Schema) -> tuple[TablePlan | Non
     for name in split_names(opts.get("columns"), r",") or DEFAULT_TABLE_COLUMNS:
         column = index.get(name) or index.get(name.lower())
         if column is None:
-            problems.append(f"unknown column {name!r} in :columns:")
+            problems.append(f"unknown column {name!r} in :columns:{did_you_mean(name, index)}")
         elif column not in columns:
             columns.append(column)
     if not columns:
@@ -198,7 +208,8 @@ def plan_table(spec: Mapping[str, Any], schema: Schema) -> tuple[TablePlan | Non
         descending = name.startswith("-")
         column = index.get(name.lstrip("+-").strip())
         if column is None:
-            problems.append(f"unknown column {name.lstrip('+-')!r} in :sort:")
+            key = name.lstrip("+-").strip()
+            problems.append(f"unknown column {key!r} in :sort:{did_you_mean(key, index)}")
         else:
             sort.append((column, descending))
     flt = _check_filter(opts.get("filter"), schema, problems)
@@ -241,8 +252,11 @@ def plan_graph(spec: Mapping[str, Any], schema: Schema) -> tuple[GraphPlan | Non
         else:
             problems.append(f":depth: must be a whole number, not {raw_depth!r}")
     direction = (opts.get("direction") or "both").strip()
-    if direction not in ("both", "down", "up"):
-        problems.append(f"unknown :direction: {direction!r} (expected both, down or up)")
+    if direction not in DIRECTIONS:
+        problems.append(
+            f"unknown :direction: {direction!r}{did_you_mean(direction, DIRECTIONS)} "
+            f"(expected {', '.join(DIRECTIONS)})"
+        )
         direction = "both"
     types = _check_types(opts.get("types"), schema, "types", problems)
     if opts.get("types") and not types:
