@@ -25,11 +25,13 @@ from sphinx.util.nodes import make_refnode
 
 from ._compat import env_app
 from .checks import CheckContext, run_checks
+from .codec import is_suppressed
 from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
 from .model import DocRecord, Finding, Item, Ref
+from .subtypes import BADGES
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
@@ -242,6 +244,21 @@ class DesigndocDomain(Domain):
             return self._findings
         return sorted({*self._findings, *self.build_findings}, key=Finding.sort_key)
 
+    def badges(self) -> dict[str, tuple[str, ...]]:
+        """Per object ID, the kinds of problem its own box shows (:data:`.BADGES`):
+        those of this build's findings that ``suppress_warnings`` does not silence."""
+        suppress = self.env.config.suppress_warnings
+        out: dict[str, tuple[str, ...]] = {}
+        for finding in self.findings:
+            if finding.id is None or finding.subtype not in BADGES:
+                continue
+            if is_suppressed(finding.subtype, suppress):
+                continue
+            shown = out.get(finding.id, ())
+            if finding.subtype not in shown:
+                out[finding.id] = (*shown, finding.subtype)
+        return out
+
     # -- cross-references ------------------------------------------------------
 
     def reference(
@@ -327,10 +344,16 @@ class DesigndocDomain(Domain):
         return [("dd:ref", self._make_refnode(builder, fromdocname, item, node, contnode))]
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        """Every object of this project, for the inventory and the search index.
+
+        The display name is the ID: Sphinx's search page rebuilds an object's anchor
+        from its display name when the anchor equals the full name, so "ID: title"
+        would send readers to an anchor that does not exist.
+        """
         self.settings  # noqa: B018 (registers custom object types for the inventory)
         for item in self.graph.items():
             if not item.external:
-                yield item.id, f"{item.id}: {item.title}", item.type, item.docname, item.id, 1
+                yield item.id, item.id, item.type, item.docname, item.id, 1
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         return node.get("reftarget")

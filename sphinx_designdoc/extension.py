@@ -26,6 +26,7 @@ from sphinx.util import logging
 from . import codec, incremental
 from ._compat import is_docutils_directive, registered_directive
 from ._version import __version__
+from .assets import setup_assets
 from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
 from .config import CONFIG_VALUES, ConfLocation, build_settings
@@ -50,8 +51,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
-
-STATIC_DIR = Path(__file__).parent / "static"
 
 
 def log_finding(finding: Finding, srcdir: Path) -> None:
@@ -304,20 +303,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("build-finished", _on_build_finished)
-    app.add_css_file("designdoc.css")
-    app.connect("build-finished", _copy_static)
+    setup_assets(app)
     return {
         "version": __version__,
         "env_version": DesigndocDomain.data_version,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
-
-
-def _copy_static(app: Sphinx, exception: BaseException | None) -> None:
-    """Ship the stylesheet without touching ``html_static_path``, which would make every
-    incremental build report a configuration change."""
-    if exception is None and app.builder is not None and app.builder.format == "html":
-        static = Path(app.outdir) / "_static"
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(STATIC_DIR / "designdoc.css", static / "designdoc.css")

@@ -2,8 +2,9 @@
 with them, and the cached rows of ``designdoc.json``.
 
 - A page's **fingerprint** digests everything it shows that other pages decide: the
-  titles and statuses of what its objects link to and from, the targets of its
-  ``:dd:ref:`` roles, the objects its views can show, the page titles a table shows.
+  titles and statuses of what its objects link to and from, the badges its objects
+  show (untraced, unused, ...), the targets of its ``:dd:ref:`` roles, the objects its
+  views can show, the page titles a table shows.
   Sphinx is told to write again every page whose fingerprint differs from the one it
   was last **written** with (kept per builder and output folder in the doctree folder,
   updated only by a build that finished, so an interrupted build rewrites what it did
@@ -81,11 +82,13 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
 
     graphviz = b"graphviz" if domain.graphviz else b"no graphviz"
     schema = domain.settings.schema
+    badges = domain.badges()
     result: dict[str, str] = {}
     for docname, rec in docs.items():
         parts: list[bytes] = []
         for item in rec.items:
             parts.append(item.id.encode())
+            parts.append(" ".join(badges.get(item.id, ())).encode())
             for _, target in graph.outgoing(item):
                 parts.append(signature(target))
             for incoming_name, sources in sorted(graph.incoming_of(item.id).items()):

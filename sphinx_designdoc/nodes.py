@@ -17,6 +17,11 @@ class designdoc_backlinks(nodes.General, nodes.Element):
     page it was read from, for builders that resolve references on a merged tree)."""
 
 
+class designdoc_badges(nodes.Inline, nodes.Element):
+    """Where an object's state goes in its header ("untraced", "unused", ...), known only
+    once every page is read; attribute: ``item_id``."""
+
+
 class designdoc_view(nodes.General, nodes.Element):
     """A view (``dd-matrix``, ``dd-table``, ``dd-graph``); attributes: ``view`` (kind),
     ``spec`` (its options), ``docname``, ``source``, ``line``."""
@@ -33,4 +38,4 @@ class designdoc_html_table(nodes.General, nodes.Element):
     """
 
 
-PLACEHOLDERS = (designdoc_backlinks, designdoc_view)
+PLACEHOLDERS = (designdoc_backlinks, designdoc_badges, designdoc_view)

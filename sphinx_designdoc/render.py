@@ -17,9 +17,10 @@ from sphinx import addnodes
 from .config import Settings
 from .graph import Graph
 from .model import FieldValue, Item
-from .nodes import designdoc_backlinks
+from .nodes import designdoc_backlinks, designdoc_badges
 from .safety import css_class, safe_url
-from .vocabulary import TypeDef
+from .subtypes import SUBTYPES
+from .vocabulary import TypeDef, status_classes
 
 DOMAIN = "dd"
 
@@ -91,6 +92,7 @@ def render_object(
             "dd-object",
             f"dd-type-{css_class(typedef.name)}",
             f"dd-status-{css_class(status)}",
+            f"dd-tone-{typedef.tone(status) or 'none'}",
         ],
     )
     if item is not None:
@@ -103,6 +105,8 @@ def render_object(
         head += nodes.strong(item_id, item_id, classes=["dd-id"])
         head += nodes.Text(": ")
     head += nodes.inline(title, title, classes=["dd-title"])
+    if item is not None:
+        head += designdoc_badges(item_id=item_id)
     box += head
 
     flist = nodes.field_list(classes=["dd-fields"])
@@ -111,7 +115,7 @@ def render_object(
         nodes.paragraph(
             "",
             "",
-            nodes.inline(status, status, classes=["dd-status", f"dd-status-{css_class(status)}"]),
+            nodes.inline(status, status, classes=status_classes(typedef, status)),
         ),
     )
     for name, value in fields.items():
@@ -138,6 +142,29 @@ def render_object(
     box += flist
     box.extend(body)
     return [box]
+
+
+def render_badges(subtypes: Sequence[str], link: bool) -> list[nodes.Node]:
+    """The state of an object, after its title: a badge per kind of problem that stands
+    ("untraced", "unused", "unjustified"), linking to what it means and how to fix it
+    where a link stays out of the text (``link``: not in plain text, manual pages or
+    EPUB, which print a URL beside it)."""
+    out: list[nodes.Node] = []
+    for name in subtypes:
+        kind = SUBTYPES[name]
+        badge = nodes.inline(classes=["dd-badge", f"dd-badge-{name}"])
+        if link:  # the link inside the badge, so the badge's colour is not the link's
+            badge += nodes.reference(
+                name,
+                name,
+                refuri=kind.help_url,
+                reftitle=f"{kind.summary} {kind.fix}",
+                classes=["dd-badge-link"],
+            )
+        else:
+            badge += nodes.Text(name)
+        out += [nodes.Text(" "), badge]
+    return out
 
 
 def fill_title(doctree: nodes.Node, item_id: str, title: str) -> None:

@@ -7,6 +7,8 @@ holds the rules that are the same everywhere:
 - one URL policy (:func:`safe_url`): http, https, mailto and relative URLs become links;
   anything else (``javascript:``, ``data:``, ``vbscript:``, ``file:``...) is shown as text;
 - :func:`css_class`: a value that goes into a ``class`` attribute becomes a slug;
+- :func:`css_color`: a colour from the settings reaches a ``style`` attribute only when
+  it is a plain colour;
 - :func:`terminal_text`: control characters never reach a terminal;
 - :func:`natural_key`: IDs sort as people read them (``REQ-2`` before ``REQ-10``).
 """
@@ -55,6 +57,15 @@ def safe_url(url: Any) -> str | None:
 #: characters that a URL never holds raw; percent-encoded where a URL lands in markup
 #: that a later program writes without escaping it again (Graphviz's SVG output)
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"
+
+
+_CSS_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}")
+
+
+def css_color(value: str) -> str | None:
+    """``value`` if it is a hex colour or a colour name, else None: nothing else may
+    reach a ``style`` attribute (no ``;``, ``url(...)`` or quotes)."""
+    return value if _CSS_COLOR.fullmatch(value) else None
 
 
 def encode_url(url: str) -> str:

@@ -13,6 +13,12 @@ from typing import Literal
 
 Level = Literal["error", "warning", "note"]
 
+#: the package's published documentation
+DOCS_URL = "https://sphinx-designdoc.readthedocs.io/en/latest/"
+
+#: the kinds of problem an object shows as a badge on its own box
+BADGES = ("untraced", "unused", "unjustified")
+
 
 @dataclass(frozen=True)
 class Subtype:
@@ -32,6 +38,11 @@ class Subtype:
     @property
     def rule(self) -> str:
         return f"designdoc.{self.name}"
+
+    @property
+    def help_url(self) -> str:
+        """Where the documentation explains this kind of warning."""
+        return f"{DOCS_URL}checks.html#{self.rule.replace('.', '-')}"
 
 
 SUBTYPES: dict[str, Subtype] = {

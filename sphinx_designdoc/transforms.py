@@ -10,8 +10,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ._compat import current_builder
 from .domain import get_domain
-from .nodes import designdoc_backlinks, designdoc_view
-from .render import render_backlinks
+from .nodes import designdoc_backlinks, designdoc_badges, designdoc_view
+from .render import render_backlinks, render_badges
 from .views import RENDERERS, ViewContext, render_view
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
 
 
 class DesigndocPostTransform(SphinxPostTransform):
-    """Fill backlink and view placeholders from the project graph.
+    """Fill backlink, badge and view placeholders from the project graph.
 
     Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
     of view links to unknown IDs are resolved for every builder like any other
@@ -41,6 +41,16 @@ class DesigndocPostTransform(SphinxPostTransform):
         for backlinks in list(self.document.findall(designdoc_backlinks)):
             link = partial(domain.titled_reference, builder, backlinks["docname"])
             backlinks.replace_self(render_backlinks(backlinks, domain.graph, link))
+        badges = domain.badges() if any(self.document.findall(designdoc_badges)) else {}
+        link_badges = builder.format == "latex" or (
+            builder.format == "html" and not builder.name.startswith("epub")
+        )
+        for placeholder in list(self.document.findall(designdoc_badges)):
+            shown = render_badges(badges.get(placeholder["item_id"], ()), link_badges)
+            if shown:
+                placeholder.replace_self(shown)
+            else:
+                placeholder.parent.remove(placeholder)
         for view in list(self.document.findall(designdoc_view)):
             if view["view"] not in RENDERERS:
                 view.parent.remove(view)
@@ -56,6 +66,13 @@ class DesigndocPostTransform(SphinxPostTransform):
                 graphviz=domain.graphviz,
             )
             view.replace_self(render_view(view, ctx))
+        if builder.format == "man":
+            # a manual page has no boxes, and the man writer starts no paragraph for a
+            # container's first child, which would run an object's header into the
+            # paragraph before it: the object's parts stand on their own
+            for box in list(self.document.findall(nodes.container)):
+                if box.get("dd_id"):
+                    box.replace_self(box.children)
         if builder.format == "latex":
             # LaTeX places hyperlink targets only for target nodes, not containers
             for box in self.document.findall(nodes.container):

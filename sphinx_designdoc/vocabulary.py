@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .safety import css_class
+
 #: Field value kinds understood by the directive option parser and the checks.
 FIELD_KINDS = ("text", "choice", "list", "date", "specifier", "url")
 
@@ -50,6 +52,14 @@ def status_tone(statuses: Sequence[str], inactive: Collection[str], status: str)
     if status == statuses[0] or status in PENDING_STATUSES:
         return "pending"
     return "good"
+
+
+def status_classes(typedef: TypeDef | None, status: str) -> list[str]:
+    """The CSS classes of a status wherever it is shown: its own, and its tone (good,
+    pending, bad), which the stylesheet colours, so a project's own statuses have
+    colours too."""
+    tone = typedef.tone(status) if typedef is not None else ""
+    return ["dd-status", f"dd-status-{css_class(status)}", f"dd-tone-{tone or 'none'}"]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,19 @@ def edit(path: Path, old: str, new: str) -> None:
     touch_later(path)
 
 
+#: the conf.py of a small project written by a test
+CONF = 'extensions = ["sphinx_designdoc"]\nshow_warning_types = True\n'
+
+
+def write_project(src: Path, files: dict[str, str], conf: str = CONF) -> Path:
+    """A small project of the given files (name -> text) and ``conf``, in ``src``."""
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(conf, encoding="utf-8")
+    for name, text in files.items():
+        (src / name).write_text(text, encoding="utf-8")
+    return src
+
+
 def load_report(outdir: Path | str) -> dict[str, Any]:
     return json.loads((Path(outdir) / "designdoc.json").read_text(encoding="utf-8"))
 

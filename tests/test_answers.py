@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOTS, find_warning, load_report, warnings_of
+from conftest import ROOTS, find_warning, load_report, warnings_of, write_project
 
 from sphinx_designdoc.cli import main
 from sphinx_designdoc.reports import render
@@ -191,18 +191,19 @@ def test_check_text_names_the_kind_once(capsys, tmp_path: Path) -> None:
 
 
 def test_closed_vocabularies_suggest_the_likely_name(make_app, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text('extensions = ["sphinx_designdoc"]\n', encoding="utf-8")
-    (src / "index.rst").write_text(
-        "Index\n=====\n\n"
-        ".. requirement:: A\n   :id: REQ-1\n   :status: aproved\n   :priorty: must\n"
-        "   :kind: functionnal\n\n"
-        ".. dd-table::\n   :columns: id, titel\n   :sort: statsu\n   :tpye: requirement\n\n"
-        ".. dd-matrix::\n   :rows: requirment\n\n"
-        ".. dd-matrix::\n   :layout: gird\n\n"
-        ".. dd-graph::\n   :root: REQ-2\n   :direction: dwon\n",
-        encoding="utf-8",
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": (
+                "Index\n=====\n\n"
+                ".. requirement:: A\n   :id: REQ-1\n   :status: aproved\n   :priorty: must\n"
+                "   :kind: functionnal\n\n"
+                ".. dd-table::\n   :columns: id, titel\n   :sort: statsu\n   :tpye: requirement\n\n"
+                ".. dd-matrix::\n   :rows: requirment\n\n"
+                ".. dd-matrix::\n   :layout: gird\n\n"
+                ".. dd-graph::\n   :root: REQ-2\n   :direction: dwon\n"
+            )
+        },
     )
     app = make_app("html", srcdir=src, confoverrides={"graphviz_dot": "/nonexistent/dot"})
     app.build()
@@ -223,14 +224,10 @@ def test_closed_vocabularies_suggest_the_likely_name(make_app, tmp_path: Path) -
 
 
 def test_options_myst_could_not_read_are_named_with_the_quoting(make_app, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        'extensions = ["myst_parser", "sphinx_designdoc"]\n', encoding="utf-8"
-    )
-    (src / "index.md").write_text(
-        "# Index\n\n```{dependency} sphinx\n:id: DEP-1\n:version: >=8.0,<9\n```\n",
-        encoding="utf-8",
+    src = write_project(
+        tmp_path / "src",
+        {"index.md": "# Index\n\n```{dependency} sphinx\n:id: DEP-1\n:version: >=8.0,<9\n```\n"},
+        conf='extensions = ["myst_parser", "sphinx_designdoc"]\nshow_warning_types = True\n',
     )
     app = make_app("html", srcdir=src)
     app.build()

@@ -134,7 +134,7 @@ def test_custom_vocabulary_in_graphs(make_app, copy_root) -> None:
     resolved = app.env.get_and_resolve_doctree("risks", app.builder)
     code = next(iter(resolved.findall(graphviz)))["code"]
     assert 'fillcolor="#fee2e2"' in code and '"RISK-3"' not in code
-    assert '"DEC-9" -> "RISK-1" [label="mitigates"]' in code
+    assert '"DEC-9" -> "RISK-1" [label=<' in code and ">mitigates</font>" in code
 
 
 def test_custom_vocabulary_in_views_checks_and_report(make_app, copy_root) -> None:

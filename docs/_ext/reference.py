@@ -21,6 +21,7 @@ def _table(
     header: list[str],
     rows: list[list[str]],
     literal: tuple[bool, ...],
+    ids: list[str] | None = None,
 ) -> nodes.table:
     table = nodes.table(classes=[classes])
     group = nodes.tgroup(cols=len(widths))
@@ -32,8 +33,11 @@ def _table(
     head += _row(header, (False,) * len(header))
     body = nodes.tbody()
     group += body
-    for cells in rows:
-        body += _row(cells, literal)
+    for index, cells in enumerate(rows):
+        row = _row(cells, literal)
+        if ids is not None:  # a link target per row: the badges and SARIF help link here
+            row["ids"].append(ids[index])
+        body += row
     return table
 
 
@@ -75,6 +79,7 @@ class WarningsReference(SphinxDirective):
                 ["Warning", "Meaning", "What to do", "SARIF level", "A regression"],
                 rows,
                 (True, False, False, False, False),
+                [s.rule.replace(".", "-") for s in SUBTYPES.values()],
             )
         ]
 

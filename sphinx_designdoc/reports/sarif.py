@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..subtypes import SUBTYPES
+from ..subtypes import DOCS_URL, SUBTYPES
 from ._common import text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/sphinx-designdoc/"
+INFORMATION_URI = DOCS_URL
 
 
 def repository_prefix(srcdir: str | os.PathLike[str]) -> str:
@@ -52,7 +52,7 @@ def _rule(subtype: str) -> dict[str, Any]:
             f'["designdoc.{subtype}"] in conf.py.'
         },
         "defaultConfiguration": {"level": _level(subtype)},
-        "helpUri": INFORMATION_URI,
+        "helpUri": known.help_url if known else INFORMATION_URI,
         "properties": {"tags": ["design", "traceability"]},
     }
 

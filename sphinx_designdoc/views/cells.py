@@ -15,8 +15,8 @@ from typing import Any
 from ..filters import Predicate, compile_filter
 from ..graph import Coverage, Graph, format_percent
 from ..model import Item
-from ..safety import css_class, natural_key
-from ..vocabulary import Schema
+from ..safety import natural_key
+from ..vocabulary import Schema, status_classes
 from .plans import Column
 
 
@@ -56,6 +56,18 @@ class TableModel:
     widths: list[int]
     classes: list[str]
     caption: str | None = None
+    #: per column, ``"l"`` or ``"c"`` for a column as wide as its longest text (IDs,
+    #: statuses, marks: never broken), ``""`` for one that shares the rest by width
+    fit: list[str] | None = None
+
+    def column_fit(self) -> list[str]:
+        return self.fit if self.fit is not None else [""] * len(self.widths)
+
+    def column_texts(self, index: int) -> Iterable[str]:
+        """The texts of one column, header included."""
+        for cells in [self.headers, *(cells for cells, _ in self.rows)]:
+            if index < len(cells):
+                yield "".join(text for _kind, text, _extra in cells[index])
 
     @property
     def resolvable(self) -> bool:
@@ -86,12 +98,12 @@ def id_list(ids: Sequence[str], graph: Graph) -> Cell:
         item = graph.get(item_id)
         out.append(("ref", item_id, item))
         if item is not None and not graph.counts_for_tracing(item):
-            out.append(("text", f" ({item.status})", ("dd-muted",)))
+            out += [("text", " ", ()), ("text", f"({item.status})", ("dd-muted",))]
     return out
 
 
-def status_cell(status: str) -> Cell:
-    return [("text", status, ("dd-status", f"dd-status-{css_class(status)}"))]
+def status_cell(item: Item, schema: Schema) -> Cell:
+    return [("text", item.status, tuple(status_classes(schema.types.get(item.type), item.status)))]
 
 
 def untraced_mark() -> Fragment:

@@ -14,7 +14,7 @@ from docutils import nodes
 
 from ..graph import Graph
 from ..model import Item
-from ..safety import css_class, natural_key
+from ..safety import css_class, css_color, natural_key
 from ..vocabulary import Schema
 from .cells import (
     Cell,
@@ -25,15 +25,30 @@ from .cells import (
     select,
     status_cell,
 )
-from .output import Output, ViewContext, error, wrap
+from .output import Output, ViewContext, error, scrolling, wrap
 from .plans import MAX_GRAPH_NODES, GraphPlan, graph_types
 
 #: outline colour of a box by the tone of its status (:func:`..vocabulary.status_tone`)
 _TONE_COLOURS = {"good": "#15803d", "pending": "#a16207"}
+#: box text: dark on the light fills, whatever the page's mode (the drawing keeps its
+#: own light boxes on a dark page, and transparent space around them)
+_TEXT = "#111827"
+_TEXT_INACTIVE = "#4b5563"
+_UNTRACED = "#dc2626"
+_EDGE = "#6b7280"
 
 
 def _dot(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _edge_label(text: str) -> str:
+    """An edge label on a light chip of its own, readable where it crosses a line and
+    on a dark page (Graphviz HTML-like label; the name is escaped for it)."""
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="1" bgcolor="#ffffff">'
+        f'<tr><td><font color="{_TEXT}">{escape(text)}</font></td></tr></table>>'
+    )
 
 
 def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
@@ -61,9 +76,14 @@ def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
 
 
 def build_dot(
-    items: Sequence[Item], graph: Graph, schema: Schema, url: Callable[[Item], str | None]
+    items: Sequence[Item],
+    graph: Graph,
+    schema: Schema,
+    url: Callable[[Item], str | None],
+    root: str | None = None,
 ) -> str:
-    """DOT source of the traceability graph: fill colour by type, outline by status."""
+    """DOT source of the traceability graph: fill colour by type, outline by status (red
+    and thick: untraced; dashed: inactive), the root drawn with a double outline."""
     shown = {item.id for item in items}
     # a name unique to the content: HTML image maps of two graphs on a page must differ
     name = (
@@ -73,8 +93,9 @@ def build_dot(
     lines = [
         f"digraph {name} {{",
         '  graph [rankdir=LR, bgcolor="transparent", fontname="Helvetica"];',
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
-        '  edge [fontname="Helvetica", fontsize=8, color="#6b7280", fontcolor="#4b5563"];',
+        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
+        f'fontcolor="{_TEXT}"];',
+        f'  edge [fontname="Helvetica", fontsize=8, color="{_EDGE}", arrowsize=0.7];',
     ]
     for item in items:
         typedef = schema.types.get(item.type)
@@ -87,11 +108,15 @@ def build_dot(
         style = "rounded,filled"
         if not graph.is_active(item):
             style += ",dashed"
-            attrs["fontcolor"] = "#6b7280"
+            attrs["fontcolor"] = _TEXT_INACTIVE
             attrs["color"] = "#9ca3af"
         if graph.is_traced(item.id) is False:
-            attrs["color"] = "#dc2626"
+            attrs["color"] = _UNTRACED
             attrs["penwidth"] = "2"
+        if item.id == root:
+            attrs["peripheries"] = "2"
+            attrs["penwidth"] = "2"
+            attrs["fontname"] = "Helvetica-Bold"
         attrs["style"] = style
         link = url(item)
         if link:
@@ -104,9 +129,49 @@ def build_dot(
     for item in items:
         for link_name, target in graph.outgoing(item):
             if target in shown and link_name in schema.links:
-                lines.append(f"  {_dot(item.id)} -> {_dot(target)} [label={_dot(link_name)}];")
+                label = _edge_label(link_name)
+                lines.append(f"  {_dot(item.id)} -> {_dot(target)} [label={label}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def graph_legend(
+    items: Sequence[Item], graph: Graph, schema: Schema, root: str | None, swatches: bool
+) -> nodes.bullet_list:
+    """What the drawing's colours, outlines and arrows mean, for the types and links it
+    shows; with colour swatches where the output is HTML."""
+    legend = nodes.bullet_list(classes=["dd-graph-legend"])
+
+    def entry(text: str, color: str | None = None, classes: Sequence[str] = ()) -> None:
+        para = nodes.paragraph(classes=list(classes))
+        style = css_color(color) if (swatches and color) else None
+        if style is not None:
+            html = f'<span class="dd-swatch" style="background:{style}"></span>'
+            para += nodes.raw("", html, format="html")
+        para += nodes.Text(text)
+        legend.append(nodes.list_item("", para))
+
+    present = {item.type for item in items}
+    for typedef in schema.types.values():
+        if typedef.name in present:
+            entry(typedef.label, typedef.color)
+    shown = {item.id for item in items}
+    links = sorted(
+        {
+            name
+            for item in items
+            for name, target in graph.outgoing(item)
+            if target in shown and name in schema.links
+        }
+    )
+    if links:
+        entry("arrows: " + ", ".join(links))
+    entry("green outline: accepted; amber: proposed; dashed: rejected or superseded")
+    if any(graph.is_traced(item.id) is False for item in items):
+        entry("thick red outline: untraced", classes=["dd-legend-untraced"])
+    if root is not None:
+        entry(f"double outline: {root}, where the graph starts")
+    return legend
 
 
 def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
@@ -133,7 +198,8 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
         # the designdoc.graph finding says why and how to install Graphviz
         text = "Graphviz is not installed, so this graph is shown as a table of its links."
         children.append(nodes.paragraph(text, text, classes=["dd-note"]))
-        children.append(output.render(_graph_table(items, graph, schema, plan.caption), node))
+        table = output.render(_graph_table(items, graph, schema, plan.caption), node)
+        children.append(scrolling(table))
         return [wrap("graph", spec, *children)]
     gv = graphviz()
     if builder.format == "html":  # image-map and SVG links only mean something in HTML
@@ -141,7 +207,7 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
         url: Callable[[Item], str | None] = partial(output.graph_href, svg=svg)
     else:
         url = lambda item: None  # noqa: E731
-    gv["code"] = build_dot(items, graph, schema, url)
+    gv["code"] = build_dot(items, graph, schema, url, plan.root)
     gv["options"] = {"docname": ctx.fromdocname}
     gv["alt"] = _graph_alt(
         plan.caption
@@ -151,6 +217,7 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
     children.append(gv)
     if plan.caption:
         children.append(nodes.paragraph(plan.caption, plan.caption, classes=["dd-caption"]))
+    children.append(graph_legend(items, graph, schema, plan.root, builder.format == "html"))
     return [wrap("graph", spec, *children)]
 
 
@@ -188,9 +255,10 @@ def _graph_table(
         cells: list[Cell] = [
             [("ref", item.id, item)],
             [("text", item.title, ())],
-            status_cell(item.status),
+            status_cell(item, schema),
             links,
         ]
         rows.append((cells, classes))
     headers = [label("ID"), label("Title"), label("Status"), label("Links")]
-    return TableModel(headers, rows, [12, 40, 10, 38], ["dd-graph-table"], caption)
+    fit = ["l", "", "l", ""]
+    return TableModel(headers, rows, [12, 40, 10, 38], ["dd-graph-table"], caption, fit)

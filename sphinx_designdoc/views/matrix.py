@@ -1,13 +1,23 @@
-"""``dd-matrix``: a traceability matrix, one row per object of one type."""
+"""``dd-matrix``: a traceability matrix, one row per object of one type.
+
+Columns: ID (sticky on screen), title, status, whether the row is traced, then either
+one column per linked object (grid) or the linked IDs in one column (list).  A grid
+mark tells apart a link that counts for tracing (an accepted or proposed decision)
+from one that does not (a rejected or superseded decision), and a legend under the
+table says so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from docutils import nodes
 
+from ..graph import Graph
 from ..model import Item
 from ..safety import natural_key
+from ..vocabulary import Schema
 from .cells import (
     Cell,
     Fragment,
@@ -21,15 +31,142 @@ from .cells import (
     status_cell,
     untraced_mark,
 )
-from .output import Output, ViewContext, wrap
+from .output import Output, ViewContext, latex_layout, scrolling, wrap
 from .plans import GRID_MAX_COLUMNS, MatrixPlan
 
 
-def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
-    spec = node["spec"]
+@dataclass(frozen=True)
+class Marks:
+    """The marks of a grid cell, in the builder's alphabet (LaTeX's default fonts have
+    no check mark)."""
+
+    counts: str
+    void: str
+
+    @classmethod
+    def for_format(cls, output_format: str) -> Marks:
+        if output_format == "latex":
+            return cls("X", "o")
+        return cls("\u2713", "\u25cb")
+
+    def cell(self, counts: bool) -> Cell:
+        if counts:
+            return [("text", self.counts, ("dd-mark",))]
+        return [("text", self.void, ("dd-mark-void",))]
+
+
+#: outputs of a fixed width, where ``:layout: auto`` asks whether the grid fits
+PRINT_FORMATS = frozenset({"latex", "texinfo"})
+#: in print, the grid is used when its title column keeps at least this share of the
+#: line at the normal font size
+MIN_PRINT_TITLE = 0.22
+
+
+@dataclass
+class Matrix:
+    """One matrix's rows, computed once, and the table of either layout."""
+
+    plan: MatrixPlan
+    graph: Graph
+    schema: Schema
+    marks: Marks
+    rows: list[Item]
+    #: per row ID, the IDs of the linked column objects, in natural order
+    linked: dict[str, list[str]]
+    #: every column object that some row links to, in natural order
+    column_ids: list[str]
+
+    def counts(self, column_id: str) -> bool:
+        """Whether a link from this column makes the row traced: when the columns are
+        the sources of the links (decisions addressing requirements), their status
+        decides; the other way round the row's own status does (shown as n/a)."""
+        return not self.plan.incoming or self.graph.counts_for_tracing(self.graph.by_id[column_id])
+
+    def active(self, item: Item) -> bool:
+        """Counted in coverage (objects of other projects are shown, not counted)."""
+        return self.graph.is_active(item) and not item.external
+
+    def traced(self, item: Item) -> bool:
+        return any(self.counts(i) for i in self.linked[item.id])
+
+    def coverage(self) -> tuple[int, int]:
+        counted = [item for item in self.rows if self.active(item)]
+        return sum(self.traced(item) for item in counted), len(counted)
+
+    def model(self, grid: bool) -> TableModel:
+        graph, marks = self.graph, self.marks
+        rows: list[tuple[list[Cell], list[str]]] = []
+        for item in self.rows:
+            ids = self.linked[item.id]
+            classes = ["dd-row"]
+            marker: Fragment
+            if not self.active(item):
+                classes.append("dd-inactive")
+                marker = ("text", "n/a", ("dd-na",))
+            elif self.traced(item):
+                classes.append("dd-traced")
+                marker = ("text", marks.counts, ("dd-mark",))
+            else:
+                classes.append("dd-untraced")
+                marker = untraced_mark()
+            cells: list[Cell] = [
+                [("ref", item.id, item)],
+                [("text", item.title, ())],
+                status_cell(item, self.schema),
+                [marker],
+            ]
+            if grid:
+                members = set(ids)
+                cells.extend(
+                    marks.cell(self.counts(c)) if c in members else [("text", "", ())]
+                    for c in self.column_ids
+                )
+            else:
+                cells.append(id_list(ids, graph) if ids else [("text", "\u2014", ("dd-na",))])
+            rows.append((cells, classes))
+        row_label = self.schema.types[self.plan.rows].label
+        headers: list[Cell] = [label("ID"), label(row_label), label("Status"), label("Traced")]
+        widths = [12, 40, 10, 12]  # "**untraced**" on one line in plain text
+        fit = ["l", "", "l", "l"]
+        if grid:
+            # header cells of object columns link to the objects too
+            headers.extend(ref_cell(column_id, graph) for column_id in self.column_ids)
+            widths.extend([5] * len(self.column_ids))
+            fit.extend(["c"] * len(self.column_ids))
+        else:
+            headers.append(label(f"{self.link_label} ({self.column_label})"))
+            widths.append(30)
+            fit.append("")
+        classes = ["dd-matrix-table", "dd-matrix-grid" if grid else "dd-matrix-list"]
+        return TableModel(headers, rows, widths, classes, self.plan.caption, fit)
+
+    @property
+    def column_label(self) -> str:
+        return self.schema.types[self.plan.columns].label.lower()
+
+    @property
+    def link_label(self) -> str:
+        link = self.plan.link
+        return (link.incoming if self.plan.incoming else link.name).capitalize()
+
+    def legend(self) -> nodes.paragraph:
+        """What the marks mean, under a grid."""
+        marks, what = self.marks, self.column_label
+        link_name = self.plan.link.incoming
+        statuses = " or ".join(sorted(self.graph.tracing_statuses)) or "active"
+        legend = nodes.paragraph(classes=["dd-legend"])
+        legend += nodes.inline(marks.counts, marks.counts, classes=["dd-mark"])
+        legend += nodes.Text(f" {link_name} a {what} that is {statuses}: the row is traced")
+        legend += nodes.Text(" \u00b7 ")
+        legend += nodes.inline(marks.void, marks.void, classes=["dd-mark-void"])
+        legend += nodes.Text(f" {link_name} a {what} that is not: it does not count")
+        return legend
+
+
+def build_matrix(plan: MatrixPlan, ctx: ViewContext) -> Matrix:
     graph, schema = ctx.graph, ctx.schema
     predicate = compile_predicate(plan.filter, graph, schema)
-    row_items = select(graph, [plan.rows], predicate)
+    rows = select(graph, [plan.rows], predicate)
     link = plan.link
 
     def linked(item: Item) -> list[str]:
@@ -46,80 +183,39 @@ def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> li
         out.sort(key=natural_key)
         return out
 
-    cells_of = {item.id: linked(item) for item in row_items}
-    column_ids = sorted({c for ids in cells_of.values() for c in ids}, key=natural_key)
-    grid = plan.layout == "grid" or (
-        plan.layout == "auto" and 0 < len(column_ids) <= GRID_MAX_COLUMNS
-    )
-    mark = "X" if ctx.builder.format == "latex" else "\u2713"
-    mark_cell: Cell = [("text", mark, ("dd-mark",))]
-    empty_cell: Cell = [("text", "", ())]
-    col_label = schema.types[plan.columns].label
-    link_label = (link.incoming if plan.incoming else link.name).capitalize()
+    linked_ids = {item.id: linked(item) for item in rows}
+    column_ids = sorted({c for ids in linked_ids.values() for c in ids}, key=natural_key)
+    marks = Marks.for_format(ctx.builder.format)
+    return Matrix(plan, graph, schema, marks, rows, linked_ids, column_ids)
 
-    traced_count = total = 0
-    rows: list[tuple[list[Cell], list[str]]] = []
-    for item in row_items:
-        ids = cells_of[item.id]
-        # objects of other projects are shown but, as in coverage, not counted
-        active = graph.is_active(item) and not item.external
-        if plan.incoming:
-            traced = any(graph.counts_for_tracing(graph.by_id[i]) for i in ids)
-        else:
-            traced = bool(ids)
-        classes = ["dd-row"]
-        if active:
-            total += 1
-            traced_count += traced
-            classes.append("dd-traced" if traced else "dd-untraced")
-        else:
-            classes.append("dd-inactive")
-        marker: Fragment
-        if not active:
-            marker = ("text", "n/a", ("dd-na",))
-        elif traced:
-            marker = ("text", mark, ("dd-mark",))
-        else:
-            marker = untraced_mark()
-        cells: list[Cell] = [
-            [("ref", item.id, item)],
-            [("text", item.title, ())],
-            status_cell(item.status),
-        ]
-        if grid:
-            members = set(ids)
-            for column_id in column_ids:
-                cells.append(mark_cell if column_id in members else empty_cell)
-            cells.append([marker])
-        else:
-            if ids:
-                cell = id_list(ids, graph)
-                if active and not traced:
-                    cell += [("text", " ", ()), marker]
-                cells.append(cell)
-            else:
-                cells.append([marker] if active else [("text", "\u2014", ("dd-na",))])
-        rows.append((cells, classes))
 
-    row_label = schema.types[plan.rows].label
-    headers: list[Cell] = [label("ID"), label(row_label), label("Status")]
-    widths = [12, 40, 10]
-    if grid:
-        # header cells of object columns link to the objects too
-        headers.extend(ref_cell(column_id, graph) for column_id in column_ids)
-        widths.extend([6] * len(column_ids))
-        headers.append(label("Traced"))
-        widths.append(10)
-    else:
-        headers.append(label(f"{link_label} ({col_label.lower()})"))
-        widths.append(30)
-    model = TableModel(headers, rows, widths, ["dd-matrix-table"], plan.caption)
-    output = Output(ctx)
-    table = output.render(model, node)
-    coverage_text = f"{traced_count} of {total} traced ({percent(traced_count, total)})"
+def choose_model(matrix: Matrix, output_format: str) -> TableModel:
+    """The grid or the list, as ``:layout:`` asks.  ``auto`` draws a grid: on screen it
+    scrolls inside its own box beside a sticky ID column, so no width hides a column,
+    up to :data:`.GRID_MAX_COLUMNS` columns; in print, whose width is fixed, while its
+    title column keeps :data:`MIN_PRINT_TITLE` of the line at the normal font size."""
+    layout = matrix.plan.layout
+    columns = len(matrix.column_ids)
+    if layout == "list" or (layout == "auto" and not 0 < columns <= GRID_MAX_COLUMNS):
+        return matrix.model(grid=False)
+    grid = matrix.model(grid=True)
+    if layout == "auto" and output_format in PRINT_FORMATS:
+        fitted = latex_layout(grid)
+        if fitted.size != "normalsize" or fitted.fractions[1] < MIN_PRINT_TITLE:
+            return matrix.model(grid=False)
+    return grid
+
+
+def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
+    matrix = build_matrix(plan, ctx)
+    model = choose_model(matrix, ctx.builder.format)
+    table = Output(ctx).render(model, node)
+    traced, total = matrix.coverage()
+    coverage_text = f"{traced} of {total} traced ({percent(traced, total)})"
     coverage = nodes.paragraph(coverage_text, coverage_text, classes=["dd-coverage"])
-    if total and traced_count < total:
+    if total and traced < total:
         coverage["classes"].append("dd-coverage-incomplete")
-    scroll = nodes.container(classes=["dd-scroll"])
-    scroll += table
-    return [wrap("matrix", spec, coverage, scroll)]
+    children: list[nodes.Node] = [coverage, scrolling(table)]
+    if "dd-matrix-grid" in model.classes and plan.incoming:
+        children.append(matrix.legend())
+    return [wrap("matrix", node["spec"], *children)]

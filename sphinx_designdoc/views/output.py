@@ -16,6 +16,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.errors import NoUri
 from sphinx.locale import _ as translate
 from sphinx.util.nodes import make_refnode
@@ -101,7 +102,11 @@ class Output:
             return self.ctx.link(extra, contnode)
         try:
             return make_refnode(
-                self.builder, self.fromdocname, extra, None, nodes.inline(text, text)
+                self.builder,
+                self.fromdocname,
+                extra,
+                None,
+                nodes.inline(text, text, classes=["dd-doc"]),
             )
         except Exception:  # a builder without URIs for documents
             return text_node(text)
@@ -205,7 +210,7 @@ class Output:
             return escape(text)
         return (
             f'<a class="reference internal" href="{escape(uri or "#")}">'
-            f"<span>{escape(text)}</span></a>"
+            f'<span class="dd-doc">{escape(text)}</span></a>'
         )
 
     def html_table(self, model: TableModel, table_id: str | None) -> str:
@@ -256,7 +261,101 @@ class Output:
             return designdoc_html_table(writer=partial(self.html_table, model, table_id))
         table = self.table(model)
         _set_id(placeholder, table)
-        return table
+        if self.builder.format != "latex":
+            return table
+        # read by the LaTeX writer for the table that follows, as ``tabularcolumns``
+        layout = latex_layout(model)
+        spec = addnodes.tabular_col_spec(spec=layout.colspec)
+        box = nodes.container(classes=["dd-table-box", f"dd-latex-{layout.size}"])
+        box += [spec, table]
+        return box
+
+
+# -- LaTeX -----------------------------------------------------------------------------
+#
+# LaTeX gives every cell at most an equal share of the line unless told the column
+# widths, which breaks IDs and statuses mid-word.  The widths are estimated from the
+# texts: a 10pt line holds about 46 em, a character is at most about 0.66 em wide in
+# the default fonts (bold headers, capitals and digits of IDs), a column has 12pt of
+# padding.
+
+_LINE_EM = 46.0
+_EM_PER_CHAR = 0.66
+_PADDING_EM = 1.25
+_LINE_FILL = 0.99
+#: a word longer than this may be hyphenated in a column that wraps
+_MIN_WRAP_CHARS = 9
+#: font sizes for wide tables, with how many em of the normal size fit a line
+_SIZES = (("normalsize", 1.0), ("small", 10 / 9), ("footnotesize", 10 / 8), ("scriptsize", 10 / 7))
+
+
+@dataclass(frozen=True)
+class LatexLayout:
+    #: the font size the table is set in (a ``dd-latex-<size>`` class)
+    size: str
+    #: per column, the fraction of the line it takes
+    fractions: tuple[float, ...]
+
+    @property
+    def colspec(self) -> str:
+        """Every column a ``\\Y{fraction}``, which keeps the table inside the margins
+        in whichever table environment Sphinx picks."""
+        return "".join(f"\\Y{{{f:.3f}}}" for f in self.fractions)
+
+
+def latex_layout(model: TableModel) -> LatexLayout:
+    """The font size and column widths of a table in LaTeX: a column that must not
+    break (IDs, statuses, marks) is as wide as its longest text, the others are at
+    least as wide as a short word and share the rest by their relative widths; the
+    smallest font size at which that fits the line is used."""
+    fit = model.column_fit()
+    need: list[float] = []  # em, at the normal size
+    for index, kind in enumerate(fit):
+        texts = list(model.column_texts(index))
+        if kind:
+            chars = max(map(len, texts), default=1)
+        else:
+            chars = max((_unbreakable(word) for text in texts for word in text.split()), default=1)
+        need.append(chars * _EM_PER_CHAR + _PADDING_EM)
+    size, scale = _SIZES[-1]
+    for name, factor in _SIZES:
+        if sum(need) <= _LINE_EM * factor * _LINE_FILL:
+            size, scale = name, factor
+            break
+    line = _LINE_EM * scale
+    minimum = [n / line for n in need]
+    rest = max(0.0, _LINE_FILL - sum(minimum))
+    shares = sum(w for w, kind in zip(model.widths, fit, strict=True) if not kind)
+    if not shares:  # nothing wraps: the spare width goes to every column alike
+        fractions = [m + rest / len(minimum) for m in minimum]
+    else:
+        fractions = [
+            m if kind else m + rest * w / shares
+            for m, w, kind in zip(minimum, model.widths, fit, strict=True)
+        ]
+    fixed = sum(f for f, kind in zip(fractions, fit, strict=True) if kind)
+    flexible = sum(fractions) - fixed
+    if fixed + flexible > _LINE_FILL:
+        # too wide even in the smallest size: what wraps is squeezed (and hyphenated
+        # harder), IDs and statuses keep their width while they fit at all
+        room = _LINE_FILL - fixed
+        if room > 0.05 * len(fit) and flexible:
+            fractions = [
+                f if kind else f * room / flexible for f, kind in zip(fractions, fit, strict=True)
+            ]
+        else:
+            fractions = [f * _LINE_FILL / (fixed + flexible) for f in fractions]
+    return LatexLayout(size, tuple(fractions))
+
+
+def _unbreakable(word: str) -> int:
+    """How many characters of ``word`` LaTeX cannot break: a word of letters is
+    hyphenated (down to :data:`_MIN_WRAP_CHARS`), a word breaks after its hyphens, and
+    IDs, numbers and words in brackets or with punctuation do not break at all."""
+    parts = word.split("-")
+    if len(parts) > 1:
+        return max(_unbreakable(part) + 1 for part in parts)
+    return min(len(word), _MIN_WRAP_CHARS) if word.isalpha() else len(word)
 
 
 def _set_id(placeholder: nodes.Element, table: nodes.table) -> None:
@@ -273,6 +372,14 @@ def _new_id(placeholder: nodes.Element) -> str | None:
     if document is None:
         return None
     return document.set_id(nodes.table())
+
+
+def scrolling(table: nodes.Node) -> nodes.container:
+    """A table in a box of its own that scrolls, so a wide table never widens the page
+    (the stylesheet keeps its header row and ID column in view)."""
+    box = nodes.container(classes=["dd-scroll"])
+    box += table
+    return box
 
 
 def wrap(kind: str, spec: Mapping[str, Any], *children: nodes.Node) -> nodes.container:

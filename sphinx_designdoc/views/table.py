@@ -19,8 +19,11 @@ from .cells import (
     status_cell,
     untraced_mark,
 )
-from .output import Output, ViewContext, wrap
+from .output import Output, ViewContext, scrolling, wrap
 from .plans import Column, TablePlan
+
+#: columns whose values are never broken across lines in print
+_UNBROKEN = frozenset({"id", "status", "traced", "type"})
 
 
 def _doc_cell(item: Item, ctx: ViewContext) -> Cell:
@@ -49,9 +52,10 @@ def render_table(plan: TablePlan, node: nodes.Element, ctx: ViewContext) -> list
         rows.append((cells, classes))
     widths = [12 if c.name == "id" else 40 if c.name == "title" else 14 for c in plan.columns]
     headers = [label(c.label) for c in plan.columns]
-    model = TableModel(headers, rows, widths, [], plan.caption)
+    fit = ["l" if c.kind == "attr" and c.key in _UNBROKEN else "" for c in plan.columns]
+    model = TableModel(headers, rows, widths, [], plan.caption, fit)
     output = Output(ctx)
-    return [wrap("table", spec, output.render(model, node))]
+    return [wrap("table", spec, scrolling(output.render(model, node)))]
 
 
 def _cell(item: Item, column: Column, ctx: ViewContext) -> Cell:
@@ -60,7 +64,7 @@ def _cell(item: Item, column: Column, ctx: ViewContext) -> Cell:
         if column.key == "id":
             return [("ref", item.id, item)]
         if column.key == "status":
-            return status_cell(item.status)
+            return status_cell(item, ctx.schema)
         if column.key == "doc":
             return _doc_cell(item, ctx)
         if column.key == "type":

@@ -1,0 +1,440 @@
+"""What readers see, in every output: badges on objects, the matrix's marks and legend,
+the graph's legend and root, search entries that land on the object, LaTeX tables that
+fit the page, and plain-text, manual-page and EPUB outputs without glitches.
+
+The browser checks of the same views (contrast, overflow, dark mode) are in
+``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import edit, requires_dot, warnings_of, write_project
+from sphinx import addnodes
+
+from sphinx_designdoc.subtypes import SUBTYPES
+from sphinx_designdoc.views.cells import TableModel
+from sphinx_designdoc.views.output import latex_layout
+
+
+def _html(app, page: str) -> str:
+    return (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+
+
+def _badges(html: str) -> dict[str, list[str]]:
+    """Object ID -> the badges in its header."""
+    out: dict[str, list[str]] = {}
+    for box in re.findall(
+        r'<div class="dd-object[^"]*" id="([^"]+)">\s*<p class="dd-head">(.*?)</p>', html, re.S
+    ):
+        item_id, head = box
+        out[item_id] = re.findall(r'class="dd-badge dd-badge-(\w+)"', head)
+    return out
+
+
+# -- badges ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("root", ["views", "views-myst"])
+def test_untraced_objects_say_so_on_their_own_box(make_app, copy_root, root: str) -> None:
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    badges = _badges(_html(app, "requirements"))
+    assert badges["REQ-2"] == ["untraced"] and badges["REQ-10"] == ["untraced"]
+    assert badges["REQ-1"] == [] and badges["REQ-3"] == []  # traced; rejected
+    html = _html(app, "requirements")
+    link = re.search(
+        r'<span class="dd-badge dd-badge-untraced"><a class="([^"]+)" href="([^"]+)" title="([^"]+)"',
+        html,
+    )
+    assert link is not None
+    assert "dd-badge-link" in link.group(1)
+    assert link.group(2) == SUBTYPES["untraced"].help_url
+    assert link.group(2).endswith("checks.html#designdoc-untraced")
+    assert link.group(3).startswith(SUBTYPES["untraced"].summary[:30])
+
+
+def test_badges_name_every_kind_and_respect_suppress_warnings(make_app, tmp_path: Path) -> None:
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": (
+                "Design\n======\n\n"
+                ".. requirement:: Nobody answers me\n   :id: REQ-1\n\n"
+                ".. decision:: Answers nothing\n   :id: DEC-1\n   :status: accepted\n\n"
+                ".. dependency:: Nobody uses me\n   :id: DEP-1\n"
+            )
+        },
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert _badges(_html(app, "index")) == {
+        "REQ-1": ["untraced"],
+        "DEC-1": ["unjustified"],
+        "DEP-1": ["unused"],
+    }
+    quiet = make_app(
+        "html",
+        srcdir=src,
+        builddir=tmp_path / "quiet",
+        confoverrides={"suppress_warnings": ["designdoc.untraced", "designdoc.unused"]},
+    )
+    quiet.build()
+    assert _badges(_html(quiet, "index")) == {"REQ-1": [], "DEC-1": ["unjustified"], "DEP-1": []}
+
+
+@pytest.mark.parametrize("parallel", [0, 2], ids=["serial", "parallel"])
+def test_badges_follow_changes_on_other_pages(make_app, copy_root, parallel: int) -> None:
+    """Whether an object is traced is decided on other pages: its page is rewritten when
+    that changes, in serial and parallel builds."""
+    src = copy_root("views")
+    app = make_app("html", srcdir=src, parallel=parallel)
+    app.build()
+    assert _badges(_html(app, "requirements"))["REQ-2"] == ["untraced"]
+    edit(
+        src / "decisions.rst",
+        "   :id: DEC-2\n   :status: rejected",
+        "   :id: DEC-2\n   :status: accepted",
+    )
+    app = make_app("html", srcdir=src, parallel=parallel)
+    app.build()
+    assert _badges(_html(app, "requirements"))["REQ-2"] == []
+    # and back
+    edit(
+        src / "decisions.rst",
+        "   :id: DEC-2\n   :status: accepted",
+        "   :id: DEC-2\n   :status: rejected",
+    )
+    app = make_app("html", srcdir=src, parallel=parallel)
+    app.build()
+    assert _badges(_html(app, "requirements"))["REQ-2"] == ["untraced"]
+
+
+def test_badges_in_plain_outputs_carry_no_url(make_app, copy_root) -> None:
+    src = copy_root("views")
+    for builder in ("text", "man"):
+        app = make_app(builder, srcdir=src, builddir=src / "_build" / builder)
+        app.build()
+        text = "".join(
+            p.read_text(encoding="utf-8")
+            for p in app.outdir.glob("*.*")
+            if p.suffix in (".txt", ".1")
+        )
+        assert "untraced" in text
+        assert "readthedocs" not in text
+
+
+# -- matrix ------------------------------------------------------------------------------
+
+
+def _rows(html: str) -> dict[str, list[str]]:
+    """Matrix rows by ID: the text of each cell."""
+    rows: dict[str, list[str]] = {}
+    for row in re.findall(r'<tr class="dd-row[^"]*">(.*?)</tr>', html, re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        rows[cells[0]] = cells
+    return rows
+
+
+def _headers(html: str) -> list[str]:
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S)
+    assert head is not None
+    return [
+        re.sub(r"<[^>]+>", "", h).strip()
+        for h in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), re.S)
+    ]
+
+
+def test_matrix_tells_counting_links_from_the_others(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("themes"))
+    app.build()
+    html = _html(app, "matrix")
+    assert _headers(html) == [
+        "ID",
+        "Requirement",
+        "Status",
+        "Traced",
+        "DEC-1",
+        "DEC-2",
+        "DEC-3",
+        "DEC-4",
+        "DEC-5",
+        "DEC-6",
+    ]
+    rows = _rows(html)
+    # FR-3 is addressed only by a rejected decision: untraced, and no tick under it
+    assert rows["FR-3"][3] == "untraced" and rows["FR-3"][9] == "\u25cb"
+    # NFR-1: traced by accepted DEC-3 and DEC-5; superseded DEC-4 does not count
+    assert rows["NFR-1"][3] == "\u2713"
+    assert rows["NFR-1"][6:9] == ["\u2713", "\u25cb", "\u2713"]
+    assert rows["FR-4"][3] == "n/a"  # rejected requirements are not counted
+    legend = re.search(r'<p class="dd-legend">(.*?)</p>', html, re.S)
+    assert legend is not None
+    text = re.sub(r"<[^>]+>", "", legend.group(1))
+    assert "\u2713 addressed by a decision that is accepted or proposed" in text
+    assert "\u25cb addressed by a decision that is not" in text
+    # the table scrolls in its own box
+    assert (
+        '<div class="dd-scroll docutils container">\n<table class="dd-table dd-matrix-table dd-matrix-grid'
+        in html
+    )
+
+
+def test_matrix_list_layout_keeps_the_traced_column(make_app, copy_root) -> None:
+    src = copy_root("themes")
+    edit(
+        src / "matrix.rst",
+        ":caption: Requirements by decision",
+        ":caption: Requirements by decision\n   :layout: list",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    html = _html(app, "matrix")
+    assert _headers(html) == ["ID", "Requirement", "Status", "Traced", "Addressed by (decision)"]
+    rows = _rows(html)
+    assert rows["NFR-1"][4] == "DEC-3, DEC-4 (superseded), DEC-5"
+    assert "dd-legend" not in html  # no marks, nothing to explain
+
+
+def test_statuses_carry_their_tone(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("themes"))
+    app.build()
+    design, table = _html(app, "design"), _html(app, "table")
+    assert '<span class="dd-status dd-status-approved dd-tone-good">approved</span>' in design
+    assert '<span class="dd-status dd-status-rejected dd-tone-bad">rejected</span>' in table
+    assert (
+        'class="dd-object dd-type-requirement dd-status-rejected dd-tone-bad docutils container" id="FR-4"'
+        in design
+    )
+
+
+# -- graph -------------------------------------------------------------------------------
+
+
+@requires_dot
+def test_graph_legend_and_root(make_app, copy_root) -> None:
+    from sphinx.ext.graphviz import graphviz
+
+    app = make_app("html", srcdir=copy_root("themes"))
+    app.build()
+    doctree = app.env.get_and_resolve_doctree("graph", app.builder)
+    codes = [node["code"] for node in doctree.findall(graphviz)]
+    assert (
+        '"DEC-1" [' in codes[1] and "peripheries" in codes[1].split('"DEC-1" [')[1].split("\n")[0]
+    )
+    assert "peripheries" not in codes[0]  # no root, nothing drawn twice
+    html = _html(app, "graph")
+    legends = re.findall(r'<ul class="dd-graph-legend[^"]*">(.*?)</ul>', html, re.S)
+    assert len(legends) == 2
+    text = re.sub(r"<[^>]+>", "", legends[1])
+    assert "Requirement" in text and "Decision" in text and "Dependency" in text
+    assert "arrows: addresses, refines, uses" in text
+    assert "double outline: DEC-1" in text
+    assert 'style="background:#dbeafe"' in legends[0]  # the swatch of requirements
+    assert "thick red outline: untraced" in re.sub(r"<[^>]+>", "", legends[0])
+
+
+@requires_dot
+def test_legend_swatch_colours_are_plain_colours(make_app, tmp_path: Path) -> None:
+    """A colour from conf.py reaches a style attribute only when it is a colour."""
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": "Risks\n=====\n\n.. risk:: Outage\n   :id: RISK-1\n\n"
+            ".. decision:: Failover\n   :id: DEC-1\n   :status: accepted\n   :mitigates: RISK-1\n\n"
+            ".. dd-graph::\n"
+        },
+        conf='extensions = ["sphinx_designdoc"]\n'
+        "designdoc_types = {'risk': {'statuses': ['open', 'closed'],"
+        " 'color': 'red;background:url(https://evil.example/x)'}}\n"
+        "designdoc_links = {'mitigates': {'source': 'decision', 'target': 'risk'}}\n",
+    )
+    app = make_app("html", srcdir=src, confoverrides={"graphviz_dot": "dot"})
+    app.build()
+    html = _html(app, "index")
+    assert 'class="dd-graph-legend' in html and "Risk" in html
+    assert 'style="background:#dcfce7"' in html  # decisions keep their swatch
+    assert "evil.example" not in html
+
+
+# -- search ------------------------------------------------------------------------------
+
+
+def test_search_index_entries_point_at_the_objects_anchor(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("themes"))
+    app.build()
+    index = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    entries = data["objects"][""]
+    by_name = {e[4]: e for e in entries}
+    # Sphinx's search page builds the link from the display name when the anchor is
+    # "" (the anchor equals the full name): that name must be the ID
+    assert by_name["FR-3"][3] == ""
+    assert data["docnames"][by_name["FR-3"][0]] == "design"
+    assert not any(":" in name for name in by_name)
+
+
+# -- print and plain outputs -------------------------------------------------------------
+
+
+def test_latex_layout_keeps_ids_whole_and_fits_the_line() -> None:
+    rows = [
+        (
+            [
+                [("ref", f"REQ-{i}", None)],
+                [("text", "A title that wraps over lines " * 2, ())],
+                [("text", "accepted", ())],
+            ],
+            [],
+        )
+        for i in range(1, 12)
+    ]
+    model = TableModel(
+        [[("text", "ID", ())], [("text", "Title", ())], [("text", "Status", ())]],
+        rows,
+        [12, 40, 10],
+        [],
+        None,
+        ["l", "", "l"],
+    )
+    layout = latex_layout(model)
+    assert layout.size == "normalsize"
+    assert sum(layout.fractions) <= 0.99 + 1e-9
+    # the ID and status columns are as wide as "REQ-11" and "accepted" (+ padding)
+    assert layout.fractions[0] >= (6 * 0.66 + 1.25) / 46 - 1e-9
+    assert layout.fractions[2] >= (8 * 0.66 + 1.25) / 46 - 1e-9
+    assert layout.fractions[1] > 0.5  # the title takes the rest
+    assert layout.colspec.startswith(r"\Y{0.")
+    # many columns: a smaller font size before anything is squeezed
+    wide = TableModel(
+        [[("text", f"Column {i}", ())] for i in range(12)],
+        [([[("text", "unbreakable-ID-12345", ())] for _ in range(12)], [])],
+        [10] * 12,
+        [],
+        None,
+        [""] * 12,
+    )
+    assert latex_layout(wide).size in ("small", "footnotesize", "scriptsize")
+
+
+def test_latex_tables_get_column_specs_and_the_matrix_fits(make_app, copy_root) -> None:
+    app = make_app("latex", srcdir=copy_root("themes"))
+    app.build()
+    for page in ("matrix", "table"):
+        doctree = app.env.get_and_resolve_doctree(page, app.builder)
+        specs = list(doctree.findall(addnodes.tabular_col_spec))
+        assert len(specs) == 1 and specs[0]["spec"].startswith(r"\Y{")
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    # six decision columns leave the title too little of a printed line: the list
+    # layout, where on screen the grid scrolls
+    assert "Addressed by (decision)" in tex
+    assert r"\begin{sphinxuseclass}{dd-object}" in tex
+    assert (app.outdir / "sphinxdesigndoc.sty").is_file()
+    assert r"\usepackage{sphinxdesigndoc}" in tex
+
+
+LATEX_ROOTS = ["themes", "basic", "basic-myst", "views", "views-myst"]
+
+
+@pytest.mark.skipif(
+    shutil.which("latexmk") is None, reason="needs latexmk and TeX Live (.ci/run installs them)"
+)
+@pytest.mark.parametrize("root", LATEX_ROOTS)
+def test_pdf_has_no_overfull_boxes(make_app, copy_root, root: str) -> None:
+    app = make_app("latex", srcdir=copy_root(root))
+    app.build()
+    tex = next(app.outdir.glob("*.tex"))
+    run = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=app.outdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, log[-3000:]
+    assert tex.with_suffix(".pdf").is_file()
+    overfull = [line for line in log.splitlines() if line.startswith("Overfull")]
+    assert overfull == []
+
+
+@pytest.mark.skipif(
+    shutil.which("latexmk") is None, reason="needs latexmk and TeX Live (.ci/run installs them)"
+)
+def test_hostile_text_does_not_break_latex(make_app, copy_root) -> None:
+    """Titles and values made to break markup compile; pdfLaTeX only lacks glyphs for
+    some characters (emoji, bidi controls), which XeLaTeX and LuaLaTeX have."""
+    app = make_app("latex", srcdir=copy_root("hostile"))
+    app.build()
+    tex = next(app.outdir.glob("*.tex"))
+    subprocess.run(
+        ["latexmk", "-pdf", "-f", "-interaction=nonstopmode", tex.name],
+        cwd=app.outdir,
+        capture_output=True,
+        timeout=300,
+    )
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    errors = [line for line in log.splitlines() if line.startswith("! ")]
+    assert errors, "the root is meant to hold characters pdfLaTeX has no glyph for"
+    assert all("Unicode character" in line for line in errors), errors
+
+
+def test_plain_text_keeps_untraced_on_one_line(make_app, copy_root) -> None:
+    app = make_app("text", srcdir=copy_root("themes"))
+    app.build()
+    text = (app.outdir / "matrix.txt").read_text(encoding="utf-8")
+    assert "| **untraced** |" in text
+
+
+def test_manual_page_starts_a_paragraph_for_each_object(make_app, tmp_path: Path) -> None:
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": "Intro\n=====\n\nA paragraph before.\n\n"
+            ".. requirement:: Thing\n   :id: R-1\n\nAfter.\n"
+        },
+    )
+    app = make_app("man", srcdir=src)
+    app.build()
+    page = next(app.outdir.glob("*.1")).read_text(encoding="utf-8")
+    assert "A paragraph before.\n.sp\nRequirement \\fBR\\-1\\fP: Thing" in page
+
+
+@requires_dot
+def test_epub_has_no_stray_image_map_files(make_app, copy_root) -> None:
+    app = make_app(
+        "epub",
+        srcdir=copy_root("themes"),
+        confoverrides={"version": "1", "copyright": "2026", "epub_copyright": "2026"},
+    )
+    app.build()
+    assert list((app.outdir / "_images").glob("*.map"))  # Graphviz wrote them ...
+    assert not [w for w in warnings_of(app) if ".map" in w]  # ... the book leaves them out
+
+
+# -- the gallery -------------------------------------------------------------------------
+
+
+def test_gallery_page_shows_every_screenshot_the_script_takes() -> None:
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(repo))
+    from scripts.gallery import GALLERY, shot_names
+
+    page = (repo / "docs" / "gallery.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\]\(_static/gallery/([^)]+)\)", page)
+    assert shown and sorted(shown) == sorted(shot_names())
+    assert all((GALLERY / name).is_file() for name in shown)
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert all(
+        name in shot_names() for name in re.findall(r"docs/_static/gallery/([^)\s]+)", readme)
+    )
