@@ -136,6 +136,8 @@ OBJECT = _record(
         "line": _is(int, optional=True),
         "url": _OPTIONAL_TEXT,
         "external": _is(bool),
+        "origin": _OPTIONAL_TEXT,
+        "content": _OPTIONAL_TEXT,
         "links": _map_of(_IDS),
         "incoming": _map_of(_IDS),
         "traced": _is(bool, optional=True),
@@ -232,7 +234,7 @@ class ObjectRow:
 def object_dict(row: ObjectRow) -> dict[str, Any]:
     item = row.item
     fields = {k: list(v) if isinstance(v, tuple) else v for k, v in item.fields.items()}
-    return {
+    out = {
         "id": item.id,
         "type": item.type,
         "title": item.title,
@@ -249,6 +251,12 @@ def object_dict(row: ObjectRow) -> dict[str, Any]:
         "incoming": {name: list(ids) for name, ids in sorted(row.incoming.items())},
         "traced": row.traced,
     }
+    # only where they say something: rows of other objects stay as they were
+    if item.origin:
+        out["origin"] = item.origin
+    if item.content:
+        out["content"] = item.content
+    return out
 
 
 def encode_object(row: ObjectRow) -> str:
@@ -275,6 +283,8 @@ def decode_object(data: Any, where: str = "object") -> ObjectRow:
         fields=fields,
         links={name: tuple(targets) for name, targets in (data.get("links") or {}).items()},
         external_url=(url or "") if data.get("external") else None,
+        origin=data.get("origin") or "",
+        content=data.get("content") or "",
     )
     incoming = {name: list(ids) for name, ids in (data.get("incoming") or {}).items()}
     return ObjectRow(item, url, incoming, data.get("traced"))

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .formats import FORMATS
-from .safety import safe_url
-from .vocabulary import ConfigError, Schema, build_schema, name_list
+from .safety import safe_url, url_scheme
+from .vocabulary import ConfigError, Schema, build_schema, did_you_mean, name_list
 
 #: The top-level sections of the design-document template, in order.  Each entry is a
 #: tuple of accepted titles (the first is canonical, the rest are aliases).
@@ -105,7 +105,22 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "designdoc_external",
         [],
         (list, tuple),
-        "Objects from other projects: [{path, prefix, base_url}] of designdoc.json or needs.json.",
+        "Objects from other projects: [{path or url, prefix, base_url, types}] of "
+        "designdoc.json or needs.json files (a url is fetched once per build and cached).",
+    ),
+    ConfigValue(
+        "designdoc_needs_types",
+        {},
+        (dict,),
+        "With sphinx-needs: need types whose needs are objects of one of ours, e.g. "
+        "{'req': 'requirement'}, so decisions can address them (checks, views, reports).",
+    ),
+    ConfigValue(
+        "designdoc_plain_directives",
+        True,
+        (bool,),
+        "Register each type under its plain name (requirement) besides dd:requirement; "
+        "a name a sphinx-needs need type already has stays the need type's.",
     ),
     ConfigValue(
         "designdoc_report_base_url",
@@ -140,6 +155,9 @@ class Settings:
     external: tuple[Mapping[str, Any], ...] = ()
     report_base_url: str = ""
     gc_freeze: bool = True
+    #: sphinx-needs need type -> our type, for the project's own needs
+    needs_types: Mapping[str, str] = field(default_factory=dict)
+    plain_directives: bool = True
 
 
 def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
@@ -157,18 +175,44 @@ def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
 def external_entry_problem(entry: Any) -> str | None:
     """Why a ``designdoc_external`` entry cannot be used, or None when it can."""
     if not isinstance(entry, Mapping):
-        return f"designdoc_external entries must be dicts with a 'path', not {entry!r}"
-    if not isinstance(entry.get("path"), str) or not entry["path"]:
-        return f"designdoc_external entries need a 'path' string: {entry!r}"
+        return f"designdoc_external entries must be dicts with a 'path' or a 'url', not {entry!r}"
+    sources = [key for key in ("path", "url") if key in entry]
+    if len(sources) != 1 or not isinstance(entry[sources[0]], str) or not entry[sources[0]]:
+        return f"designdoc_external entries need either a 'path' or a 'url' string: {entry!r}"
+    label = entry[sources[0]]
+    if "url" in entry and url_scheme(entry["url"]) not in ("http", "https"):
+        return f"designdoc_external {label!r}: 'url' must be an http or https URL"
     for key in ("prefix", "base_url"):
         if key in entry and not isinstance(entry[key], str):
-            return f"designdoc_external {entry['path']!r}: {key!r} must be a string"
+            return f"designdoc_external {label!r}: {key!r} must be a string"
+    timeout = entry.get("timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 300:
+        return f"designdoc_external {label!r}: 'timeout' must be a number of seconds (1 to 300)"
     types = entry.get("types", {})
     if not isinstance(types, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in types.items()
     ):
-        return f"designdoc_external {entry['path']!r}: 'types' must map type names to type names"
+        return f"designdoc_external {label!r}: 'types' must map type names to type names"
     return None
+
+
+def needs_types_problems(value: Any, schema: Schema) -> tuple[dict[str, str], list[str]]:
+    """``designdoc_needs_types`` as a mapping of need type -> one of our object types."""
+    if not isinstance(value, Mapping):
+        return {}, [f"designdoc_needs_types must map need types to object types, not {value!r}"]
+    out: dict[str, str] = {}
+    problems: list[str] = []
+    for need_type, ours in value.items():
+        typedef = schema.types.get(ours) if isinstance(ours, str) else None
+        if not isinstance(need_type, str) or typedef is None or typedef.page_header:
+            known = ", ".join(t.name for t in schema.types.values() if not t.page_header)
+            problems.append(
+                f"designdoc_needs_types[{need_type!r}]: {ours!r} is not an object type "
+                f"(one of {known}){did_you_mean(str(ours), list(schema.types))}"
+            )
+            continue
+        out[need_type] = ours
+    return out, problems
 
 
 def build_settings(
@@ -249,7 +293,13 @@ def build_settings(
             else:
                 problems.append(problem)
     else:
-        problems.append("designdoc_external must be a list of {path, prefix, base_url} dicts")
+        problems.append("designdoc_external must be a list of {path or url, prefix, ...} dicts")
+    needs_types, needs_problems = needs_types_problems(get("designdoc_needs_types"), schema)
+    problems.extend(needs_problems)
+    plain = get("designdoc_plain_directives")
+    if not isinstance(plain, bool):
+        problems.append(f"designdoc_plain_directives must be True or False, not {plain!r}")
+        plain = True
     return (
         Settings(
             schema=schema,
@@ -262,6 +312,8 @@ def build_settings(
             external=tuple(external),
             report_base_url=base_url,
             gc_freeze=gc_freeze,
+            needs_types=needs_types,
+            plain_directives=plain,
         ),
         problems,
     )
@@ -281,13 +333,18 @@ class ConfLocation:
     def line(self, message: str) -> int:
         """The line that sets the first ``designdoc_*`` setting ``message`` names (the
         vocabulary settings when it names none); 1 when conf.py does not set it."""
+        names = re.findall(r"designdoc_[a-z_]+", message) or ["designdoc_types", "designdoc_links"]
+        return self.line_of(*names)
+
+    def line_of(self, *names: str) -> int:
+        """The first line that sets one of the settings ``names`` (``extensions``,
+        ``needs_types``, ...); 1 when conf.py sets none of them."""
         if self._lines is None:
             try:
                 self._lines = self.path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError):
                 self._lines = []
-        names = re.findall(r"designdoc_[a-z_]+", message) or ["designdoc_types", "designdoc_links"]
         for number, text in enumerate(self._lines, 1):
-            if any(re.match(rf"\s*{name}\s*[=+\[]", text) for name in names):
+            if any(re.match(rf"\s*{re.escape(name)}\s*[=+\[]", text) for name in names):
                 return number
         return 1

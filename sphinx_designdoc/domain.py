@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -69,7 +69,7 @@ class DesigndocDomain(Domain):
     #: ``rows``: per document, the ``designdoc.json`` rows of its objects, encoded, with
     #: the fingerprint and URL scheme they were encoded for (see :mod:`.incremental`)
     initial_data = {"docs": {}, "rows": {}}
-    data_version = 3
+    data_version = 4
 
     object_types = {t.name: ObjType(t.label, "ref", "any") for t in BUILTIN_TYPES}
     directives = {t.name: make_directive(t.name) for t in BUILTIN_TYPES}
@@ -80,6 +80,7 @@ class DesigndocDomain(Domain):
         self._external: tuple[list[Item], list[Finding]] | None = None
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
+        self._needs: ProjectNeeds | None = None
         #: findings of this build made outside the checks (the sphinx-needs bridge's)
         self.build_findings: list[Finding] = []
         #: per document, the digest of what it shows that other documents decide, as
@@ -121,6 +122,7 @@ class DesigndocDomain(Domain):
         """Forget derived data after the store changed."""
         self._graph = None
         self._findings = None
+        self._needs = None
 
     def note_item(self, docname: str, item: Item) -> None:
         self.record(docname).items.append(item)
@@ -161,13 +163,31 @@ class DesigndocDomain(Domain):
 
     def all_items(self) -> Iterator[Item]:
         """Every object this builder shows: local ones outside ``.. only::`` blocks
-        its tags exclude, and external ones."""
+        its tags exclude, external ones, and the project's needs of mapped types (a
+        need whose ID an object of ours has stays sphinx-needs' alone)."""
         visible = self._visible
+        ours: set[str] = set()
         for rec in self.docs.values():
             for item in rec.items:
+                ours.add(item.id)
                 if not item.only or visible(item.only):
                     yield item
         yield from self.external()[0]
+        for item in self.project_needs().items:
+            if item.id not in ours:
+                yield item
+
+    def project_needs(self) -> ProjectNeeds:
+        """The project's own needs (:class:`ProjectNeeds`), read from sphinx-needs once
+        per graph: they change only while documents are read."""
+        if self._needs is None:
+            source = project_state(env_app(self.env)).needs_source
+            self._needs = source(self.env, self.settings) if source else ProjectNeeds()
+        return self._needs
+
+    def foreign_items(self) -> list[Item]:
+        """Objects no record of ours holds: other projects', the project's needs."""
+        return [*self.external()[0], *self.project_needs().items]
 
     def hidden_ids(self) -> set[str]:
         """IDs declared only inside ``.. only::`` blocks this builder leaves out: links
@@ -200,7 +220,11 @@ class DesigndocDomain(Domain):
             findings: list[Finding] = []
             for entry in self.settings.external:
                 loaded, problems = load_external(
-                    entry, Path(app.confdir), self.settings.schema, self.settings.id_regex
+                    entry,
+                    Path(app.confdir),
+                    self.settings.schema,
+                    self.settings.id_regex,
+                    cache_dir=Path(self.env.doctreedir) / "designdoc-external",
                 )
                 items.extend(loaded)
                 line = conf.line("designdoc_external")
@@ -237,6 +261,7 @@ class DesigndocDomain(Domain):
                 os.fspath(self.env.srcdir),
                 conf=state.conf,
                 graphviz=state.graphviz,
+                unmapped_needs=self.project_needs().unmapped,
             )
             found = {*run_checks(ctx), *self.external()[1], *state.config_findings}
             self._findings = sorted(found, key=Finding.sort_key)
@@ -352,7 +377,7 @@ class DesigndocDomain(Domain):
         """
         self.settings  # noqa: B018 (registers custom object types for the inventory)
         for item in self.graph.items():
-            if not item.external:
+            if item.declared_here:  # a need is in sphinx-needs' inventory already
                 yield item.id, item.id, item.type, item.docname, item.id, 1
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
@@ -372,6 +397,19 @@ class ProjectState:
     config_findings: list[Finding] = field(default_factory=list)
     #: whether Graphviz's ``dot`` can be run (``dd-graph`` draws, or shows a table)
     graphviz: bool = True
+    #: with the sphinx-needs bridge: the project's needs as objects (those of the types
+    #: ``designdoc_needs_types`` maps) and the need type of every other need, by ID
+    needs_source: Callable[[BuildEnvironment, Settings], ProjectNeeds] | None = None
+
+
+@dataclass(frozen=True)
+class ProjectNeeds:
+    """The needs sphinx-needs read in this project, as the checks and views see them."""
+
+    #: needs of a mapped type, as objects of ours (``origin="sphinx-needs"``)
+    items: list[Item] = field(default_factory=list)
+    #: every other need: ID -> need type (a link to one says how to map its type)
+    unmapped: dict[str, str] = field(default_factory=dict)
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, ProjectState] = weakref.WeakKeyDictionary()

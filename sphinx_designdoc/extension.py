@@ -15,6 +15,7 @@ import gc
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,31 +84,103 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Validate the settings, once: every other module reads them through
     :func:`.domain.project_state`, and each problem is a finding, located at its
     line of conf.py, reported by every build (:func:`_on_env_updated`)."""
+    need_types = _need_type_names(app, config)
     values = {cv.name: getattr(config, cv.name) for cv in CONFIG_VALUES}
-    settings, problems = build_settings(values, taken=_directive_owner)
+    settings, problems = build_settings(
+        values, taken=lambda name: None if name in need_types else _directive_owner(name)
+    )
     conf = ConfLocation(Path(app.confdir) / "conf.py", app.srcdir)
     findings = [Finding("config", p, conf.source, conf.line(p)) for p in problems]
     set_project_state(app, ProjectState(settings, conf, findings))
-    # plain directive names for every type; ``dd:<name>`` comes from the domain
+    if not settings.plain_directives:
+        return  # ``dd:<name>`` only, from the domain
+    # plain directive names for every type, except those of the project's need types
+    clashes = [name for name in settings.schema.types if name in need_types]
     for name in settings.schema.types:
-        app.add_directive(name, make_directive(name), override=True)
+        if name not in need_types:
+            app.add_directive(name, make_directive(name), override=True)
+    if clashes:
+        names = ", ".join(f"'{name}'" for name in clashes)
+        dd_names = ", ".join(f"'dd:{name}'" for name in clashes)
+        message = (
+            f"the sphinx-needs need type(s) {names} keep their directives; write design "
+            f"objects of those types as {dd_names}, or set designdoc_plain_directives = "
+            "False to write every design object with its dd: name"
+        )
+        findings.append(Finding("config", message, conf.source, conf.line_of("needs_types")))
+
+
+def _need_type_names(app: Sphinx, config: Config) -> set[str]:
+    """The directive names of the project's sphinx-needs need types (resolved by
+    sphinx-needs at ``config-inited`` priority 12, before this handler), which keep
+    their names whatever the order of ``extensions``."""
+    if "sphinx_needs" not in app.extensions:
+        return set()
+    names = set()
+    for entry in getattr(config, "needs_types", None) or ():
+        if isinstance(entry, dict) and isinstance(entry.get("directive"), str):
+            names.add(entry["directive"])
+    return names
+
+
+#: the oldest sphinx-needs whose API the bridge uses
+NEEDS_MINIMUM = "9.1"
 
 
 def _on_config_inited_needs(app: Sphinx, config: Config) -> None:
     """Load the sphinx-needs bridge only when sphinx-needs is enabled, so a project
     without it never imports it.  At priority 520, after sphinx-needs loaded the
     project's own need configuration (500) and whatever the order of ``extensions``."""
-    if "sphinx_needs" in app.extensions:
-        state = project_state(app)
-        try:
-            from .needs_bridge import setup_bridge
-        except ImportError as exc:  # an older sphinx-needs without the API the bridge uses
-            message = f"sphinx-needs objects are off: the bridge needs sphinx-needs 9.1+ ({exc})"
-            state.config_findings.append(
-                Finding("needs", message, state.conf.source, state.conf.line("extensions"))
+    state = project_state(app)
+    conf = state.conf
+    if "sphinx_needs" not in app.extensions:
+        if state.settings.needs_types:
+            message = (
+                "designdoc_needs_types maps sphinx-needs need types, but sphinx_needs is "
+                "not in extensions: the setting has no effect"
             )
-            return
-        setup_bridge(app, config, state)
+            state.config_findings.append(
+                Finding("config", message, conf.source, conf.line(message))
+            )
+        return
+    problem = needs_version_problem()
+    if problem is not None:
+        state.config_findings.append(
+            Finding("needs", problem, conf.source, conf.line_of("extensions"))
+        )
+        return
+    from .needs_bridge import setup_bridge
+
+    setup_bridge(app, config, state)
+
+
+def needs_version_problem() -> str | None:
+    """Why the installed sphinx-needs cannot carry the bridge (too old, or unknown),
+    checked once from its metadata: older versions lack the API it calls, and would
+    fail once per object."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        installed = version("sphinx-needs")
+        too_old = Version(installed) < Version(NEEDS_MINIMUM)
+    except (PackageNotFoundError, InvalidVersion):
+        installed, too_old = "of an unknown version", True
+    if not too_old:
+        return None
+    on_old_python = (
+        f"; sphinx-needs {NEEDS_MINIMUM} needs Python 3.11 or newer, and this is Python "
+        f"{sys.version_info.major}.{sys.version_info.minor}"
+        if sys.version_info < (3, 11)
+        else ""
+    )
+    return (
+        f"sphinx-needs {installed} is installed; design objects become needs with "
+        f"sphinx-needs {NEEDS_MINIMUM} or newer (pip install 'sphinx-needs>={NEEDS_MINIMUM}')"
+        f"{on_old_python}. In this build they are not needs, and designdoc_needs_types "
+        "is not read"
+    )
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:

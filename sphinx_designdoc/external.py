@@ -1,5 +1,6 @@
 """Objects of other projects (``designdoc_external``): another build's ``designdoc.json``
-or a sphinx-needs ``needs.json``, loaded as link targets.
+or a sphinx-needs ``needs.json``, read from a path or fetched from a URL, loaded as link
+targets.
 
 Loading never raises, whatever the file holds: JSON nested too deep, numbers too long
 to convert, a list where a mapping belongs.  Each problem becomes one message, and the
@@ -12,14 +13,21 @@ shown.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import http.client
 import json
 import re
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ._version import __version__
 from .codec import DecodeError, decode_object
+from .fileio import write_atomic
 from .model import FieldValue, Item
 from .needs_names import object_type
 from .safety import URL_POLICY, safe_url
@@ -144,13 +152,21 @@ def _names(ids: list[str]) -> str:
 
 
 def load_external(
-    entry: Mapping[str, Any], base_dir: Path, schema: Schema, id_regex: re.Pattern[str]
+    entry: Mapping[str, Any],
+    base_dir: Path,
+    schema: Schema,
+    id_regex: re.Pattern[str],
+    cache_dir: Path | None = None,
 ) -> tuple[list[Item], list[str]]:
     """Items of one ``designdoc_external`` entry (as :func:`.config.build_settings`
-    checked it), and the problems met loading it."""
-    raw_path = Path(entry["path"])
-    label = entry["path"]
-    path = raw_path if raw_path.is_absolute() else base_dir / raw_path
+    checked it), and the problems met loading it.
+
+    A ``url`` entry is fetched (once per build: the domain keeps what this returns)
+    and, when it reads as a designdoc.json or needs.json, kept in ``cache_dir``; when
+    the fetch fails or returns something else, the last good copy is used, with a
+    warning that says so.
+    """
+    label = entry.get("path") or entry["url"]
     base_url = entry.get("base_url", "")
     loader = _Loader(label, entry.get("prefix", ""), "", schema, id_regex, entry.get("types", {}))
     if base_url and safe_url(base_url) is None:
@@ -160,27 +176,92 @@ def load_external(
         )
     else:
         loader.base_url = base_url
+    if "url" in entry:
+        cache = _cache_file(cache_dir, entry["url"])
+        text, problem = fetch(entry["url"], float(entry.get("timeout", 10)))
+        data, why = _parse(text) if text is not None else (None, problem)
+        if data is not None and cache is not None:
+            with contextlib.suppress(OSError):
+                write_atomic(cache, text or "")
+        elif data is None:
+            data, stale = _cached(cache)
+            if data is None:
+                return [], [f"designdoc_external {label!r}: {why}; no earlier copy to use"]
+            loader.problems.append(f"designdoc_external {label!r}: {why}; using {stale}")
+    else:
+        raw_path = Path(entry["path"])
+        path = raw_path if raw_path.is_absolute() else base_dir / raw_path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return [], [f"designdoc_external: file {label!r} does not exist"]
+        except (OSError, UnicodeDecodeError) as exc:
+            return [], [f"designdoc_external: cannot read {label!r}: {exc}"]
+        data, why = _parse(text)
+        if data is None:
+            return [], [f"designdoc_external: cannot read {label!r}: {why}"]
+    if isinstance(data.get("objects"), list):
+        _from_designdoc(data["objects"], loader)
+    else:
+        _from_needs(data, loader)
+    return loader.items, loader.summary()
+
+
+#: a fetched file larger than this is refused (a needs.json of 20,000 needs is ~40 MB)
+MAX_FETCH_BYTES = 128 * 1024 * 1024
+
+
+def fetch(url: str, timeout: float) -> tuple[str | None, str]:
+    """The text at ``url``, or None and why not.  Redirects are followed only to http
+    and https (urllib's rule), and a response larger than :data:`MAX_FETCH_BYTES` is
+    refused."""
+    request = urllib.request.Request(url, headers={"User-Agent": f"sphinx-designdoc/{__version__}"})
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return [], [f"designdoc_external: file {label!r} does not exist"]
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [f"designdoc_external: cannot read {label!r}: {exc}"]
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read(MAX_FETCH_BYTES + 1)
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        return None, f"could not fetch it ({_first_line(exc)})"
+    if len(body) > MAX_FETCH_BYTES:
+        return None, f"it is larger than {MAX_FETCH_BYTES // (1024 * 1024)} MB"
+    try:
+        return body.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        return None, "it is not UTF-8 text"
+
+
+def _parse(text: str) -> tuple[dict[str, Any] | None, str]:
+    """A designdoc.json or needs.json as data, or None and why not."""
     try:
         data = json.loads(text)
     except RecursionError:
-        return [], [f"designdoc_external: cannot read {label!r}: it is nested too deeply"]
+        return None, "it is nested too deeply"
     except ValueError as exc:  # invalid JSON, or a number too long to convert
-        return [], [
-            f"designdoc_external: cannot read {label!r}: not valid JSON ({_first_line(exc)})"
-        ]
-    if isinstance(data, dict) and isinstance(data.get("objects"), list):
-        _from_designdoc(data["objects"], loader)
-    elif isinstance(data, dict) and isinstance(data.get("versions"), dict):
-        _from_needs(data, loader)
-    else:
-        return [], [f"designdoc_external: {label!r} is neither a designdoc.json nor a needs.json"]
-    return loader.items, loader.summary()
+        return None, f"not valid JSON ({_first_line(exc)})"
+    if isinstance(data, dict) and (
+        isinstance(data.get("objects"), list) or isinstance(data.get("versions"), dict)
+    ):
+        return data, ""
+    return None, "it is neither a designdoc.json nor a needs.json"
+
+
+def _cache_file(cache_dir: Path | None, url: str) -> Path | None:
+    if cache_dir is None:
+        return None
+    name = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return cache_dir / f"{name}.json"
+
+
+def _cached(cache: Path | None) -> tuple[dict[str, Any] | None, str]:
+    """The last good copy of a fetched file, and when it was fetched."""
+    if cache is None or not cache.is_file():
+        return None, ""
+    try:
+        text = cache.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, ""
+    data, _ = _parse(text)
+    fetched = datetime.fromtimestamp(cache.stat().st_mtime, tz=timezone.utc)
+    return data, f"the copy fetched {fetched:%Y-%m-%d %H:%M} UTC"
 
 
 def _short(value: Any) -> str:

@@ -34,6 +34,12 @@ FORMATS: dict[str, ReportFormat] = {
             "junit", "junit", "designdoc-junit.xml", "JUnit XML, one test case per requirement"
         ),
         ReportFormat("sarif", "sarif", "designdoc.sarif", "SARIF 2.1.0, one result per finding"),
-        ReportFormat("needs", "needs", "needs.json", "sphinx-needs needs.json (needimport)"),
+        # sphinx-needs' builder writes needs.json: this file never takes its place
+        ReportFormat(
+            "needs",
+            "needs",
+            "designdoc-needs.json",
+            "the design objects in sphinx-needs' needs.json format (needimport)",
+        ),
     )
 }

@@ -58,7 +58,7 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
         return sig
 
     type_digests: dict[str | None, bytes] = {}
-    external = domain.external()[0]
+    foreign = domain.foreign_items()
     docs = domain.docs
 
     def type_digest(type_name: str | None) -> bytes:
@@ -74,7 +74,7 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
                     pieces.append(per_type[type_name])
             pieces.extend(
                 digest(item.state())
-                for item in external
+                for item in foreign
                 if type_name is None or item.type == type_name
             )
             value = type_digests[type_name] = digest(pieces)

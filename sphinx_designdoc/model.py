@@ -39,10 +39,23 @@ class Item:
     #: the expressions of the ``.. only::`` directives around the object: a builder
     #: whose tags do not satisfy them all leaves the object out, as it leaves the text
     only: tuple[str, ...] = ()
+    #: who declared the object when not one of our directives: ``"sphinx-needs"`` for a
+    #: need of this project whose type ``designdoc_needs_types`` maps to one of ours
+    origin: str = ""
+    #: the object's body as written (reStructuredText or MyST), for the needs export;
+    #: no view shows it, so it is not part of :meth:`state`
+    content: str = ""
 
     @property
     def external(self) -> bool:
         return self.external_url is not None
+
+    @property
+    def declared_here(self) -> bool:
+        """Declared by one of our directives in this project: its options, statuses and
+        fields are ours to check (a need's vocabulary is sphinx-needs', an external
+        object's another project's)."""
+        return self.external_url is None and not self.origin
 
     def state(self) -> tuple[Any, ...]:
         """Everything a view can show of the object, as builtin values (for digests)."""
@@ -56,6 +69,7 @@ class Item:
             tuple(self.fields.items()),
             tuple(self.links.items()),
             self.only,
+            self.origin,
         )
 
 

@@ -62,9 +62,21 @@ from sphinx_needs.data import NeedsCoreFields, SphinxNeedsData
 from sphinx_needs.exceptions import NeedsApiConfigException, NeedsApiConfigWarning
 from sphinx_needs.need_item import NeedItem, NeedItemSourceImport
 
-from .domain import ProjectState, get_domain
+from .config import Settings
+from .domain import ProjectNeeds, ProjectState, get_domain
 from .model import Finding, Item
-from .needs_names import CORE_LINKS, PREFIX, field_name, field_value, link_name, need_type
+from .needs_names import (
+    CORE_LINKS,
+    ORIGIN,
+    PREFIX,
+    field_name,
+    field_value,
+    link_name,
+    need_type,
+    vocabulary_fields,
+)
+from .safety import safe_url
+from .sources import uses_designdoc
 from .vocabulary import Schema
 
 if TYPE_CHECKING:
@@ -89,15 +101,25 @@ class Vocabulary:
 
 
 def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
-    """Register the vocabulary with sphinx-needs and connect the bridge's events.
+    """Read the project's needs as objects, and, when the project writes design
+    objects, register the vocabulary with sphinx-needs and connect the events that make
+    each object a need.
 
     Called from a ``config-inited`` handler at priority 520: after sphinx-needs resolved
     its need types (12) and loaded the project's own fields and link types (500), so
     names the project declares are reused instead of redeclared (which sphinx-needs
     reports as duplicates); before it compiles and checks its configuration (550, 600)
     and builds its field schema (``env-before-read-docs``).
+
+    A project that writes no design object gets no need type, field or link type of
+    ours: its needs, ``needs.json``, flows and reports stay exactly as without the
+    extension (:func:`.sources.uses_designdoc` looks at the sources once, here).
     """
+    state.needs_source = project_needs
     schema = state.settings.schema
+    if not uses_designdoc(app, config, schema):
+        app.connect("env-updated", _on_env_updated_idle)
+        return
     needs_config = NeedsSphinxConfig(config)
     vocabulary = Vocabulary()
 
@@ -111,7 +133,7 @@ def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
         except NeedsApiConfigException as exc:
             message = f"sphinx-needs need type {name!r} is not registered: {exc}"
             state.config_findings.append(
-                Finding("needs", message, state.conf.source, state.conf.line("needs_types"))
+                Finding("needs", message, state.conf.source, state.conf.line_of("needs_types"))
             )
 
     raw_links = getattr(config, "needs_links", None)
@@ -122,7 +144,7 @@ def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
     core = set(NeedsCoreFields)
 
     # fields first, then link types: neither may take a name of the other
-    for fname in _field_names(schema):
+    for fname in vocabulary_fields(schema):
         target = field_name(fname, taken=declared_links | core)
         vocabulary.fields[fname] = target
         if target in declared_fields:
@@ -161,13 +183,6 @@ def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
     # before sphinx-needs loads its external needs (500), so those meet no leftover
     app.connect("env-before-read-docs", _on_env_before_read_docs, priority=400)
     app.connect("env-updated", functools.partial(_on_env_updated, vocabulary=vocabulary))
-
-
-def _field_names(schema: Schema) -> list[str]:
-    names = ["owner"]
-    for typedef in schema.types.values():
-        names.extend(f.name for f in typedef.fields if f.name not in names)
-    return names
 
 
 def _is_list(schema: Schema, fname: str) -> bool:
@@ -255,10 +270,12 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment, *, vocabulary: Vocabular
     """
     data = SphinxNeedsData(env)
     existing = data.get_needs_mutable()
+    domain = get_domain(env)
+    domain.invalidate()  # every page is read: the project's needs are complete
 
     items: list[Item] = []
-    for item in get_domain(env).graph.items():
-        if item.external:
+    for item in domain.graph.items():
+        if not item.declared_here:  # another project's object, or a need already
             continue
         if item.id in existing:
             _warn(
@@ -323,6 +340,67 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment, *, vocabulary: Vocabular
     state["digest"] = digest
     showing = data.get_or_create_docs().get("all", [])
     return sorted(set(showing) & env.found_docs)
+
+
+def _on_env_updated_idle(app: Sphinx, env: BuildEnvironment) -> None:
+    """No object was in the sources when the build started, so sphinx-needs was told
+    of no type of ours: say so if some were read after all (in a file the start-up look
+    did not open), since they cannot be needs in this build."""
+    domain = get_domain(env)
+    domain.invalidate()  # every page is read: the project's needs are complete
+    local = [item for item in domain.graph.items() if item.declared_here]
+    if local:
+        first = local[0]
+        _warn(
+            env,
+            first,
+            f"{len(local)} object(s) are not sphinx-needs needs in this build: no design "
+            "object was found in the source files when the build started (they are in a "
+            "file whose name does not end with a source suffix); they will be in a build "
+            "that finds one in a source file",
+        )
+
+
+def project_needs(env: BuildEnvironment, settings: Settings) -> ProjectNeeds:
+    """The needs sphinx-needs read in this project (not the bridge's own): those of a
+    type ``designdoc_needs_types`` maps, as objects of ours, so decisions can address
+    them and views show them; the type of every other one, so a link to one can say
+    how to map it."""
+    mapping = settings.needs_types
+    schema = settings.schema
+    items: list[Item] = []
+    unmapped: dict[str, str] = {}
+    srcdir = Path(env.srcdir)
+    for need_id, need in SphinxNeedsData(env).get_needs_mutable().items():
+        ntype = str(need["type"])
+        if ntype.startswith(PREFIX) and ntype[len(PREFIX) :] in schema.types:
+            continue  # an object of ours, made a need by the bridge
+        ours = mapping.get(ntype)
+        if ours is None:
+            unmapped[need_id] = ntype
+            continue
+        docname = need["docname"] or ""
+        url: str | None = None
+        if need["is_external"]:
+            url = safe_url(need["external_url"]) or ""
+        source = ""
+        if docname:
+            with contextlib.suppress(Exception):  # a docname no longer in the project
+                source = Path(env.doc2path(docname)).relative_to(srcdir).as_posix()
+        items.append(
+            Item(
+                id=need_id,
+                type=ours,
+                title=str(need["title"] or need_id),
+                status=str(need["status"] or ""),
+                docname=docname,
+                source=source,
+                line=int(need["lineno"] or 0),
+                external_url=url,
+                origin=ORIGIN,
+            )
+        )
+    return ProjectNeeds(items, unmapped)
 
 
 def _need_kwargs(

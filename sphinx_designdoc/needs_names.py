@@ -18,9 +18,16 @@ no sphinx-needs here: the export and the importer run without them.
 from __future__ import annotations
 
 from collections.abc import Collection, Container
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .vocabulary import Schema
 
 #: prefix of a need type of ours, and of a field or link whose name is taken
 PREFIX = "dd_"
+
+#: :attr:`.Item.origin` of a need of the project read as one of our objects
+ORIGIN = "sphinx-needs"
 
 #: sphinx-needs' core need fields (``sphinx_needs.data.NeedsCoreFields`` of 9.1, which a
 #: test compares with the installed version's), plus names sphinx-needs gives meaning
@@ -89,3 +96,12 @@ def field_value(value: str | tuple[str, ...], is_list: bool, separator: str = ",
     if is_list:
         return list(items)
     return f"{separator} ".join(items)
+
+
+def vocabulary_fields(schema: Schema) -> list[str]:
+    """Every field name of the vocabulary, once, in a stable order (``owner`` first,
+    common to every type, then each type's own)."""
+    names = ["owner"]
+    for typedef in schema.types.values():
+        names.extend(f.name for f in typedef.fields if f.name not in names)
+    return names

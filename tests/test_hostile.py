@@ -958,7 +958,7 @@ def test_sarif_is_valid_and_links_on_policy(builds: Builds, config: str, builder
 @pytest.mark.parametrize("builder", REPORT_BUILDERS)
 @pytest.mark.parametrize("config", CONFIGS)
 def test_needs_json_external_urls_on_policy(builds: Builds, config: str, builder: str) -> None:
-    data = json.loads(builds(config, builder).ok().read("needs.json"))
+    data = json.loads(builds(config, builder).ok().read("designdoc-needs.json"))
     problems = []
     count = 0
     for version in data["versions"].values():
@@ -967,8 +967,8 @@ def test_needs_json_external_urls_on_policy(builds: Builds, config: str, builder
             url = need.get("external_url")
             if url not in (None, "") and not allowed_url(url):
                 problems.append(f"{need_id}: external_url {url!r}")
-    assert count, "needs.json holds no need"
-    report_problems(problems, f"needs.json ({builder})")
+    assert count, "designdoc-needs.json holds no need"
+    report_problems(problems, f"designdoc-needs.json ({builder})")
 
 
 # -- LaTeX ----------------------------------------------------------------------------

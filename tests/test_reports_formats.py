@@ -305,7 +305,7 @@ def test_needs_json_is_accepted_by_needimport_and_external_needs(
     requires_sphinx_needs()
     srcdir = tmp_path / "importer"
     shutil.copytree(ROOTS / "test-needs-import", srcdir)
-    (srcdir / "needs.json").write_text(render("needs", report), encoding="utf-8")
+    (srcdir / "designdoc-needs.json").write_text(render("needs", report), encoding="utf-8")
     app: SphinxTestApp = make_app("html", srcdir=srcdir)
     app.build()
     assert app.warning.getvalue() == ""

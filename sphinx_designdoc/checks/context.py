@@ -24,6 +24,8 @@ class CheckContext:
     conf: ConfLocation | None = None
     #: whether Graphviz's ``dot`` can be run
     graphviz: bool = True
+    #: needs of this project whose type is not mapped to ours: ID -> need type
+    unmapped_needs: Mapping[str, str] = field(default_factory=dict)
     #: source files read to locate options, by path
     _lines: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -31,7 +33,7 @@ class CheckContext:
         """The line of ``item``'s option ``option`` (``:addresses:`` three lines below
         the directive), read from its source file when a finding needs it; the
         directive's line when it cannot be found."""
-        if not self.srcdir or not item.line or item.external:
+        if not self.srcdir or not item.line or not item.declared_here:
             return item.line
         path = Path(self.srcdir, item.source)
         lines = self._lines.get(str(path))
@@ -60,7 +62,14 @@ def finding(subtype: str, item: Item, message: str, line: int | None = None) -> 
     return Finding(subtype, message, item.source, at, item.docname, item.id)
 
 
-def suggest(unknown: str, graph: Graph) -> str:
-    """ " (did you mean 'X'?)" for an unknown ID close to a known one."""
-    close = difflib.get_close_matches(unknown, graph.by_id.keys(), n=1, cutoff=0.75)
+def suggest(unknown: str, ctx: CheckContext) -> str:
+    """What to do about an unknown ID: map the type of the sphinx-needs need of that ID
+    (``designdoc_needs_types``), or " (did you mean 'X'?)" for one close to a known ID."""
+    need_type = ctx.unmapped_needs.get(unknown)
+    if need_type is not None:
+        return (
+            f", a sphinx-needs need of type {need_type!r}: to link to needs of that type, "
+            f"map it to one of ours, e.g. designdoc_needs_types = {{{need_type!r}: 'requirement'}}"
+        )
+    close = difflib.get_close_matches(unknown, ctx.graph.by_id.keys(), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -25,7 +25,7 @@ def check_supersession(ctx: CheckContext) -> Iterator[Finding]:
         return
     members = [i for i in graph.by_id.values() if i.type in link.sources or i.type in link.targets]
     for item in members:
-        if item.external:
+        if not item.declared_here:
             continue
         typedef = schema.types.get(item.type)
         if (
@@ -93,7 +93,7 @@ def _cycles(ctx: CheckContext, link: LinkDef, subtype: str, template: str) -> It
     graph = ctx.graph
     succ: dict[str, list[str]] = {}
     for item in graph.by_id.values():
-        if item.external:
+        if not item.declared_here:
             continue
         targets = [t for t in dict.fromkeys(item.links.get(link.name, ())) if t in graph]
         if targets:

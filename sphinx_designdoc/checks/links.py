@@ -50,7 +50,7 @@ def check_links(ctx: CheckContext) -> Iterator[Finding]:
     for dups in graph.duplicates.values():
         candidates.extend(dups[1:])
     for item in candidates:
-        if item.external:
+        if not item.declared_here:
             continue
         for link_name, target_id in graph.outgoing(item):
             link = schema.links.get(link_name)
@@ -61,7 +61,7 @@ def check_links(ctx: CheckContext) -> Iterator[Finding]:
                 continue  # declared in an ``.. only::`` block this builder leaves out
             if target is None:
                 message = f"{item.id}: :{link_name}: names unknown ID {target_id!r}"
-                message += suggest(target_id, graph)
+                message += suggest(target_id, ctx)
                 yield finding("dangling", item, message, ctx.option_line(item, link_name))
             elif target.type not in link.targets:
                 message = (
@@ -77,7 +77,7 @@ def check_refs(ctx: CheckContext) -> Iterator[Finding]:
             if ref.target not in ctx.graph and ref.target not in ctx.graph.hidden:
                 yield Finding(
                     "dangling",
-                    f":dd:ref: to unknown ID {ref.target!r}" + suggest(ref.target, ctx.graph),
+                    f":dd:ref: to unknown ID {ref.target!r}" + suggest(ref.target, ctx),
                     ref.source,
                     ref.line,
                     ref.docname,
@@ -105,7 +105,7 @@ def check_views(ctx: CheckContext) -> Iterator[Finding]:
             if root and root not in ctx.graph and root not in ctx.graph.hidden:
                 yield Finding(
                     "dangling",
-                    f"dd-graph: :root: names unknown ID {root!r}" + suggest(root, ctx.graph),
+                    f"dd-graph: :root: names unknown ID {root!r}" + suggest(root, ctx),
                     spec.get("source"),
                     spec.get("line"),
                     docname,

@@ -71,7 +71,7 @@ def check_pyproject(ctx: CheckContext) -> Iterator[Finding]:
     scoped = [
         i
         for i in graph.by_id.values()
-        if not i.external
+        if i.declared_here
         and schema.types.get(i.type) is not None
         and schema.types[i.type].field("scope") is not None
         and i.fields.get("scope") in ("runtime", "development")

@@ -81,7 +81,8 @@ def check_unjustified(ctx: CheckContext) -> Iterator[Finding]:
             by_source.setdefault(source_type, []).append(link)
     for item in graph.by_id.values():
         links = by_source.get(item.type)
-        if not links or item.external or item.status not in ctx.settings.tracing_statuses:
+        # a need's own links are sphinx-needs', not read here: only ours are judged
+        if not links or not item.declared_here or item.status not in ctx.settings.tracing_statuses:
             continue
         justified = False
         for link in links:

@@ -180,6 +180,7 @@ class ObjectDirective(SphinxDirective):
                 line=line or 0,
                 fields=fields,
                 links=links,
+                content="\n".join(self.content).strip("\n"),
             )
             domain.note_item(docname, item)
         for message, option in problems:

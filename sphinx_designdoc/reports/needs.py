@@ -1,13 +1,15 @@
-"""sphinx-needs ``needs.json``: designdoc objects as needs, for ``needimport`` and
+"""sphinx-needs ``needs.json`` format (written as ``designdoc-needs.json``, never over
+sphinx-needs' own file): the project's design objects as needs, for ``needimport`` and
 ``needs_external_needs`` in another project.
 
-The importing project declares the types (``needs_types``), the links
-(``needs_extra_links``: addresses, uses, supersedes, refines) and the fields it wants to
-keep (``needs_extra_options``); keys it does not declare are dropped by sphinx-needs with
-one warning.  Fields and links are named as the sphinx-needs bridge names them
-(:mod:`..needs_names`): a field whose name sphinx-needs reserves (``template`` picks a
-rendering template there) is ``dd_<name>``.
-The file holds no timestamp, so it is reproducible like ``designdoc.json``.
+The importing project declares the types, fields and link types: :func:`.needs_config`
+returns them, and the docs show the recipe.  Fields and links are named as the
+sphinx-needs bridge names them (:mod:`..needs_names`): a field whose name sphinx-needs
+reserves (``template`` picks a rendering template there) is ``dd_<name>``.  As
+sphinx-needs' own builder does, objects of other projects are left out, and so are the
+project's needs read as objects (they are in sphinx-needs' ``needs.json``).  An object's
+body is its need's ``content``.  The file holds no timestamp, so it is reproducible like
+``designdoc.json``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def build(report: Mapping[str, Any], version: str = DEFAULT_VERSION) -> dict[str
     generator = report.get("generator") or {}
     needs: dict[str, dict[str, Any]] = {}
     for obj in view.objects:
+        if obj.get("external") or obj.get("origin"):
+            continue
         fields = dict(obj.get("fields") or {})
         tags = fields.pop("tags", None) or []
         need: dict[str, Any] = {
@@ -37,12 +41,12 @@ def build(report: Mapping[str, Any], version: str = DEFAULT_VERSION) -> dict[str
             "title": obj.get("title") or obj["id"],
             "status": obj.get("status"),
             "tags": [str(t) for t in (tags if isinstance(tags, list) else [tags])],
-            "content": "",
+            "content": str(obj.get("content") or ""),
             "docname": obj.get("docname"),
             "lineno": obj.get("line"),
             "is_need": True,
             "is_part": False,
-            "is_external": bool(obj.get("external")),
+            "is_external": False,
             "external_url": safe_url(obj.get("url")),
             "sections": [],
         }
