@@ -195,17 +195,51 @@ Theirs
 """
 
 
+THEIR_MD = """\
+# Theirs
+
+```{requirement} Their own requirement
+:id: TR_001
+```
+
+```{decision} Their own decision
+:id: TD_001
+:links: TR_001
+```
+
+```{dd:requirement} Our requirement
+:id: REQ-1
+```
+
+```{dd:decision} Our decision
+:id: DEC-1
+:status: accepted
+:addresses: REQ-1
+```
+
+```{dependency} A package
+:id: DEP-1
+```
+"""
+
+
+@pytest.mark.parametrize("markup", ["rst", "md"])
 @pytest.mark.parametrize(
     "extensions",
     [["sphinx_needs", "sphinx_designdoc"], ["sphinx_designdoc", "sphinx_needs"]],
     ids=["needs-first", "designdoc-first"],
 )
-def test_need_types_keep_their_directive_names(make_app, tmp_path: Path, extensions) -> None:
+def test_need_types_keep_their_directive_names(
+    make_app, tmp_path: Path, extensions, markup: str
+) -> None:
+    if markup == "md":
+        extensions = ["myst_parser", *extensions]
     conf = (
         f"extensions = {extensions!r}\nshow_warning_types = True\nneeds_build_json = True\n"
         + THEIR_TYPES
     )
-    src = write_project(tmp_path / "src", {"index.rst": THEIR_RST}, conf=conf)
+    index = {"rst": ("index.rst", THEIR_RST), "md": ("index.md", THEIR_MD)}[markup]
+    src = write_project(tmp_path / "src", {index[0]: index[1]}, conf=conf)
     app = _build(make_app, "html", src)
     needs = _needs(app.outdir)
     # their requirement and decision are needs of their types, with their links
@@ -549,3 +583,33 @@ def test_design_objects_leave_the_projects_own_needs_as_they_were(make_app, tmp_
     # and the requirements are traced by it
     report = {o["id"]: o for o in load_report(app.outdir)["objects"]}
     assert report["R_LOGIN"]["traced"] and not report["R_RECEIPT"]["traced"]
+
+
+def test_needs_as_objects_are_the_same_in_parallel_builds(make_app, tmp_path: Path) -> None:
+    """The project's needs are read by parallel workers and merged; the objects made of
+    them, their backlinks and tracing are the same as in a serial build."""
+    files = {
+        "index.rst": "Index\n=====\n\n.. toctree::\n\n"
+        + "".join(f"   page{i}\n" for i in range(10))
+    }
+    for i in range(10):
+        files[f"page{i}.rst"] = (
+            f"Page {i}\n=======\n\n.. req:: Need {i}\n   :id: R_{i:03d}\n\n"
+            f".. decision:: Decision {i}\n   :id: DEC-{i}\n   :status: accepted\n"
+            f"   :addresses: R_{(i + 1) % 10:03d}\n"
+        )
+    conf = MIXED_CONF.format(
+        extensions=["sphinx_needs", "sphinx_designdoc"],
+        extra="designdoc_needs_types = {'req': 'requirement'}",
+    )
+    reports = []
+    for parallel in (0, 2):
+        src = write_project(tmp_path / f"p{parallel}", files, conf=conf)
+        app = _build(make_app, "html", src, parallel=parallel)
+        assert not [w for w in warnings_of(app) if "designdoc" in w]
+        reports.append((app.outdir / "designdoc.json").read_bytes())
+    assert reports[0] == reports[1]
+    objects = {o["id"]: o for o in json.loads(reports[1])["objects"]}
+    assert (
+        objects["R_003"]["incoming"] == {"addressed by": ["DEC-2"]} and objects["R_003"]["traced"]
+    )
