@@ -1,14 +1,21 @@
-"""Synthetic corpus of design documents, in three flavours of the same text.
+"""Synthetic corpus of design documents, in five flavours of the same text.
 
 ``designdoc``
     sphinx-designdoc: ``requirement`` / ``decision`` / ``dependency`` directives, links
     as options, one page with a ``dd-matrix`` and a ``dd-table``.
+``minimal``
+    the build a team has today, the baseline of the goals: the same prose, each object
+    an ``admonition`` with a label before it, its links as ``:ref:`` in a sentence of
+    its body; no field lists, no matrix page.
+``equivalent``
+    plain Sphinx with the same visible output as designdoc's objects, by hand: each
+    object an ``admonition`` with a label, its status and fields as a field list, its
+    links as ``:ref:`` showing ``ID: title``; no matrix page.
 ``plain``
-    plain Sphinx: each object an ``admonition`` with a label before it, its fields as a
-    field list, its links as ``:ref:`` to the labels showing ``ID: title`` (what
-    designdoc shows).  The matrix page is the same matrix written out as a static
-    ``list-table``.  Plain Sphinx cannot compute backlinks, so the plain pages do not
-    show them: the baseline is the text an author would write, not our output.
+    ``equivalent``, plus the matrix page written out as static ``list-table`` tables of
+    ``:ref:`` links ("equivalent output by hand", views included).  Plain Sphinx cannot
+    compute backlinks, so no plain flavour shows them: the baselines are the text an
+    author would write, not our output.
 ``needs``
     sphinx-needs: the same objects as needs (``req``, ``dec``, ``dep``) with the same
     links as ``needs_extra_links``, and ``needtable`` in place of the matrix and table.
@@ -46,7 +53,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FLAVOURS = ("designdoc", "plain", "needs")
+FLAVOURS = ("designdoc", "minimal", "equivalent", "plain", "needs")
+#: flavours without a matrix page: it is what a team has today, or its objects alone
+NO_MATRIX = frozenset({"minimal", "equivalent"})
 
 #: Top-level sections of the design-doc template, in order.
 TEMPLATE_SECTIONS = (
@@ -281,12 +290,24 @@ def _plain_object(obj: Obj, titles: dict[str, str]) -> list[str]:
     return [*lines, "", *_indent([obj.body]), ""]
 
 
+def _minimal_object(obj: Obj, titles: dict[str, str]) -> list[str]:
+    """An object as a team writes it without any tool: a label, an admonition with the
+    ID and title, the prose, and its links in a sentence."""
+    lines = [f".. _{obj.id}:", "", f".. admonition:: {obj.id}: {obj.title}", ""]
+    body = obj.body
+    for name, targets in obj.links.items():
+        body += f" {name.capitalize()} " + ", ".join(f":ref:`{t}`" for t in targets) + "."
+    return [*lines, *_indent([body]), ""]
+
+
 def render_doc(corpus: Corpus, i: int, flavour: str, titles: dict[str, str]) -> str:
     reqs, decs, deps = corpus.objects(i)
     render = {
         "designdoc": _designdoc_object,
         "needs": _needs_object,
         "plain": lambda o: _plain_object(o, titles),
+        "equivalent": lambda o: _plain_object(o, titles),
+        "minimal": lambda o: _minimal_object(o, titles),
     }[flavour]
     nfunc = corpus.requirements * 2 // 3
     lines = _heading(f"Component {i} Design Document", "=", overline=True)
@@ -410,7 +431,7 @@ def render_conf(flavour: str, corpus: Corpus) -> str:
     ]
     if flavour == "designdoc":
         lines.insert(0, 'extensions = ["sphinx_designdoc"]')
-    elif flavour == "plain":
+    elif flavour in ("plain", "minimal", "equivalent"):
         lines.insert(0, "extensions = []")
     else:
         lines.insert(0, 'extensions = ["sphinx_needs"]')
@@ -478,9 +499,10 @@ def generate(
         if root.exists():
             shutil.rmtree(root)
         root.mkdir(parents=True)
+        matrix = with_matrix and flavour not in NO_MATRIX
         (root / "conf.py").write_text(render_conf(flavour, corpus), encoding="utf-8")
-        (root / "index.rst").write_text(render_index(corpus, with_matrix), encoding="utf-8")
-        if with_matrix:
+        (root / "index.rst").write_text(render_index(corpus, matrix), encoding="utf-8")
+        if matrix:
             (root / f"{MATRIX_DOC}.rst").write_text(
                 render_matrix_page(corpus, flavour, objs), encoding="utf-8"
             )

@@ -42,7 +42,7 @@ from .domain import (
 )
 from .fileio import write_atomic
 from .model import Finding
-from .nodes import PLACEHOLDERS, designdoc_html_table
+from .nodes import PLACEHOLDERS, designdoc_html
 from .render import fill_title
 from .transforms import DesigndocPostTransform
 
@@ -236,26 +236,18 @@ def _on_builder_inited(app: Sphinx) -> None:
     when it cannot), and keep the loaded environment out of reach of Python's cyclic
     garbage collector.
 
-    The environment of a large project is hundreds of thousands of objects that live
-    until the build ends, yet every full collection walks them all again, and a build
-    allocates enough (doctrees, backlinks, views, the report) to run dozens.
+    The environment an incremental build loads is hundreds of thousands of objects that
+    live until the build ends, yet every full collection walks them all again.
     :func:`gc.freeze` moves them to the collector's permanent generation; objects freed
     by their reference count are still freed at once, and the build's end hands the
-    rest back (:func:`_on_build_finished_gc`).  See benchmarks/RESULTS.md for what it
-    saves.
+    rest back (:func:`_on_build_finished_gc`).  Only what exists now is frozen: the
+    doctrees a build reads become garbage when their page is written, and frozen they
+    could not be collected.  Measured at 22,000 objects (benchmarks/RESULTS.md), it
+    lowers both the time and the peak memory of a one-file rebuild and of a full build;
+    ``designdoc_gc_freeze = False`` turns it off.
     """
     project_state(app).graphviz = shutil.which(str(app.config.graphviz_dot or "dot")) is not None
     if _gc_freeze(app):
-        gc.freeze()
-
-
-def _on_env_updated_gc(app: Sphinx, env: BuildEnvironment) -> None:
-    """Freeze again once every document is read: what the reading added (the new
-    environment of a full build, the merged data of parallel readers) now lives until
-    the end too, and Sphinx writes every page in this (main) process.  One collection
-    first, so the doctrees that reading dropped are freed rather than frozen."""
-    if _gc_freeze(app):
-        gc.collect()
         gc.freeze()
 
 
@@ -281,8 +273,11 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     parallel readers are merged and after the sphinx-needs bridge made its needs.
     """
     srcdir = Path(env.srcdir)
+    suppress = app.config.suppress_warnings
     for finding in get_domain(env).findings:
-        log_finding(finding, srcdir)
+        # what Sphinx would drop anyway costs its logging machinery nothing this way
+        if not codec.is_suppressed(finding.subtype, suppress):
+            log_finding(finding, srcdir)
 
 
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -335,7 +330,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-def _visit_html_table(self: Any, node: nodes.Element) -> None:
+def _visit_html(self: Any, node: nodes.Element) -> None:
     self.body.append(node["writer"]())
     raise nodes.SkipNode
 
@@ -362,11 +357,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(DesigndocBuilder)
     for node_class in PLACEHOLDERS:
         _add_node(app, node_class, html_visit=_skip)
-    _add_node(app, designdoc_html_table, html_visit=_visit_html_table)
+    _add_node(app, designdoc_html, html_visit=_visit_html)
     app.add_post_transform(DesigndocPostTransform)
     setup_views(app)
     app.connect("builder-inited", _on_builder_inited)
-    app.connect("env-updated", _on_env_updated_gc, priority=900)
     app.connect("build-finished", _on_build_finished_gc, priority=900)
     app.connect("config-inited", _on_config_inited)
     app.connect("config-inited", _on_config_inited_needs, priority=520)

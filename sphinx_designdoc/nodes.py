@@ -1,10 +1,11 @@
 """The nodes of ours in a doctree.
 
-Two placeholders (backlinks and views) exist only between reading and writing: the
-post-transform (:mod:`.transforms`) replaces them with standard docutils nodes, so every
-builder sees plain docutils; the skip visitors registered for them are a safety net for
-third-party builders that write doctrees without running post-transforms.  The third,
-:class:`designdoc_html_table`, carries a view's table on the HTML fast path.
+Placeholders (an object's fields, its badges, views) exist only between reading and
+writing: the post-transform (:mod:`.transforms`) replaces them with standard docutils
+nodes, so every builder sees plain docutils, or, for the HTML builders, with
+:class:`designdoc_html`, whose HTML the translator writes.  The skip visitors registered
+for them are a safety net for third-party builders that write doctrees without running
+post-transforms.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ from __future__ import annotations
 from docutils import nodes
 
 
-class designdoc_backlinks(nodes.General, nodes.Element):
-    """Where an object's incoming links go; attributes: ``item_id``, ``docname`` (the
-    page it was read from, for builders that resolve references on a merged tree)."""
+class designdoc_fields(nodes.General, nodes.Element):
+    """An object's fields, outgoing links and, once every page is read, backlinks, as
+    plain data until the page is written: a field list of docutils nodes costs about
+    thirty nodes per object, which every transform of the read and write phases walks.
+
+    Attributes: ``rows`` (:data:`.render.FieldRow` tuples), ``item_id`` (empty for an
+    object without an ID: no backlinks), ``docname`` (the page it was read from, for
+    builders that resolve references on a merged tree).
+    """
 
 
 class designdoc_badges(nodes.Inline, nodes.Element):
@@ -27,15 +34,16 @@ class designdoc_view(nodes.General, nodes.Element):
     ``spec`` (its options), ``docname``, ``source``, ``line``."""
 
 
-class designdoc_html_table(nodes.General, nodes.Element):
-    """A view table on the HTML fast path, written by the HTML translator; attributes:
-    ``writer`` (a callable returning the table's HTML).
+class designdoc_html(nodes.General, nodes.Element):
+    """HTML written by the HTML translator (a view's table, an object's fields);
+    attributes: ``writer`` (a callable returning the HTML).
 
     Writing the HTML at translation time, not in the post-transform, puts the work in
     the worker processes of a parallel build (Sphinx runs post-transforms serially in
-    the main process) and keeps the table out of the search index: each object's own
-    page is what a search should find, not the project-wide table that lists it.
+    the main process).  A view's table has no text child, so it stays out of the search
+    index (each object's own page is what a search should find, not the project-wide
+    table that lists it); an object's fields keep the text of their values.
     """
 
 
-PLACEHOLDERS = (designdoc_backlinks, designdoc_badges, designdoc_view)
+PLACEHOLDERS = (designdoc_fields, designdoc_badges, designdoc_view)

@@ -1,10 +1,12 @@
 """Docutils nodes for objects, their links and backlinks.
 
-Only standard docutils nodes come out of here (containers, paragraphs, field lists,
-references), so HTML, LaTeX, text and any other builder render them without visitors of
-ours.  Links an author wrote are ``pending_xref`` nodes for Sphinx's reference resolver;
-backlinks, whose sources are known objects, are made as finished references by the
-post-transform (:mod:`.transforms`).  Views are rendered by :mod:`.views`.
+An object is a container with a header paragraph, a :class:`.designdoc_fields`
+placeholder holding its fields as plain data, and its body.  When the page is written,
+the post-transform (:mod:`.transforms`) makes the fields a standard field list
+(:func:`render_field_list`) or, for the HTML builders, writes them as HTML
+(:mod:`.views.fields`).  Links an author wrote are ``pending_xref`` nodes for Sphinx's
+reference resolver; backlinks, whose sources are known objects, are finished
+references.  Views are rendered by :mod:`.views`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sphinx import addnodes
 from .config import Settings
 from .graph import Graph
 from .model import FieldValue, Item
-from .nodes import designdoc_backlinks, designdoc_badges
+from .nodes import designdoc_badges, designdoc_fields
 from .safety import css_class, safe_url
 from .subtypes import SUBTYPES
 from .vocabulary import TypeDef, status_classes
@@ -81,7 +83,8 @@ def render_object(
     body: Sequence[nodes.Node],
     docname: str,
 ) -> list[nodes.Node]:
-    """The whole object: header, fields, outgoing links, body, backlink placeholder.
+    """The whole object: header, a placeholder for its fields, links and backlinks, and
+    its body.
 
     Every reference carries its ``refdoc``: builders that merge pages into one tree
     (LaTeX, singlehtml) resolve references long after the page's own context is gone.
@@ -109,39 +112,90 @@ def render_object(
         head += designdoc_badges(item_id=item_id)
     box += head
 
-    flist = nodes.field_list(classes=["dd-fields"])
-    flist += _field(
-        "Status",
-        nodes.paragraph(
-            "",
-            "",
-            nodes.inline(status, status, classes=status_classes(typedef, status)),
-        ),
-    )
+    rows = field_rows(typedef, settings, status, fields, links)
+    box += designdoc_fields(rows=rows, item_id=item_id, docname=docname)
+    box.extend(body)
+    return [box]
+
+
+#: One row of an object's fields, as plain data that pickles small: ``(kind, label,
+#: classes, value, value classes)``; kind ``"text"`` (value: the text), ``"status"``
+#: (value: the status; value classes: its classes), ``"url"`` (value: a URL the policy
+#: allows) or ``"links"`` (value: the IDs it links to, in the order written).
+FieldRow = tuple[str, str, list[str], "str | list[str]", list[str]]
+
+
+def field_rows(
+    typedef: TypeDef,
+    settings: Settings,
+    status: str,
+    fields: Mapping[str, FieldValue],
+    links: Mapping[str, tuple[str, ...]],
+) -> list[FieldRow]:
+    """The status, fields and outgoing links of an object, in the order shown."""
+    rows: list[FieldRow] = [("status", "Status", [], status, status_classes(typedef, status))]
     for name, value in fields.items():
         fdef = typedef.field(name)
         if fdef is not None and not fdef.show_default and value == fdef.default:
             continue
         url = safe_url(value) if fdef is not None and fdef.kind == "url" else None
+        classes = [f"dd-field-{name}"]
         if url is not None:  # a URL the policy forbids is shown as text
-            para = nodes.paragraph("", "", nodes.reference(url, url, refuri=url))
+            rows.append(("url", _label(name), classes, url, []))
         else:
             separator = fdef.separator if fdef is not None else ","
-            para = nodes.paragraph("", _value_text(value, separator))
-        flist += _field(_label(name), para, [f"dd-field-{name}"])
+            rows.append(("text", _label(name), classes, _value_text(value, separator), []))
     for link in settings.schema.links_from(typedef.name):
         targets = links.get(link.name)
         if targets:
-            flist += _field(
-                _label(link.name),
-                xref_list(targets, docname),
-                ["dd-outgoing", f"dd-link-{link.name}"],
-            )
-    if item is not None:
-        flist += designdoc_backlinks(item_id=item_id, docname=docname)
-    box += flist
-    box.extend(body)
-    return [box]
+            classes = ["dd-outgoing", f"dd-link-{link.name}"]
+            rows.append(("links", _label(link.name), classes, list(targets), []))
+    return rows
+
+
+def incoming_rows(graph: Graph, item_id: str) -> list[tuple[str, list[str], list[str]]]:
+    """The backlinks of an object, as ``(label, classes, source IDs)`` rows."""
+    return [
+        (
+            _label(incoming_name),
+            ["dd-incoming", "dd-link-" + incoming_name.replace(" ", "-")],
+            sources,
+        )
+        for incoming_name, sources in sorted(graph.incoming_of(item_id).items())
+    ]
+
+
+def render_field_list(
+    node: designdoc_fields, graph: Graph, link: Callable[[Item], nodes.Node]
+) -> nodes.field_list:
+    """An object's fields as a docutils field list, for every builder.
+
+    Outgoing links are ``pending_xref`` nodes for Sphinx's resolver (an unknown ID may
+    be resolved by ``missing-reference`` handlers such as intersphinx).  Backlinks come
+    from known objects, so ``link`` makes the finished hyperlink at once
+    (:meth:`.DesigndocDomain.reference`): post-transforms run serially in the main
+    process even in parallel builds, and a project has as many backlinks as links.
+    """
+    flist = nodes.field_list(classes=["dd-fields"])
+    for kind, label, classes, value, value_classes in node["rows"]:
+        if kind == "status":
+            para = nodes.paragraph("", "", nodes.inline(value, value, classes=value_classes))
+        elif kind == "url":
+            para = nodes.paragraph("", "", nodes.reference(value, value, refuri=value))
+        elif kind == "links":
+            para = xref_list(value, node["docname"])
+        else:
+            para = nodes.paragraph("", value)
+        flist += _field(label, para, classes)
+    if node["item_id"]:
+        for label, classes, sources in incoming_rows(graph, node["item_id"]):
+            para = nodes.paragraph(classes=["dd-links"])
+            for index, source_id in enumerate(sources):
+                if index:
+                    para += nodes.Text(", ")
+                para += link(graph.by_id[source_id])  # backlinks come from known objects
+            flist += _field(label, para, classes)
+    return flist
 
 
 def render_badges(subtypes: Sequence[str], link: bool) -> list[nodes.Node]:
@@ -176,30 +230,3 @@ def fill_title(doctree: nodes.Node, item_id: str, title: str) -> None:
                     inline.children = []
                     inline += nodes.Text(title)
                     return
-
-
-def render_backlinks(
-    node: designdoc_backlinks, graph: Graph, link: Callable[[Item], nodes.Node]
-) -> list[nodes.Node]:
-    """Fields such as "Addressed by: DEC-3: <title>" from the graph's incoming links.
-
-    Every source is a known object, so ``link`` makes the finished hyperlink at once
-    (:meth:`.DesigndocDomain.reference`) instead of leaving a ``pending_xref`` to
-    Sphinx's resolver: post-transforms run serially in the main process even in
-    parallel builds, and a project has as many backlinks as links.
-    """
-    out: list[nodes.Node] = []
-    for incoming_name, sources in sorted(graph.incoming_of(node["item_id"]).items()):
-        para = nodes.paragraph(classes=["dd-links"])
-        for index, source_id in enumerate(sources):
-            if index:
-                para += nodes.Text(", ")
-            para += link(graph.by_id[source_id])  # incoming links come from known objects
-        out.append(
-            _field(
-                _label(incoming_name),
-                para,
-                ["dd-incoming", "dd-link-" + incoming_name.replace(" ", "-")],
-            )
-        )
-    return out

@@ -1,4 +1,4 @@
-"""The write-phase transform: backlink and view placeholders become finished nodes."""
+"""The write-phase transform: field, badge and view placeholders become finished nodes."""
 
 from __future__ import annotations
 
@@ -10,12 +10,18 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ._compat import current_builder
 from .domain import get_domain
-from .nodes import designdoc_backlinks, designdoc_badges, designdoc_view
-from .render import render_backlinks, render_badges
+from .nodes import designdoc_badges, designdoc_fields, designdoc_html, designdoc_view
+from .render import render_badges, render_field_list
 from .views import RENDERERS, ViewContext, render_view
+from .views import output as view_output
+from .views.fields import fields_html, fields_text, writable
+from .views.output import Output
 
 if TYPE_CHECKING:
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+    from .domain import DesigndocDomain
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:
@@ -25,7 +31,7 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
 
 
 class DesigndocPostTransform(SphinxPostTransform):
-    """Fill backlink, badge and view placeholders from the project graph.
+    """Fill field, badge and view placeholders from the project graph.
 
     Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
     of view links to unknown IDs are resolved for every builder like any other
@@ -34,13 +40,35 @@ class DesigndocPostTransform(SphinxPostTransform):
 
     default_priority = 5
 
+    def _context(self, domain: DesigndocDomain, builder: Builder, fromdocname: str) -> ViewContext:
+        return ViewContext(
+            graph=domain.graph,
+            schema=domain.settings.schema,
+            builder=builder,
+            fromdocname=fromdocname,
+            link=partial(domain.link, builder, fromdocname),
+            page_title=partial(page_title, self.env),
+            graphviz=domain.graphviz,
+        )
+
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
         docname = self.env.docname
         builder = current_builder(self.env)
-        for backlinks in list(self.document.findall(designdoc_backlinks)):
-            link = partial(domain.titled_reference, builder, backlinks["docname"])
-            backlinks.replace_self(render_backlinks(backlinks, domain.graph, link))
+        graph = domain.graph
+        fast = view_output.use_html_fast_path(builder)
+        for fields in list(self.document.findall(designdoc_fields)):
+            fromdocname = fields["docname"] or docname
+            if fast and writable(fields, graph):
+                rows, item_id = fields["rows"], fields["item_id"]
+                output = Output(self._context(domain, builder, fromdocname))
+                writer = partial(fields_html, rows, item_id, graph, output)
+                # the text it shows, for the search index (the translator skips it)
+                text = nodes.Text(fields_text(rows, item_id, graph))
+                fields.replace_self(designdoc_html("", text, writer=writer))
+            else:
+                link = partial(domain.titled_reference, builder, fromdocname)
+                fields.replace_self(render_field_list(fields, graph, link))
         badges = domain.badges() if any(self.document.findall(designdoc_badges)) else {}
         link_badges = builder.format == "latex" or (
             builder.format == "html" and not builder.name.startswith("epub")
@@ -56,15 +84,7 @@ class DesigndocPostTransform(SphinxPostTransform):
                 view.parent.remove(view)
                 continue
             fromdocname = view.get("docname") or docname
-            ctx = ViewContext(
-                graph=domain.graph,
-                schema=domain.settings.schema,
-                builder=builder,
-                fromdocname=fromdocname,
-                link=partial(domain.link, builder, fromdocname),
-                page_title=partial(page_title, self.env),
-                graphviz=domain.graphviz,
-            )
+            ctx = self._context(domain, builder, fromdocname)
             view.replace_self(render_view(view, ctx))
         if builder.format == "man":
             # a manual page has no boxes, and the man writer starts no paragraph for a

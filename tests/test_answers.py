@@ -223,19 +223,26 @@ def test_closed_vocabularies_suggest_the_likely_name(make_app, tmp_path: Path) -
         assert hint in text, hint
 
 
-def test_options_myst_could_not_read_are_named_with_the_quoting(make_app, tmp_path: Path) -> None:
+def test_myst_options_are_read_as_written(make_app, tmp_path: Path) -> None:
+    """MyST would read ``:version: >=8.0,<9`` as YAML and drop every option of the
+    object; the options of an object are read as written, in both option forms."""
     src = write_project(
         tmp_path / "src",
-        {"index.md": "# Index\n\n```{dependency} sphinx\n:id: DEP-1\n:version: >=8.0,<9\n```\n"},
+        {
+            "index.md": "# Index\n\n```{dependency} sphinx\n:id: DEP-1\n:version: >=8.0,<9\n"
+            "```\n\n```{dependency} docutils\n---\nid: DEP-2\n"
+            "version: '>=0.20'\ntags: [parsing, markup]\n---\nThe parser.\n```\n"
+        },
         conf='extensions = ["myst_parser", "sphinx_designdoc"]\nshow_warning_types = True\n',
     )
     app = make_app("html", srcdir=src)
     app.build()
-    warning = find_warning(
-        warnings_of(app), "index.md:3:", "invalid", "the options of this dependency were lost"
-    )
-    assert 'quote values that YAML would misread, such as :version: ">=8.0,<9"' in warning
-    assert "has no :id: option" not in "\n".join(warnings_of(app))
+    assert not [w for w in warnings_of(app) if "[designdoc.invalid]" in w or "[myst" in w]
+    objects = {o["id"]: o for o in load_report(app.outdir)["objects"]}
+    assert objects["DEP-1"]["fields"]["version"] == ">=8.0,<9"
+    assert objects["DEP-2"]["fields"]["version"] == ">=0.20"
+    assert objects["DEP-2"]["fields"]["tags"] == ["parsing", "markup"]
+    assert objects["DEP-2"]["content"] == "The parser."
 
 
 def test_new_says_what_to_do_next_in_neutral_words(capsys, tmp_path: Path, monkeypatch) -> None:

@@ -31,17 +31,21 @@ def test_generate_same_objects_in_every_flavour(tmp_path: Path) -> None:
     generate = _load("generate")
     corpus = generate.Corpus(3)
     paths = generate.generate(tmp_path, corpus)
-    assert set(paths) == {"designdoc", "plain", "needs"}
+    assert set(paths) == {"designdoc", "minimal", "equivalent", "plain", "needs"}
     ids = {}
     for flavour, root in paths.items():
         assert (root / "conf.py").is_file()
         assert (root / "index.rst").is_file()
-        assert (root / "traceability.rst").is_file()
+        # the baselines without views have no matrix page
+        assert (root / "traceability.rst").is_file() == (flavour not in generate.NO_MATRIX)
         text = "".join(
             (root / f"{corpus.docname(i)}.rst").read_text(encoding="utf-8")
             for i in range(corpus.docs)
         )
-        if flavour == "plain":
+        if flavour == "minimal":
+            ids[flavour] = re.findall(r"^\.\. _([A-Z]+-[\d-]+):$", text, re.M)
+            assert ":ref:`" in text and ":Status:" not in text
+        elif flavour in ("plain", "equivalent"):
             ids[flavour] = re.findall(r"^\.\. _([A-Z]+-[\d-]+):$", text, re.M)
             assert ":ref:`" in text
         else:
@@ -49,7 +53,7 @@ def test_generate_same_objects_in_every_flavour(tmp_path: Path) -> None:
         # every document has the template's title and top-level sections
         assert text.count("Design Decisions\n================") == corpus.docs
     assert len(ids["designdoc"]) == corpus.total == 66
-    assert ids["designdoc"] == ids["plain"] == ids["needs"]
+    assert ids["designdoc"] == ids["plain"] == ids["needs"] == ids["minimal"] == ids["equivalent"]
     matrix = (paths["designdoc"] / "traceability.rst").read_text(encoding="utf-8")
     assert ".. dd-matrix::" in matrix and ".. dd-table::" in matrix
     assert ".. needtable::" in (paths["needs"] / "traceability.rst").read_text(encoding="utf-8")

@@ -426,7 +426,7 @@ def test_new_scaffold_builds_with_only_untraced_warnings(
     for name in ("requirement", "decision", "dependency", "designdoc"):
         assert ("```{" + name if fmt == "md" else f".. {name}::") in text
     if fmt == "md":
-        assert ':version: ">=0.27,<1"' in text and "\n% " in text
+        assert ":version: >=0.27,<1" in text and "\n% " in text
     else:
         assert ":version: >=0.27,<1" in text and "\n.. One requirement directive" in text
     app = make_app("html", srcdir=src)

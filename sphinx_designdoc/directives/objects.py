@@ -23,6 +23,7 @@ from ..model import FieldValue, Finding, Item, option_offset
 from ..render import render_object
 from ..safety import URL_POLICY, allowed_url
 from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef, did_you_mean, split_names
+from .options import OptionBlock, OwnOptions, read_myst, read_rst
 
 
 class Store(Protocol):
@@ -40,16 +41,8 @@ class Store(Protocol):
 
 
 def _as_text(value: Any) -> str:
-    """Option converter that accepts anything: MyST may hand over YAML scalars."""
+    """An option value as text, stripped."""
     return "" if value is None else str(value).strip()
-
-
-class _LenientOptions(dict[str, Callable[[Any], Any]]):
-    """Accept every option so an unknown one becomes a located ``designdoc.invalid``
-    warning naming the known options, instead of a docutils error that drops the object."""
-
-    def __missing__(self, key: str) -> Callable[[Any], Any]:
-        return _as_text
 
 
 def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
@@ -94,7 +87,8 @@ class ObjectDirective(SphinxDirective):
     required_arguments = 0
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, Callable[[Any], Any]]] = _LenientOptions(
+    #: read by :mod:`.options`, not by docutils or MyST (see there why)
+    option_spec: ClassVar[dict[str, Callable[[Any], Any]]] = OwnOptions(
         {"id": _as_text, "status": _as_text, "tags": _as_text, "owner": _as_text}
     )
     type_name: ClassVar[str] = ""
@@ -106,6 +100,9 @@ class ObjectDirective(SphinxDirective):
         source_abs, line = self.get_source_info()
         source = domain.relative_source(source_abs)
         docname = self.env.docname
+        title, block = self._read_option_block()
+        self.options = block.options
+        self._option_lines = block.lines
         #: (message, the option at fault or None for the directive itself)
         problems: list[tuple[str, str | None]] = []
 
@@ -123,17 +120,6 @@ class ObjectDirective(SphinxDirective):
                     )
                 )
                 item_id = ""
-        elif not item_id and not self.options and option_offset(self._directive_lines(), "id"):
-            # MyST reads options as YAML and drops them all when YAML cannot read one
-            problems.append(
-                (
-                    f"the options of this {typedef.name} were lost: MyST reads them as YAML, "
-                    "which could not read one of them (MyST's own warning says "
-                    "which); quote values that YAML would misread, such as "
-                    ':version: ">=8.0,<9" or :date: "2026-01-31"',
-                    None,
-                )
-            )
         elif not item_id:
             problems.append(
                 (f"{typedef.name} has no :id: option; add a unique ID such as ':id: X-1'", None)
@@ -147,7 +133,6 @@ class ObjectDirective(SphinxDirective):
                 )
             )
 
-        title = self.arguments[0].strip() if self.arguments else ""
         # a page header without a title takes the page's title once the page is read
         # (see extension._on_doctree_read); the directive cannot see it in MyST
         if not title and not typedef.page_header:
@@ -183,9 +168,13 @@ class ObjectDirective(SphinxDirective):
                 content="\n".join(self.content).strip("\n"),
             )
             domain.note_item(docname, item)
-        for message, option in problems:
+        located = [
+            (message, self.option_line(option, line or 0) if option else line)
+            for message, option in problems
+        ]
+        located += [(message, (line or 0) + offset) for message, offset in block.problems]
+        for message, at in located:
             prefix = "" if not item_id or message.startswith(("ID ", item_id)) else f"{item_id}: "
-            at = self.option_line(option, line or 0) if option else line
             domain.note_finding(
                 docname,
                 Finding("invalid", prefix + message, source, at, docname, item_id or None),
@@ -196,12 +185,25 @@ class ObjectDirective(SphinxDirective):
             body = self.parse_content_to_nodes(allow_section_headings=False)
         return render_object(typedef, settings, item, title, status, fields, links, body, docname)
 
+    def _read_option_block(self) -> tuple[str, OptionBlock]:
+        """The title and the option block, as written (:mod:`.options`): in MyST the
+        options open the content, which then starts after them; in reStructuredText
+        they follow the title in the argument."""
+        argument = self.arguments[0] if self.arguments else ""
+        if not type(self.state).__module__.startswith("myst_parser"):
+            return read_rst(argument)
+        used, block = read_myst(list(self.content))
+        if used:
+            self.content = self.content[used:]
+            self.content_offset += used
+        return argument.strip(), block
+
     def option_line(self, name: str, line: int) -> int:
         """The line of option ``name`` in the source: the directive's ``line`` plus the
-        option's offset in its option block, in reStructuredText (``:name: value``) and
-        MyST (the same, or ``name: value`` in a ``---`` block) alike; ``line`` itself
-        when the option cannot be found."""
-        offset = option_offset(self._directive_lines(), name)
+        option's offset in its option block; ``line`` itself when it has none."""
+        offset = getattr(self, "_option_lines", {}).get(name)
+        if offset is None:
+            offset = option_offset(self._directive_lines(), name)
         return line if offset is None else line + offset
 
     def _directive_lines(self) -> list[str]:

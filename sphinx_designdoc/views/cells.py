@@ -42,17 +42,25 @@ def select(graph: Graph, types: Iterable[str], predicate: Predicate | None) -> l
 # one description, so both outputs show the same rows, texts and links.
 
 #: One piece of a cell: ``("text", text, classes)``, ``("strong", text, classes)``,
-#: ``("ref", object ID, Item or None)`` (a link to an object, None when the ID is not in
-#: the graph) or ``("doc", page title, docname)`` (a link to a page).
+#: ``("ref", text, object ID)`` (a link to an object, looked up in the graph when
+#: written) or ``("doc", page title, docname)`` (a link to a page).  Plain strings and
+#: tuples only: Python's collector stops tracking such tuples after one pass, so a
+#: table of thousands of rows does not wake full collections over a large environment.
 Fragment = tuple[str, str, Any]
 Cell = list[Fragment]
+#: a finished row: its cells and its classes, as tuples
+Row = tuple[tuple[tuple[Fragment, ...], ...], tuple[str, ...]]
+
+
+def row(cells: Sequence[Cell], classes: Sequence[str]) -> Row:
+    """A row as the table keeps it (see :data:`Fragment`)."""
+    return tuple(tuple(cell) for cell in cells), tuple(classes)
 
 
 @dataclass
 class TableModel:
     headers: list[Cell]
-    #: (cells, row classes) per row
-    rows: list[tuple[list[Cell], list[str]]]
+    rows: list[Row]
     widths: list[int]
     classes: list[str]
     caption: str | None = None
@@ -69,13 +77,13 @@ class TableModel:
             if index < len(cells):
                 yield "".join(text for _kind, text, _extra in cells[index])
 
-    @property
-    def resolvable(self) -> bool:
+    def resolvable(self, graph: Graph) -> bool:
         """True when every object link has its object: links to unknown IDs stay
         ``pending_xref`` for Sphinx (``missing-reference`` handlers such as intersphinx
         may still resolve them), which only the docutils path can carry."""
-        return not any(
-            kind == "ref" and extra is None
+        by_id = graph.by_id
+        return all(
+            kind != "ref" or extra in by_id
             for cells in [self.headers, *(cells for cells, _ in self.rows)]
             for cell in cells
             for kind, _text_, extra in cell
@@ -86,8 +94,8 @@ def label(text: str) -> Cell:
     return [("text", text, ())]
 
 
-def ref_cell(item_id: str, graph: Graph) -> Cell:
-    return [("ref", item_id, graph.get(item_id))]
+def ref_cell(item_id: str) -> Cell:
+    return [("ref", item_id, item_id)]
 
 
 def id_list(ids: Sequence[str], graph: Graph) -> Cell:
@@ -96,7 +104,7 @@ def id_list(ids: Sequence[str], graph: Graph) -> Cell:
         if index:
             out.append(("text", ", ", ()))
         item = graph.get(item_id)
-        out.append(("ref", item_id, item))
+        out.append(("ref", item_id, item_id))
         if item is not None and not graph.counts_for_tracing(item):
             out += [("text", " ", ()), ("text", f"({item.status})", ("dd-muted",))]
     return out

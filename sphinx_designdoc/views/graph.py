@@ -18,10 +18,12 @@ from ..safety import css_class, css_color, natural_key
 from ..vocabulary import Schema
 from .cells import (
     Cell,
+    Row,
     TableModel,
     compile_predicate,
     id_list,
     label,
+    row,
     select,
     status_cell,
 )
@@ -238,7 +240,7 @@ def _graph_table(
 ) -> TableModel:
     """What a graph shows, as a table: each object with its links to the others."""
     shown = {item.id for item in items}
-    rows: list[tuple[list[Cell], list[str]]] = []
+    rows: list[Row] = []
     for item in items:
         links: Cell = []
         for link_name, targets in item.links.items():
@@ -253,12 +255,12 @@ def _graph_table(
         if graph.is_traced(item.id) is False:
             classes.append("dd-untraced")
         cells: list[Cell] = [
-            [("ref", item.id, item)],
+            [("ref", item.id, item.id)],
             [("text", item.title, ())],
             status_cell(item, schema),
             links,
         ]
-        rows.append((cells, classes))
+        rows.append(row(cells, classes))
     headers = [label("ID"), label("Title"), label("Status"), label("Links")]
     fit = ["l", "", "l", ""]
     return TableModel(headers, rows, [12, 40, 10, 38], ["dd-graph-table"], caption, fit)

@@ -21,12 +21,14 @@ from ..vocabulary import Schema
 from .cells import (
     Cell,
     Fragment,
+    Row,
     TableModel,
     compile_predicate,
     id_list,
     label,
     percent,
     ref_cell,
+    row,
     select,
     status_cell,
     untraced_mark,
@@ -95,7 +97,7 @@ class Matrix:
 
     def model(self, grid: bool) -> TableModel:
         graph, marks = self.graph, self.marks
-        rows: list[tuple[list[Cell], list[str]]] = []
+        rows: list[Row] = []
         for item in self.rows:
             ids = self.linked[item.id]
             classes = ["dd-row"]
@@ -110,7 +112,7 @@ class Matrix:
                 classes.append("dd-untraced")
                 marker = untraced_mark()
             cells: list[Cell] = [
-                [("ref", item.id, item)],
+                [("ref", item.id, item.id)],
                 [("text", item.title, ())],
                 status_cell(item, self.schema),
                 [marker],
@@ -123,14 +125,14 @@ class Matrix:
                 )
             else:
                 cells.append(id_list(ids, graph) if ids else [("text", "\u2014", ("dd-na",))])
-            rows.append((cells, classes))
+            rows.append(row(cells, classes))
         row_label = self.schema.types[self.plan.rows].label
         headers: list[Cell] = [label("ID"), label(row_label), label("Status"), label("Traced")]
         widths = [12, 40, 10, 12]  # "**untraced**" on one line in plain text
         fit = ["l", "", "l", "l"]
         if grid:
             # header cells of object columns link to the objects too
-            headers.extend(ref_cell(column_id, graph) for column_id in self.column_ids)
+            headers.extend(ref_cell(column_id) for column_id in self.column_ids)
             widths.extend([5] * len(self.column_ids))
             fit.extend(["c"] * len(self.column_ids))
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +24,11 @@ from sphinx.util.osutil import relative_uri
 
 from ..graph import Graph
 from ..model import Item
-from ..nodes import designdoc_html_table
+from ..nodes import designdoc_html
 from ..render import xref
 from ..safety import encode_url
 from ..vocabulary import Schema, split_names
-from .cells import Cell, Fragment, TableModel
+from .cells import Fragment, TableModel
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -86,6 +86,7 @@ class Output:
         self.builder = ctx.builder
         self.fromdocname = ctx.fromdocname
         self._uris: dict[str, str | None] = {}
+        self._anchors: dict[str, str] = {}
 
     # -- docutils ----------------------------------------------------------------------
 
@@ -96,10 +97,11 @@ class Output:
         if kind == "strong":
             return nodes.strong(text, text, classes=list(extra))
         if kind == "ref":
-            if extra is None:
+            item = self.ctx.graph.get(extra)
+            if item is None:
                 return xref(text, self.fromdocname, text)
             contnode = nodes.inline(text, text, classes=["dd-ref"])
-            return self.ctx.link(extra, contnode)
+            return self.ctx.link(item, contnode)
         try:
             return make_refnode(
                 self.builder,
@@ -111,7 +113,7 @@ class Output:
         except Exception:  # a builder without URIs for documents
             return text_node(text)
 
-    def para(self, cell: Cell) -> nodes.paragraph:
+    def para(self, cell: Sequence[Fragment]) -> nodes.paragraph:
         return paragraph(*(self.node(fragment) for fragment in cell))
 
     def table(self, model: TableModel) -> nodes.table:
@@ -131,8 +133,8 @@ class Output:
         body = nodes.tbody()
         for cells, row_classes in model.rows:
             row = nodes.row(classes=list(row_classes))
-            for cell in cells:
-                row += nodes.entry("", self.para(cell))
+            for fragments in cells:
+                row += nodes.entry("", self.para(fragments))
             body += row
         group += body
         return table
@@ -190,21 +192,17 @@ class Output:
         kind, text, extra = fragment
         if kind == "text":
             if extra:
-                return f'<span class="{escape(" ".join(extra))}">{escape(text)}</span>'
+                return f'<span class="{_class_attr(extra)}">{escape(text)}</span>'
             return escape(text)
         if kind == "strong":
-            classes = f' class="{escape(" ".join(extra))}"' if extra else ""
+            classes = f' class="{_class_attr(extra)}"' if extra else ""
             return f"<strong{classes}>{escape(text)}</strong>"
         if kind == "ref":
             inner = f'<span class="dd-ref">{escape(text)}</span>'
-            href = self.item_href(extra)
-            if href is None:
-                return inner
-            scope = "external" if extra.external else "internal"
-            return (
-                f'<a class="reference {scope}" href="{escape(href)}" '
-                f'title="{escape(extra.title)}">{inner}</a>'
-            )
+            opening = self._anchors.get(extra)
+            if opening is None:
+                opening = self._anchors[extra] = self._anchor(extra)
+            return f"{opening}{inner}</a>" if opening else inner
         uri = self.doc_uri(extra)
         if uri is None:
             return escape(text)
@@ -212,6 +210,16 @@ class Output:
             f'<a class="reference internal" href="{escape(uri or "#")}">'
             f'<span class="dd-doc">{escape(text)}</span></a>'
         )
+
+    def _anchor(self, item_id: str) -> str:
+        """The opening ``<a>`` of a link to an object (``""``: no link), made once per
+        object and table: a matrix links to the same objects many times."""
+        item = self.ctx.graph.by_id[item_id]  # only resolvable tables come here
+        href = self.item_href(item)
+        if href is None:
+            return ""
+        scope = "external" if item.external else "internal"
+        return f'<a class="reference {scope}" href="{escape(href)}" title="{escape(item.title)}">'
 
     def html_table(self, model: TableModel, table_id: str | None) -> str:
         """The table as Sphinx's HTML writer writes the docutils one (same elements,
@@ -255,10 +263,10 @@ class Output:
 
     def render(self, model: TableModel, placeholder: nodes.Element) -> nodes.Element:
         """The table for this builder: HTML written at translation time on the HTML fast
-        path (:class:`.designdoc_html_table`), else docutils nodes."""
-        if use_html_fast_path(self.builder) and model.resolvable:
+        path (:class:`.designdoc_html`), else docutils nodes."""
+        if use_html_fast_path(self.builder) and model.resolvable(self.ctx.graph):
             table_id = _new_id(placeholder) if model.caption else None
-            return designdoc_html_table(writer=partial(self.html_table, model, table_id))
+            return designdoc_html(writer=partial(self.html_table, model, table_id))
         table = self.table(model)
         _set_id(placeholder, table)
         if self.builder.format != "latex":
@@ -356,6 +364,13 @@ def _unbreakable(word: str) -> int:
     if len(parts) > 1:
         return max(_unbreakable(part) + 1 for part in parts)
     return min(len(word), _MIN_WRAP_CHARS) if word.isalpha() else len(word)
+
+
+@lru_cache(maxsize=512)
+def _class_attr(classes: tuple[str, ...]) -> str:
+    """A ``class`` attribute's value: a table repeats a few class lists thousands of
+    times."""
+    return escape(" ".join(classes))
 
 
 def _set_id(placeholder: nodes.Element, table: nodes.table) -> None:

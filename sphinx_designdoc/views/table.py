@@ -8,11 +8,13 @@ from ..model import Item
 from ..safety import css_class
 from .cells import (
     Cell,
+    Row,
     TableModel,
     column_value,
     compile_predicate,
     id_list,
     label,
+    row,
     select,
     sort_by,
     sort_text,
@@ -41,7 +43,7 @@ def render_table(plan: TablePlan, node: nodes.Element, ctx: ViewContext) -> list
     if not items:
         text = "No objects match."
         return [wrap("table", spec, nodes.paragraph(text, text, classes=["dd-empty"]))]
-    rows: list[tuple[list[Cell], list[str]]] = []
+    rows: list[Row] = []
     for item in items:
         cells = [_cell(item, column, ctx) for column in plan.columns]
         classes = ["dd-row", f"dd-type-{css_class(item.type)}"]
@@ -49,7 +51,7 @@ def render_table(plan: TablePlan, node: nodes.Element, ctx: ViewContext) -> list
             classes.append("dd-untraced")
         elif not graph.is_active(item):
             classes.append("dd-inactive")
-        rows.append((cells, classes))
+        rows.append(row(cells, classes))
     widths = [12 if c.name == "id" else 40 if c.name == "title" else 14 for c in plan.columns]
     headers = [label(c.label) for c in plan.columns]
     fit = ["l" if c.kind == "attr" and c.key in _UNBROKEN else "" for c in plan.columns]
@@ -62,7 +64,7 @@ def _cell(item: Item, column: Column, ctx: ViewContext) -> Cell:
     graph = ctx.graph
     if column.kind == "attr":
         if column.key == "id":
-            return [("ref", item.id, item)]
+            return [("ref", item.id, item.id)]
         if column.key == "status":
             return status_cell(item, ctx.schema)
         if column.key == "doc":

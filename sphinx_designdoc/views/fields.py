@@ -1,0 +1,106 @@
+"""An object's fields written as HTML when the page is translated, for the HTML builders.
+
+The same rows :func:`..render.render_field_list` makes a docutils field list of, written
+with the elements, classes and links Sphinx's HTML writer gives that field list, so the
+stylesheet and themes see the same page.  Objects are the bulk of a design document:
+as a field list each costs about thirty nodes that every transform and the writer walk,
+as this one node it costs one.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from docutils.writers._html_base import HTMLTranslator
+
+from ..graph import Graph
+from ..nodes import designdoc_fields
+from ..render import FieldRow, incoming_rows
+from .output import Output
+
+#: the characters docutils' HTML writer escapes in text (``@`` too, against harvesting)
+_SPECIAL = HTMLTranslator.special_characters
+
+
+def _text(value: str) -> str:
+    return value.translate(_SPECIAL)
+
+
+def writable(node: designdoc_fields, graph: Graph) -> bool:
+    """Whether the fields can be written as HTML: every ID they link to is an object
+    (a link to an unknown ID stays a ``pending_xref`` for Sphinx, whose
+    ``missing-reference`` handlers, such as intersphinx, may still resolve it)."""
+    return all(
+        target in graph
+        for kind, _label, _classes, value, _extra in node["rows"]
+        if kind == "links"
+        for target in value
+    )
+
+
+def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output) -> str:
+    """The field list as Sphinx's HTML writer writes it."""
+    out = ['<dl class="dd-fields field-list simple">\n']
+    count = 0
+
+    def field(label: str, classes: list[str], inner: str) -> None:
+        nonlocal count
+        parity = "field-even" if count % 2 else "field-odd"
+        count += 1
+        names = escape(" ".join([*classes, parity]))
+        out.append(
+            f'<dt class="{names}">{_text(label)}<span class="colon">:</span></dt>\n'
+            f'<dd class="{names}">{inner}\n</dd>\n'
+        )
+
+    def links(ids: list[str]) -> str:
+        refs = []
+        for target in ids:
+            item = graph.by_id[target]
+            refs.append(output.html(("ref", f"{item.id}: {item.title}", item.id)))
+        return '<p class="dd-links">' + ", ".join(refs) + "</p>"
+
+    for kind, label, classes, value, value_classes in rows:
+        if kind == "status":
+            assert isinstance(value, str)
+            names = escape(" ".join(value_classes))
+            field(label, classes, f'<p><span class="{names}">{_text(value)}</span></p>')
+        elif kind == "url":
+            assert isinstance(value, str)
+            field(
+                label,
+                classes,
+                f'<p><a class="reference external" href="{escape(value)}">{_text(value)}</a></p>',
+            )
+        elif kind == "links":
+            field(label, classes, links(list(value)))
+        else:
+            assert isinstance(value, str)
+            field(label, classes, f"<p>{_text(value)}</p>")
+    if item_id:
+        for label, classes, sources in incoming_rows(graph, item_id):
+            field(label, classes, links(sources))
+    out.append("</dl>\n")
+    return "".join(out)
+
+
+def fields_text(rows: list[FieldRow], item_id: str, graph: Graph) -> str:
+    """The text the field list shows, for the search index: values, and ``ID: title``
+    of every object it links to and from (a search for an object's title finds the
+    pages that link to it, as with the field list of nodes)."""
+    words: list[str] = []
+
+    def titled(ids: list[str]) -> None:
+        words.extend(f"{graph.by_id[i].id}: {graph.by_id[i].title}" for i in ids)
+
+    for kind, label, _classes, value, _extra in rows:
+        words.append(label)
+        if kind == "links":
+            titled(list(value))
+        else:
+            words.append(str(value))
+    if item_id:
+        for label, _classes, sources in incoming_rows(graph, item_id):
+            words.append(label)
+            titled(sources)
+    return "\n".join(words)

@@ -1,0 +1,85 @@
+"""Object options are read by the package, in reStructuredText and MyST alike: values as
+written, continuation lines, repeated options and stray lines located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import find_warning, load_report, warnings_of, write_project
+
+from sphinx_designdoc.directives.options import OwnOptions, read_myst, read_rst
+
+
+def test_rst_title_then_options() -> None:
+    title, block = read_rst(
+        "Retry failed\npayment authorisations\n:id: REQ-1\n:URL: https://x.org/a:b\n"
+        ":alternatives: a;\n   b\n:id: again\n  more\nstray text"
+    )
+    assert title == "Retry failed payment authorisations"
+    assert block.options == {"id": "REQ-1", "url": "https://x.org/a:b", "alternatives": "a;\nb"}
+    assert block.lines == {"id": 2, "url": 3, "alternatives": 4}
+    assert block.problems == [
+        ("option :id: is given twice; the first value is kept", 6),
+        ("'stray text' is not an option (write options as ':name: value')", 8),
+    ]
+
+
+def test_rst_options_without_title_and_empty_values() -> None:
+    title, block = read_rst(":id: REQ-1\n:tags:")
+    assert title == "" and block.options == {"id": "REQ-1", "tags": ""}
+
+
+def test_myst_option_lines_are_read_as_written() -> None:
+    used, block = read_myst([":id: X", ":version: >=8.0,<9", ':date: "2026-01-31"', "", "Body"])
+    assert used == 4  # the blank line after the options is theirs
+    assert block.options == {"id": "X", "version": ">=8.0,<9", "date": "2026-01-31"}
+
+
+def test_myst_yaml_block() -> None:
+    used, block = read_myst(
+        ["---", "id: X", "tags: [a, 'b c']", 'status: "x\\" y"', "owner: 'it''s'", "---", "Body"]
+    )
+    assert used == 6
+    assert block.options == {"id": "X", "tags": "a, b c", "status": 'x" y', "owner": "it's"}
+    assert block.lines == {"id": 2, "tags": 3, "status": 4, "owner": 5}
+
+
+def test_myst_content_without_options() -> None:
+    assert read_myst(["Body text :id: no", ":id: X"])[0] == 0
+    used, block = read_myst(["---", "id: X"])
+    assert used == 0 and block.problems == [("the '---' option block is not closed with '---'", 1)]
+
+
+def test_docutils_and_myst_see_no_option_spec() -> None:
+    spec = OwnOptions({"id": str})
+    assert not spec and spec["anything"]("  x ") == "x"
+
+
+@pytest.mark.parametrize("markup", ["rst", "md"])
+def test_option_problems_are_located_warnings(make_app, tmp_path: Path, markup: str) -> None:
+    if markup == "rst":
+        files = {
+            "index.rst": "Index\n=====\n\n.. requirement:: Title\n   :id: REQ-1\n"
+            "   :priority: must\n   not an option\n   :priority: should\n\n   Body.\n"
+        }
+        conf = 'extensions = ["sphinx_designdoc"]\nshow_warning_types = True\n'
+        stray, repeated, where = "index.rst:7:", "index.rst:8:", "index.rst"
+    else:
+        files = {
+            "index.md": "# Index\n\n```{requirement} Title\n:id: REQ-1\n:priority: must\n"
+            "  continued\n:priority: should\n\nBody.\n```\n"
+        }
+        conf = 'extensions = ["myst_parser", "sphinx_designdoc"]\nshow_warning_types = True\n'
+        stray, repeated, where = None, "index.md:7:", "index.md"
+    app = make_app("html", srcdir=write_project(tmp_path / "src", files, conf=conf))
+    app.build()
+    warnings = warnings_of(app)
+    if stray:
+        find_warning(warnings, stray, "invalid", "'not an option' is not an option")
+    find_warning(warnings, repeated, "invalid", "option :priority: is given twice")
+    report = load_report(app.outdir)
+    (obj,) = report["objects"]
+    assert obj["fields"]["priority"] == ("must" if markup == "rst" else "must\ncontinued")
+    assert obj["content"] == "Body."
+    assert where in obj["source"]
