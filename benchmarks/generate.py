@@ -296,7 +296,8 @@ def _minimal_object(obj: Obj, titles: dict[str, str]) -> list[str]:
     lines = [f".. _{obj.id}:", "", f".. admonition:: {obj.id}: {obj.title}", ""]
     body = obj.body
     for name, targets in obj.links.items():
-        body += f" {name.capitalize()} " + ", ".join(f":ref:`{t}`" for t in targets) + "."
+        # a label before an admonition needs the link's text: ":ref:`ID <ID>`"
+        body += f" {name.capitalize()} " + ", ".join(f":ref:`{t} <{t}>`" for t in targets) + "."
     return [*lines, *_indent([body]), ""]
 
 

@@ -170,7 +170,9 @@ def median(values: Sequence[float]) -> float | None:
 
 
 def has_cli(repo: Path) -> bool:
-    return (repo / "sphinx_designdoc" / "cli.py").is_file()
+    """Whether the checkout has the ``designdoc`` command (a module, later a package)."""
+    package = repo / "sphinx_designdoc"
+    return (package / "cli.py").is_file() or (package / "cli" / "__init__.py").is_file()
 
 
 def time_trace(repo: Path, report: Path, item_id: str, runs: int) -> dict[str, Any]:

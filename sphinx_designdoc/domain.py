@@ -66,10 +66,11 @@ class DesigndocDomain(Domain):
     name = "dd"
     label = "Design documents"
     roles = {"ref": DesigndocRefRole(innernodeclass=nodes.inline)}
-    #: ``rows``: per document, the ``designdoc.json`` rows of its objects, encoded, with
-    #: the fingerprint and URL scheme they were encoded for (see :mod:`.incremental`)
+    #: ``rows``: per document, the ``designdoc.json`` rows of its objects, encoded and
+    #: compressed, with the fingerprint and URL scheme they were encoded for (see
+    #: :mod:`.incremental`)
     initial_data = {"docs": {}, "rows": {}}
-    data_version = 4
+    data_version = 5
 
     object_types = {t.name: ObjType(t.label, "ref", "any") for t in BUILTIN_TYPES}
     directives = {t.name: make_directive(t.name) for t in BUILTIN_TYPES}

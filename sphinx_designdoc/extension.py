@@ -331,7 +331,8 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 
 def _visit_html(self: Any, node: nodes.Element) -> None:
-    self.body.append(node["writer"]())
+    # pieces, not one string: a large view's table is never copied into one more string
+    self.body.extend(node["writer"]())
     raise nodes.SkipNode
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -213,14 +214,29 @@ def refresh_rows(domain: DesigndocDomain, builder: Builder) -> None:
         key = _row_key(domain, docname, scheme)
         cached = rows.get(docname)
         if cached is None or cached[0] != key:
-            rows[docname] = (
-                key,
-                {
-                    item.id: encode_object(ObjectRow.of(item, graph, item_url(builder, item)))
-                    for item in rec.items
-                    if graph.get(item.id) is item
-                },
-            )
+            encoded = {
+                item.id: encode_object(ObjectRow.of(item, graph, item_url(builder, item)))
+                for item in rec.items
+                if graph.get(item.id) is item
+            }
+            rows[docname] = (key, _pack(encoded))
+
+
+#: between an ID and its row, and between rows, in a document's packed rows (JSON text
+#: escapes control characters, so neither appears inside a row)
+_FIELD, _RECORD = "\x1f", "\x1e"
+
+
+def _pack(encoded: dict[str, str]) -> bytes:
+    """A document's rows, compressed: the environment keeps them all build long and
+    pickles them, and JSON text compresses several times over."""
+    text = _RECORD.join(f"{item_id}{_FIELD}{row}" for item_id, row in encoded.items())
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _unpack(packed: bytes) -> dict[str, str]:
+    text = zlib.decompress(packed).decode("utf-8")
+    return dict(record.split(_FIELD, 1) for record in text.split(_RECORD) if record)
 
 
 def object_rows(domain: DesigndocDomain, builder: Builder) -> list[str]:
@@ -234,12 +250,16 @@ def cached_rows(
     """:func:`object_rows` for a URL function and scheme (a benchmark times this)."""
     graph = domain.graph
     rows = domain.data["rows"]
+    unpacked: dict[str, dict[str, str]] = {}
     out: list[str] = []
     for item in graph.items():
         line = None
         cached = None if item.external else rows.get(item.docname)
         if cached is not None and cached[0] == _row_key(domain, item.docname, scheme):
-            line = cached[1].get(item.id)
+            doc_rows = unpacked.get(item.docname)
+            if doc_rows is None:
+                doc_rows = unpacked[item.docname] = _unpack(cached[1])
+            line = doc_rows.get(item.id)
         if line is None:  # an external object, or a duplicate ID that changed hands
             line = encode_object(ObjectRow.of(item, graph, url_for(item)))
         out.append(line)

@@ -1,6 +1,6 @@
 """The nodes of ours in a doctree.
 
-Placeholders (an object's fields, its badges, views) exist only between reading and
+Placeholders (an object's fields, views) exist only between reading and
 writing: the post-transform (:mod:`.transforms`) replaces them with standard docutils
 nodes, so every builder sees plain docutils, or, for the HTML builders, with
 :class:`designdoc_html`, whose HTML the translator writes.  The skip visitors registered
@@ -24,11 +24,6 @@ class designdoc_fields(nodes.General, nodes.Element):
     """
 
 
-class designdoc_badges(nodes.Inline, nodes.Element):
-    """Where an object's state goes in its header ("untraced", "unused", ...), known only
-    once every page is read; attribute: ``item_id``."""
-
-
 class designdoc_view(nodes.General, nodes.Element):
     """A view (``dd-matrix``, ``dd-table``, ``dd-graph``); attributes: ``view`` (kind),
     ``spec`` (its options), ``docname``, ``source``, ``line``."""
@@ -36,7 +31,7 @@ class designdoc_view(nodes.General, nodes.Element):
 
 class designdoc_html(nodes.General, nodes.Element):
     """HTML written by the HTML translator (a view's table, an object's fields);
-    attributes: ``writer`` (a callable returning the HTML).
+    attributes: ``writer`` (a callable returning the HTML, as a list of pieces).
 
     Writing the HTML at translation time, not in the post-transform, puts the work in
     the worker processes of a parallel build (Sphinx runs post-transforms serially in
@@ -46,4 +41,4 @@ class designdoc_html(nodes.General, nodes.Element):
     """
 
 
-PLACEHOLDERS = (designdoc_fields, designdoc_badges, designdoc_view)
+PLACEHOLDERS = (designdoc_fields, designdoc_view)

@@ -19,7 +19,7 @@ from sphinx import addnodes
 from .config import Settings
 from .graph import Graph
 from .model import FieldValue, Item
-from .nodes import designdoc_badges, designdoc_fields
+from .nodes import designdoc_fields
 from .safety import css_class, safe_url
 from .subtypes import SUBTYPES
 from .vocabulary import TypeDef, status_classes
@@ -108,9 +108,7 @@ def render_object(
         head += nodes.strong(item_id, item_id, classes=["dd-id"])
         head += nodes.Text(": ")
     head += nodes.inline(title, title, classes=["dd-title"])
-    if item is not None:
-        head += designdoc_badges(item_id=item_id)
-    box += head
+    box += head  # the post-transform adds the object's badges at its end
 
     rows = field_rows(typedef, settings, status, fields, links)
     box += designdoc_fields(rows=rows, item_id=item_id, docname=docname)
@@ -118,11 +116,12 @@ def render_object(
     return [box]
 
 
-#: One row of an object's fields, as plain data that pickles small: ``(kind, label,
-#: classes, value, value classes)``; kind ``"text"`` (value: the text), ``"status"``
-#: (value: the status; value classes: its classes), ``"url"`` (value: a URL the policy
-#: allows) or ``"links"`` (value: the IDs it links to, in the order written).
-FieldRow = tuple[str, str, list[str], "str | list[str]", list[str]]
+#: One row of an object's fields, as tuples of strings, which pickle small and which
+#: Python's collector stops tracking: ``(kind, label, classes, value, value classes)``,
+#: classes space-separated; kind ``"text"`` (value: the text), ``"status"`` (value: the
+#: status), ``"url"`` (value: a URL the policy allows) or ``"links"`` (value: the IDs
+#: it links to, a tuple in the order written).
+FieldRow = tuple[str, str, str, "str | tuple[str, ...]", str]
 
 
 def field_rows(
@@ -133,23 +132,24 @@ def field_rows(
     links: Mapping[str, tuple[str, ...]],
 ) -> list[FieldRow]:
     """The status, fields and outgoing links of an object, in the order shown."""
-    rows: list[FieldRow] = [("status", "Status", [], status, status_classes(typedef, status))]
+    tone = " ".join(status_classes(typedef, status))
+    rows: list[FieldRow] = [("status", "Status", "", status, tone)]
     for name, value in fields.items():
         fdef = typedef.field(name)
         if fdef is not None and not fdef.show_default and value == fdef.default:
             continue
         url = safe_url(value) if fdef is not None and fdef.kind == "url" else None
-        classes = [f"dd-field-{name}"]
+        classes = f"dd-field-{name}"
         if url is not None:  # a URL the policy forbids is shown as text
-            rows.append(("url", _label(name), classes, url, []))
+            rows.append(("url", _label(name), classes, url, ""))
         else:
             separator = fdef.separator if fdef is not None else ","
-            rows.append(("text", _label(name), classes, _value_text(value, separator), []))
+            rows.append(("text", _label(name), classes, _value_text(value, separator), ""))
     for link in settings.schema.links_from(typedef.name):
         targets = links.get(link.name)
         if targets:
-            classes = ["dd-outgoing", f"dd-link-{link.name}"]
-            rows.append(("links", _label(link.name), classes, list(targets), []))
+            classes = f"dd-outgoing dd-link-{link.name}"
+            rows.append(("links", _label(link.name), classes, tuple(targets), ""))
     return rows
 
 
@@ -179,14 +179,15 @@ def render_field_list(
     flist = nodes.field_list(classes=["dd-fields"])
     for kind, label, classes, value, value_classes in node["rows"]:
         if kind == "status":
-            para = nodes.paragraph("", "", nodes.inline(value, value, classes=value_classes))
+            inline = nodes.inline(value, value, classes=value_classes.split())
+            para = nodes.paragraph("", "", inline)
         elif kind == "url":
             para = nodes.paragraph("", "", nodes.reference(value, value, refuri=value))
         elif kind == "links":
             para = xref_list(value, node["docname"])
         else:
             para = nodes.paragraph("", value)
-        flist += _field(label, para, classes)
+        flist += _field(label, para, classes.split())
     if node["item_id"]:
         for label, classes, sources in incoming_rows(graph, node["item_id"]):
             para = nodes.paragraph(classes=["dd-links"])

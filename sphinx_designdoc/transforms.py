@@ -1,4 +1,5 @@
-"""The write-phase transform: field, badge and view placeholders become finished nodes."""
+"""The write-phase transform: field and view placeholders become finished nodes, and
+objects get their badges."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ._compat import current_builder
 from .domain import get_domain
-from .nodes import designdoc_badges, designdoc_fields, designdoc_html, designdoc_view
+from .nodes import designdoc_fields, designdoc_html, designdoc_view
 from .render import render_badges, render_field_list
 from .views import RENDERERS, ViewContext, render_view
 from .views import output as view_output
@@ -31,7 +32,8 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
 
 
 class DesigndocPostTransform(SphinxPostTransform):
-    """Fill field, badge and view placeholders from the project graph.
+    """Fill field and view placeholders from the project graph and add each object's
+    badges (the problems that stand on the project as a whole) after its title.
 
     Runs before Sphinx's reference resolver (priority 10), so the ``pending_xref`` nodes
     of view links to unknown IDs are resolved for every builder like any other
@@ -57,11 +59,15 @@ class DesigndocPostTransform(SphinxPostTransform):
         builder = current_builder(self.env)
         graph = domain.graph
         fast = view_output.use_html_fast_path(builder)
+        outputs: dict[str, Output] = {}  # one per page the fields were read on
         for fields in list(self.document.findall(designdoc_fields)):
             fromdocname = fields["docname"] or docname
             if fast and writable(fields, graph):
                 rows, item_id = fields["rows"], fields["item_id"]
-                output = Output(self._context(domain, builder, fromdocname))
+                output = outputs.get(fromdocname)
+                if output is None:
+                    context = self._context(domain, builder, fromdocname)
+                    output = outputs[fromdocname] = Output(context)
                 writer = partial(fields_html, rows, item_id, graph, output)
                 # the text it shows, for the search index (the translator skips it)
                 text = nodes.Text(fields_text(rows, item_id, graph))
@@ -69,16 +75,15 @@ class DesigndocPostTransform(SphinxPostTransform):
             else:
                 link = partial(domain.titled_reference, builder, fromdocname)
                 fields.replace_self(render_field_list(fields, graph, link))
-        badges = domain.badges() if any(self.document.findall(designdoc_badges)) else {}
+        badges = domain.badges()
         link_badges = builder.format == "latex" or (
             builder.format == "html" and not builder.name.startswith("epub")
         )
-        for placeholder in list(self.document.findall(designdoc_badges)):
-            shown = render_badges(badges.get(placeholder["item_id"], ()), link_badges)
-            if shown:
-                placeholder.replace_self(shown)
-            else:
-                placeholder.parent.remove(placeholder)
+        for box in self.document.findall(nodes.container):
+            shown = badges.get(box.get("dd_id", ""))
+            head = box.children[0] if shown and box.children else None
+            if isinstance(head, nodes.paragraph) and "dd-head" in head["classes"]:
+                head.extend(render_badges(shown or (), link_badges))
         for view in list(self.document.findall(designdoc_view)):
             if view["view"] not in RENDERERS:
                 view.parent.remove(view)

@@ -48,7 +48,7 @@ def test_view_pages_follow_object_changes(make_app, copy_root) -> None:
     # the tables of the page are written by the HTML fast path: the matrix row and the
     # table rows show the new title and link to the object with it
     doctree = app.env.get_and_resolve_doctree("views", app.builder)
-    raw = "".join(t["writer"]() for t in doctree.findall(designdoc_html))
+    raw = "".join("".join(t["writer"]()) for t in doctree.findall(designdoc_html))
     assert "<td><p>Instant startup</p></td>" in raw
     assert 'href="requirements.html#REQ-1" title="Instant startup"' in raw
 

@@ -123,7 +123,7 @@ def test_html_doctree_has_html_tables(make_app, copy_root, root: str) -> None:
     app.build()
     doctree = app.env.get_and_resolve_doctree("views", app.builder)
     assert not list(doctree.findall(nodes.table))
-    tables = [t["writer"]() for t in doctree.findall(designdoc_html)]
+    tables = ["".join(t["writer"]()) for t in doctree.findall(designdoc_html)]
     assert len(tables) == 4 and all(t.startswith('<table class="dd-table') for t in tables)
     assert 'href="requirements.html#REQ-1"' in tables[3]
     assert "REQ-2" not in tables[3]  # "security" in tags and approved

@@ -8,7 +8,7 @@ description, so both outputs show the same rows, texts and links.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,20 +60,27 @@ def row(cells: Sequence[Cell], classes: Sequence[str]) -> Row:
 @dataclass
 class TableModel:
     headers: list[Cell]
-    rows: list[Row]
+    #: the rows, or a function that makes them when the table is written: a matrix of
+    #: thousands of rows is then never held whole, only the text written from it
+    rows: Sequence[Row] | Callable[[], Iterable[Row]]
     widths: list[int]
     classes: list[str]
     caption: str | None = None
     #: per column, ``"l"`` or ``"c"`` for a column as wide as its longest text (IDs,
     #: statuses, marks: never broken), ``""`` for one that shares the rest by width
     fit: list[str] | None = None
+    #: every object link names an object of the graph (known when the table is made)
+    known_links: bool = False
+
+    def row_list(self) -> Iterable[Row]:
+        return self.rows() if callable(self.rows) else self.rows
 
     def column_fit(self) -> list[str]:
         return self.fit if self.fit is not None else [""] * len(self.widths)
 
     def column_texts(self, index: int) -> Iterable[str]:
         """The texts of one column, header included."""
-        for cells in [self.headers, *(cells for cells, _ in self.rows)]:
+        for cells in [self.headers, *(cells for cells, _ in self.row_list())]:
             if index < len(cells):
                 yield "".join(text for _kind, text, _extra in cells[index])
 
@@ -81,10 +88,12 @@ class TableModel:
         """True when every object link has its object: links to unknown IDs stay
         ``pending_xref`` for Sphinx (``missing-reference`` handlers such as intersphinx
         may still resolve them), which only the docutils path can carry."""
+        if self.known_links:
+            return True
         by_id = graph.by_id
         return all(
             kind != "ref" or extra in by_id
-            for cells in [self.headers, *(cells for cells, _ in self.rows)]
+            for cells in [self.headers, *(cells for cells, _ in self.row_list())]
             for cell in cells
             for kind, _text_, extra in cell
         )

@@ -9,6 +9,7 @@ as this one node it costs one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from docutils.writers._html_base import HTMLTranslator
@@ -38,22 +39,22 @@ def writable(node: designdoc_fields, graph: Graph) -> bool:
     )
 
 
-def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output) -> str:
-    """The field list as Sphinx's HTML writer writes it."""
+def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output) -> list[str]:
+    """The field list as Sphinx's HTML writer writes it, in pieces."""
     out = ['<dl class="dd-fields field-list simple">\n']
     count = 0
 
-    def field(label: str, classes: list[str], inner: str) -> None:
+    def field(label: str, classes: str, inner: str) -> None:
         nonlocal count
         parity = "field-even" if count % 2 else "field-odd"
         count += 1
-        names = escape(" ".join([*classes, parity]))
+        names = escape(f"{classes} {parity}" if classes else parity)
         out.append(
             f'<dt class="{names}">{_text(label)}<span class="colon">:</span></dt>\n'
             f'<dd class="{names}">{inner}\n</dd>\n'
         )
 
-    def links(ids: list[str]) -> str:
+    def links(ids: Iterable[str]) -> str:
         refs = []
         for target in ids:
             item = graph.by_id[target]
@@ -63,7 +64,7 @@ def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output
     for kind, label, classes, value, value_classes in rows:
         if kind == "status":
             assert isinstance(value, str)
-            names = escape(" ".join(value_classes))
+            names = escape(value_classes)
             field(label, classes, f'<p><span class="{names}">{_text(value)}</span></p>')
         elif kind == "url":
             assert isinstance(value, str)
@@ -73,15 +74,15 @@ def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output
                 f'<p><a class="reference external" href="{escape(value)}">{_text(value)}</a></p>',
             )
         elif kind == "links":
-            field(label, classes, links(list(value)))
+            field(label, classes, links(value))
         else:
             assert isinstance(value, str)
             field(label, classes, f"<p>{_text(value)}</p>")
     if item_id:
-        for label, classes, sources in incoming_rows(graph, item_id):
-            field(label, classes, links(sources))
+        for incoming, incoming_classes, sources in incoming_rows(graph, item_id):
+            field(incoming, " ".join(incoming_classes), links(sources))
     out.append("</dl>\n")
-    return "".join(out)
+    return out
 
 
 def fields_text(rows: list[FieldRow], item_id: str, graph: Graph) -> str:
@@ -90,17 +91,17 @@ def fields_text(rows: list[FieldRow], item_id: str, graph: Graph) -> str:
     pages that link to it, as with the field list of nodes)."""
     words: list[str] = []
 
-    def titled(ids: list[str]) -> None:
+    def titled(ids: Iterable[str]) -> None:
         words.extend(f"{graph.by_id[i].id}: {graph.by_id[i].title}" for i in ids)
 
     for kind, label, _classes, value, _extra in rows:
         words.append(label)
         if kind == "links":
-            titled(list(value))
+            titled(value)
         else:
             words.append(str(value))
     if item_id:
-        for label, _classes, sources in incoming_rows(graph, item_id):
-            words.append(label)
+        for incoming, _names, sources in incoming_rows(graph, item_id):
+            words.append(incoming)
             titled(sources)
     return "\n".join(words)

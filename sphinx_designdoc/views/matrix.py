@@ -9,8 +9,9 @@ table says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from docutils import nodes
 
@@ -96,8 +97,27 @@ class Matrix:
         return sum(self.traced(item) for item in counted), len(counted)
 
     def model(self, grid: bool) -> TableModel:
+        """The table, its rows made when it is written (every link of a matrix names a
+        known object: the rows and the columns are objects of the graph)."""
+        row_label = self.schema.types[self.plan.rows].label
+        headers: list[Cell] = [label("ID"), label(row_label), label("Status"), label("Traced")]
+        widths = [12, 40, 10, 12]  # "**untraced**" on one line in plain text
+        fit = ["l", "", "l", "l"]
+        if grid:
+            # header cells of object columns link to the objects too
+            headers.extend(ref_cell(column_id) for column_id in self.column_ids)
+            widths.extend([5] * len(self.column_ids))
+            fit.extend(["c"] * len(self.column_ids))
+        else:
+            headers.append(label(f"{self.link_label} ({self.column_label})"))
+            widths.append(30)
+            fit.append("")
+        classes = ["dd-matrix-table", "dd-matrix-grid" if grid else "dd-matrix-list"]
+        rows = partial(self._rows, grid)
+        return TableModel(headers, rows, widths, classes, self.plan.caption, fit, True)
+
+    def _rows(self, grid: bool) -> Iterator[Row]:
         graph, marks = self.graph, self.marks
-        rows: list[Row] = []
         for item in self.rows:
             ids = self.linked[item.id]
             classes = ["dd-row"]
@@ -125,22 +145,7 @@ class Matrix:
                 )
             else:
                 cells.append(id_list(ids, graph) if ids else [("text", "\u2014", ("dd-na",))])
-            rows.append(row(cells, classes))
-        row_label = self.schema.types[self.plan.rows].label
-        headers: list[Cell] = [label("ID"), label(row_label), label("Status"), label("Traced")]
-        widths = [12, 40, 10, 12]  # "**untraced**" on one line in plain text
-        fit = ["l", "", "l", "l"]
-        if grid:
-            # header cells of object columns link to the objects too
-            headers.extend(ref_cell(column_id) for column_id in self.column_ids)
-            widths.extend([5] * len(self.column_ids))
-            fit.extend(["c"] * len(self.column_ids))
-        else:
-            headers.append(label(f"{self.link_label} ({self.column_label})"))
-            widths.append(30)
-            fit.append("")
-        classes = ["dd-matrix-table", "dd-matrix-grid" if grid else "dd-matrix-list"]
-        return TableModel(headers, rows, widths, classes, self.plan.caption, fit)
+            yield row(cells, classes)
 
     @property
     def column_label(self) -> str:

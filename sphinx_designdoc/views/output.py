@@ -131,7 +131,7 @@ class Output:
         head += header_row
         group += head
         body = nodes.tbody()
-        for cells, row_classes in model.rows:
+        for cells, row_classes in model.row_list():
             row = nodes.row(classes=list(row_classes))
             for fragments in cells:
                 row += nodes.entry("", self.para(fragments))
@@ -221,7 +221,7 @@ class Output:
         scope = "external" if item.external else "internal"
         return f'<a class="reference {scope}" href="{escape(href)}" title="{escape(item.title)}">'
 
-    def html_table(self, model: TableModel, table_id: str | None) -> str:
+    def html_table(self, model: TableModel, table_id: str | None) -> list[str]:
         """The table as Sphinx's HTML writer writes the docutils one (same elements,
         classes, row striping, caption and permalink), so the stylesheet and the page
         look stay the same."""
@@ -251,7 +251,7 @@ class Output:
             )
         )
         out.append("\n</tr>\n</thead>\n<tbody>\n")
-        for index, (cells, row_classes) in enumerate(model.rows):
+        for index, (cells, row_classes) in enumerate(model.row_list()):
             stripe = "row-even" if index % 2 == 0 else "row-odd"
             out.append(f'<tr class="{escape(" ".join([*row_classes, stripe]))}">')
             out.append(
@@ -259,7 +259,7 @@ class Output:
             )
             out.append("\n</tr>\n")
         out.append("</tbody>\n</table>\n")
-        return "".join(out)
+        return out
 
     def render(self, model: TableModel, placeholder: nodes.Element) -> nodes.Element:
         """The table for this builder: HTML written at translation time on the HTML fast
