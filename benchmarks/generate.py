@@ -28,7 +28,8 @@ a paragraph of body text per object.
 
 Links, within and across documents (document ``i``, its neighbours ``i-1`` / ``i+1``):
 
-* requirements 3, 7 and 11 refine a requirement of document ``i-1``;
+* requirements 3, 7 and 11 refine a requirement of document ``i-1`` (in every document
+  but the first, so refinements form chains, not a cycle);
 * decision ``j`` addresses requirements ``2j-1`` and ``2j`` of its document, except
   decision 6, which addresses requirement 11 and requirement 12 of document ``i+1``;
 * decision 4 is superseded by decision 5 (``supersedes``), so it no longer traces its
@@ -146,7 +147,7 @@ class Corpus:
             if non_functional:
                 fields["category"] = ("performance", "security", "observability")[k % 3]
             links = {}
-            if k % 4 == 3 and n > 1:
+            if k % 4 == 3 and i > 0:  # the first document refines none: no cycle
                 links["refines"] = [self.req_id(i - 1, k)]
             reqs.append(
                 Obj(

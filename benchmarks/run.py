@@ -27,6 +27,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as _dt
 import json
 import os
@@ -87,6 +88,9 @@ def sphinx_build(
         os.environ, PYTHONPATH=os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")])
     )
     env.pop("SPHINX_DESIGNDOC_PROFILE", None)
+    # every build loads compiled modules, as from an installed package (warm_up compiles
+    # the checkout's; CI sets this variable, which would make each build compile them)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     log_path = out.parent / f"{out.name}.log"
     out.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
@@ -202,7 +206,10 @@ def time_report_harness(repo: Path, outdir: Path) -> dict[str, Any]:
 
 
 def warm_up(work: Path, flavours: Sequence[str], repo: Path) -> None:
-    """Build a one-document corpus per flavour first, so no flavour pays for cold caches."""
+    """Build a one-document corpus per flavour first, so no flavour pays for cold caches,
+    and compile the checkout's modules, as installing a package does (Sphinx and
+    sphinx-needs come from site-packages, compiled)."""
+    compileall.compile_dir(repo / "sphinx_designdoc", quiet=1)
     srcs = generate.generate(work / "warm-up" / "src", generate.Corpus(1), flavours)
     for flavour, src in srcs.items():
         sphinx_build(src, work / "warm-up" / "out" / flavour, repo)

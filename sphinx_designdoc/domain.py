@@ -377,7 +377,7 @@ class DesigndocDomain(Domain):
         would send readers to an anchor that does not exist.
         """
         self.settings  # noqa: B018 (registers custom object types for the inventory)
-        for item in self.graph.items():
+        for item in self.graph.by_id.values():  # Sphinx sorts what it writes
             if item.declared_here:  # a need is in sphinx-needs' inventory already
                 yield item.id, item.id, item.type, item.docname, item.id, 1
 
@@ -398,6 +398,8 @@ class ProjectState:
     config_findings: list[Finding] = field(default_factory=list)
     #: whether Graphviz's ``dot`` can be run (``dd-graph`` draws, or shows a table)
     graphviz: bool = True
+    #: whether this build froze the loaded environment (``designdoc_gc_freeze``)
+    frozen: bool = False
     #: with the sphinx-needs bridge: the project's needs as objects (those of the types
     #: ``designdoc_needs_types`` maps) and the need type of every other need, by ID
     needs_source: Callable[[BuildEnvironment, Settings], ProjectNeeds] | None = None

@@ -172,3 +172,14 @@ def test_gc_freeze_lasts_for_the_build_only(make_app, copy_root, freeze: bool) -
     app.build()
     assert during and (during[0] > 0) is freeze
     assert gc.get_freeze_count() == 0
+
+
+def test_gc_freeze_leaves_a_fresh_build_alone(make_app, copy_root) -> None:
+    """A full build has no loaded environment to freeze (freezing what set-up left
+    only raised its peak memory)."""
+    gc.unfreeze()
+    app = make_app("html", srcdir=copy_root("basic"), freshenv=True)
+    during: list[int] = []
+    app.connect("env-updated", lambda app, env: during.append(gc.get_freeze_count()))
+    app.build()
+    assert during == [0] and gc.get_freeze_count() == 0
