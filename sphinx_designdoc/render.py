@@ -22,7 +22,7 @@ from .model import FieldValue, Item
 from .nodes import designdoc_fields
 from .safety import css_class, safe_url
 from .subtypes import SUBTYPES
-from .vocabulary import TypeDef, status_classes
+from .vocabulary import TypeDef, display_name, status_classes
 
 DOMAIN = "dd"
 
@@ -66,10 +66,6 @@ def _value_text(value: FieldValue, separator: str = ",") -> str:
     """A field value as written: a list joined with its own separator (``;`` for a
     decision's alternatives, which may hold commas)."""
     return f"{separator} ".join(value) if isinstance(value, tuple) else value
-
-
-def _label(name: str) -> str:
-    return name[:1].upper() + name[1:]
 
 
 def render_object(
@@ -141,15 +137,15 @@ def field_rows(
         url = safe_url(value) if fdef is not None and fdef.kind == "url" else None
         classes = f"dd-field-{name}"
         if url is not None:  # a URL the policy forbids is shown as text
-            rows.append(("url", _label(name), classes, url, ""))
+            rows.append(("url", display_name(name), classes, url, ""))
         else:
             separator = fdef.separator if fdef is not None else ","
-            rows.append(("text", _label(name), classes, _value_text(value, separator), ""))
+            rows.append(("text", display_name(name), classes, _value_text(value, separator), ""))
     for link in settings.schema.links_from(typedef.name):
         targets = links.get(link.name)
         if targets:
             classes = f"dd-outgoing dd-link-{link.name}"
-            rows.append(("links", _label(link.name), classes, tuple(targets), ""))
+            rows.append(("links", display_name(link.name), classes, tuple(targets), ""))
     return rows
 
 
@@ -157,7 +153,7 @@ def incoming_rows(graph: Graph, item_id: str) -> list[tuple[str, list[str], list
     """The backlinks of an object, as ``(label, classes, source IDs)`` rows."""
     return [
         (
-            _label(incoming_name),
+            display_name(incoming_name),
             ["dd-incoming", "dd-link-" + incoming_name.replace(" ", "-")],
             sources,
         )

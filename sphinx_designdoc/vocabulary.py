@@ -35,6 +35,15 @@ class FieldDef:
     show_default: bool = True
 
 
+#: field and link names shown in capitals rather than capitalised
+_ACRONYMS = {"url": "URL", "id": "ID", "api": "API", "sdk": "SDK", "adr": "ADR"}
+
+
+def display_name(name: str) -> str:
+    """A field's or link's name as a label: ``scope`` -> ``Scope``, ``url`` -> ``URL``."""
+    return _ACRONYMS.get(name.lower(), name[:1].upper() + name[1:])
+
+
 #: statuses that read as "not settled yet" wherever a type lists them
 PENDING_STATUSES = frozenset({"proposed", "draft", "review", "open"})
 

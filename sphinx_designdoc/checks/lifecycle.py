@@ -82,8 +82,8 @@ def check_cycles(ctx: CheckContext) -> Iterator[Finding]:
             ctx,
             link,
             "cycle",
-            "{link} cycle: {path}; an object cannot (even indirectly) {link} itself, "
-            "remove one of these ':{link}:' links",
+            "{link} cycle: {path}; ':{link}:' links must not lead back to the object they "
+            "start from, remove one of them",
         )
 
 

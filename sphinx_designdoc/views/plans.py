@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..filters import FilterError, parse, validate
-from ..vocabulary import COMMON_FIELDS, LinkDef, Schema, did_you_mean, split_names
+from ..vocabulary import COMMON_FIELDS, LinkDef, Schema, did_you_mean, display_name, split_names
 
 #: ``:layout: auto`` draws a grid up to this many columns: on screen the grid scrolls
 #: inside its own box beside a sticky ID column, so no width hides a column, but past
@@ -174,19 +174,19 @@ class TablePlan:
 
 def _column_index(schema: Schema) -> dict[str, Column]:
     index: dict[str, Column] = {}
-    labels = {"id": "ID", "doc": "Document"}
+    labels = {"doc": "Document"}
     for name in TABLE_BASE_COLUMNS:
-        index[name] = Column(name, labels.get(name, name.capitalize()), "attr", name)
+        index[name] = Column(name, labels.get(name, display_name(name)), "attr", name)
     for fdef in COMMON_FIELDS:
-        index[fdef.name] = Column(fdef.name, fdef.name.capitalize(), "field", fdef.name)
+        index[fdef.name] = Column(fdef.name, display_name(fdef.name), "field", fdef.name)
     for typedef in schema.types.values():
         for fdef in typedef.fields:
             index.setdefault(
-                fdef.name, Column(fdef.name, fdef.name.capitalize(), "field", fdef.name)
+                fdef.name, Column(fdef.name, display_name(fdef.name), "field", fdef.name)
             )
     for link in schema.links.values():
-        index.setdefault(link.name, Column(link.name, link.name.capitalize(), "link", link.name))
-        incoming = Column(link.incoming, link.incoming.capitalize(), "incoming", link.incoming)
+        index.setdefault(link.name, Column(link.name, display_name(link.name), "link", link.name))
+        incoming = Column(link.incoming, display_name(link.incoming), "incoming", link.incoming)
         index.setdefault(link.incoming, incoming)
         index.setdefault(link.incoming.replace(" ", "_"), incoming)
     return index
