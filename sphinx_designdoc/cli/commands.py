@@ -1,9 +1,10 @@
-"""``designdoc diff``, ``designdoc export`` and ``designdoc new``."""
+"""``designdoc diff``, ``designdoc export``, ``designdoc new`` and ``designdoc import-adr``."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -154,6 +155,33 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise CLIError(f"{target} exists; pass --force to overwrite it")
     write_output(text, str(target))
     write_line(f"wrote {target}\n" + next_steps(target, fmt), sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import_adr(args: argparse.Namespace) -> int:
+    from ..adr import adr_files, import_records
+    from ..config import DEFAULT_ID_REGEX
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise CLIError(f"{args.folder}: no such folder")
+    if not re.match(DEFAULT_ID_REGEX, f"{args.prefix}0001"):
+        raise CLIError(f"--prefix {args.prefix!r} makes IDs that are not valid")
+    if not adr_files(folder):
+        raise CLIError(f"{args.folder}: no numbered Markdown record (such as 0001-title.md)")
+    if args.output != "-" and Path(args.output).exists() and not args.force:
+        raise CLIError(f"{args.output} exists; pass --force to overwrite it")
+    imported = import_records(folder, prefix=args.prefix, page_title=args.title)
+    write_output(imported.text, args.output)
+    sys.stdout.flush()  # the page before the notes, when both go to one terminal
+    if not args.quiet:
+        for note in imported.notes:
+            write_line(terminal_text(f"note: {note}"), sys.stderr)
+        where = "" if args.output == "-" else f" into {args.output}"
+        write_line(
+            terminal_text(f"imported {imported.count} decisions from {folder}{where}"),
+            sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from .._version import __version__
 from ..formats import FORMATS
 from ..reports.diff import REGRESSION_RULES
 from .check import cmd_check
-from .commands import cmd_diff, cmd_export, cmd_new
+from .commands import cmd_diff, cmd_export, cmd_import_adr, cmd_new
 from .errors import UsageError
 from .lookup import cmd_impact, cmd_trace
 
@@ -207,6 +207,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "import-adr",
+        help="turn Markdown ADR files into decision objects",
+        formatter_class=_Formatter,
+        description="Read the numbered Markdown architecture decision records of a "
+        "folder (adr-tools or MADR layout: 0001-title.md) and write one MyST page with "
+        "a decision per record: its status, date, deciders and considered options as "
+        "fields, 'Supersedes' as links, its text as the body. Notes on what could not "
+        "be read as written go to stderr.",
+        epilog="examples:\n  designdoc import-adr doc/adr -o docs/decisions.md\n"
+        "  designdoc import-adr docs/decisions --prefix DEC-ADR- -o -",
+    )
+    p.add_argument("folder", metavar="DIR", help="folder of NNNN-title.md files")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default="-",
+        help="MyST Markdown file to write; '-' for stdout (default)",
+    )
+    p.add_argument(
+        "--prefix",
+        metavar="PREFIX",
+        default="ADR-",
+        help="ID prefix: record 0007 becomes PREFIX0007 (default: ADR-)",
+    )
+    p.add_argument(
+        "--title",
+        metavar="TITLE",
+        default="Architecture decision records",
+        help="title of the page",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("-q", "--quiet", action="store_true", help="no notes and no summary")
+    p.set_defaults(func=cmd_import_adr)
 
     p = sub.add_parser(
         "export",
