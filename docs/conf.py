@@ -12,7 +12,8 @@ author = "sphinx-designdoc developers"
 copyright = "2026, sphinx-designdoc developers"
 extensions = ["myst_parser", "sphinx_designdoc", "reference"]
 myst_enable_extensions = ["colon_fence"]
-exclude_patterns = ["_build"]
+# the tutorial's projects are built by tests/test_tutorial.py and shown with literalinclude
+exclude_patterns = ["_build", "tutorial"]
 html_theme = "alabaster"
 html_title = "sphinx-designdoc"
 
@@ -20,3 +21,22 @@ html_title = "sphinx-designdoc"
 designdoc_pyproject = "../pyproject.toml"
 designdoc_min_coverage = 100
 designdoc_exports = ["md", "html", "junit", "sarif", "csv", "needs"]
+
+# the tests that verify each requirement, as objects of their own (a custom type)
+designdoc_types = {
+    "verification": {
+        "label": "Verification",
+        "statuses": ["passing", "failing"],
+        "inactive_statuses": ["failing"],
+        "fields": {"tests": "list"},
+        "color": "#e0f2fe",
+    }
+}
+designdoc_links = {
+    "verifies": {
+        "incoming": "verified by",
+        "source": "verification",
+        "target": "requirement",
+        "traces": False,
+    }
+}

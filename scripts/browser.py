@@ -123,6 +123,11 @@ def set_dark(driver: Any, dark: bool) -> None:
 def open_page(driver: Any, outdir: Path, page: str, fragment: str = "") -> None:
     url = (outdir / f"{page}.html").resolve().as_uri() + (f"#{fragment}" if fragment else "")
     driver.get(url)
+    # every file:// page shares one origin, and pydata-sphinx-theme and the book theme
+    # remember the mode in localStorage["theme"], which furo reads too: forget it, so
+    # each page follows the emulated colour scheme rather than the last theme's choice
+    if driver.execute_script("const n = localStorage.length; localStorage.clear(); return n;"):
+        driver.get(url)
     driver.execute_script("return document.fonts ? document.fonts.ready : null")
 
 
