@@ -323,7 +323,7 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         objects=[],
     )
     outdir = Path(app.outdir)
-    write_atomic(outdir / codec.FILENAME, codec.dumps(report, objects=rows))
+    write_atomic(outdir / codec.FILENAME, codec.chunks(report, objects=rows))
     if domain.settings.exports:
         # the exports read the same rows as designdoc.json
         report["objects"] = json.loads("[" + ",".join(rows) + "]")

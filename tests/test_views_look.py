@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,8 @@ def _rows(html: str) -> dict[str, list[str]]:
     rows: dict[str, list[str]] = {}
     for row in re.findall(r'<tr class="dd-row[^"]*">(.*?)</tr>', html, re.S):
         cells = [
-            re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)
+            unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td>(.*?)</td>", row, re.S)
         ]
         rows[cells[0]] = cells
     return rows
@@ -148,7 +150,7 @@ def _headers(html: str) -> list[str]:
     head = re.search(r"<thead>(.*?)</thead>", html, re.S)
     assert head is not None
     return [
-        re.sub(r"<[^>]+>", "", h).strip()
+        unescape(re.sub(r"<[^>]+>", "", h)).strip()
         for h in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), re.S)
     ]
 

@@ -57,7 +57,7 @@ def test_html_views(make_app, copy_root, root: str) -> None:
         "REQ-3",
         "REQ-10",
     ]
-    assert "dd-traced" in rows[1] and "\u2713" in rows[1]
+    assert "dd-traced" in rows[1] and "&#10003;" in rows[1]  # a character reference
     assert "dd-untraced" in rows[2] and "untraced</strong>" in rows[2]
     assert "dd-inactive" in rows[3] and "n/a" in rows[3]
     assert "dd-untraced" in rows[4]
@@ -270,3 +270,32 @@ def test_parallel_build_writes_the_same_view_pages(make_app, copy_root, root: st
     page = (parallel.outdir / "views.html").read_text(encoding="utf-8")
     assert len(_view_tables(page)) == 4
     assert page == (serial.outdir / "views.html").read_text(encoding="utf-8")
+
+
+def test_html_tables_are_written_in_ascii(make_app, tmp_path) -> None:
+    """A view table holds no character outside ASCII (titles and marks become character
+    references): one such character would make Python keep the page's body, copied
+    several times on its way to the file, at two bytes a character."""
+    from html import unescape
+
+    from conftest import write_project
+
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": "Café\n====\n\n"
+            ".. requirement:: Pay in €, ship to Zürich ✓\n   :id: REQ-1\n\n"
+            ".. decision:: Use the café's till\n   :id: DEC-1\n   :status: accepted\n"
+            "   :addresses: REQ-1\n\n"
+            ".. dd-matrix::\n\n.. dd-table::\n   :columns: id, title\n"
+        },
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="dd-table.*?</table>', page, flags=re.S)
+    assert len(tables) == 2
+    for table in tables:
+        assert table.isascii()
+        assert "Pay in €, ship to Zürich ✓" in unescape(table)
+    assert "\u2713" in unescape(tables[0])  # the matrix's mark

@@ -224,7 +224,13 @@ class Output:
     def html_table(self, model: TableModel, table_id: str | None) -> list[str]:
         """The table as Sphinx's HTML writer writes the docutils one (same elements,
         classes, row striping, caption and permalink), so the stylesheet and the page
-        look stay the same."""
+        look stay the same.
+
+        Written in ASCII, other characters as character references (a matrix's ✓): one
+        character outside Latin-1 makes Python store a whole string at two bytes a
+        character, and the page's body is joined and copied several times on its way
+        to the file.
+        """
         html = self.html
         classes = " ".join(["dd-table", *model.classes, "docutils", "align-default"])
         id_attr = f' id="{table_id}"' if table_id else ""
@@ -259,7 +265,7 @@ class Output:
             )
             out.append("\n</tr>\n")
         out.append("</tbody>\n</table>\n")
-        return out
+        return [_ascii(piece) for piece in out]
 
     def render(self, model: TableModel, placeholder: nodes.Element) -> nodes.Element:
         """The table for this builder: HTML written at translation time on the HTML fast
@@ -364,6 +370,11 @@ def _unbreakable(word: str) -> int:
     if len(parts) > 1:
         return max(_unbreakable(part) + 1 for part in parts)
     return min(len(word), _MIN_WRAP_CHARS) if word.isalpha() else len(word)
+
+
+def _ascii(text: str) -> str:
+    """``text`` in ASCII, other characters as HTML character references."""
+    return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 @lru_cache(maxsize=512)
