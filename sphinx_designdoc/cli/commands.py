@@ -137,6 +137,12 @@ def _relative_base(outdir: Path, output: str | None) -> str:
 # -- new --------------------------------------------------------------------------
 
 
+def refuse_overwrite(target: Path, force: bool) -> None:
+    """Writing verbs never replace a file unless told to."""
+    if target.exists() and not force:
+        raise CLIError(f"{target} exists; pass --force to overwrite it")
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from ..scaffold import default_filename, scaffold
 
@@ -151,8 +157,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     target = Path(args.output or default_filename(args.title, fmt))
-    if target.exists() and not args.force:
-        raise CLIError(f"{target} exists; pass --force to overwrite it")
+    refuse_overwrite(target, args.force)
     write_output(text, str(target))
     write_line(f"wrote {target}\n" + next_steps(target, fmt), sys.stderr)
     return EXIT_OK
@@ -169,8 +174,8 @@ def cmd_import_adr(args: argparse.Namespace) -> int:
         raise CLIError(f"--prefix {args.prefix!r} makes IDs that are not valid")
     if not adr_files(folder):
         raise CLIError(f"{args.folder}: no numbered Markdown record (such as 0001-title.md)")
-    if args.output != "-" and Path(args.output).exists() and not args.force:
-        raise CLIError(f"{args.output} exists; pass --force to overwrite it")
+    if args.output != "-":
+        refuse_overwrite(Path(args.output), args.force)
     imported = import_records(folder, prefix=args.prefix, page_title=args.title)
     write_output(imported.text, args.output)
     sys.stdout.flush()  # the page before the notes, when both go to one terminal
