@@ -19,11 +19,11 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import Settings
-from ..model import FieldValue, Finding, Item, option_offset
+from ..model import FieldValue, Finding, Item
 from ..render import render_object
 from ..safety import URL_POLICY, allowed_url
 from ..vocabulary import COMMON_FIELDS, FieldDef, TypeDef, did_you_mean, split_names
-from .options import OptionBlock, OwnOptions, read_myst, read_rst
+from .options import OptionBlock, OwnOptions, as_text, read_myst, read_rst
 
 
 class Store(Protocol):
@@ -38,11 +38,6 @@ class Store(Protocol):
     def note_finding(self, docname: str, finding: Finding) -> None: ...
 
     def relative_source(self, path: str | os.PathLike[str] | None) -> str: ...
-
-
-def _as_text(value: Any) -> str:
-    """An option value as text, stripped."""
-    return "" if value is None else str(value).strip()
 
 
 def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
@@ -89,9 +84,11 @@ class ObjectDirective(SphinxDirective):
     final_argument_whitespace = True
     #: read by :mod:`.options`, not by docutils or MyST (see there why)
     option_spec: ClassVar[dict[str, Callable[[Any], Any]]] = OwnOptions(
-        {"id": _as_text, "status": _as_text, "tags": _as_text, "owner": _as_text}
+        {"id": as_text, "status": as_text, "tags": as_text, "owner": as_text}
     )
     type_name: ClassVar[str] = ""
+    #: option name -> offset of its line from the directive's (set by :meth:`run`)
+    _option_lines: dict[str, int]
 
     def run(self) -> list[nodes.Node]:
         domain = cast("Store", self.env.domains["dd"])
@@ -106,7 +103,7 @@ class ObjectDirective(SphinxDirective):
         #: (message, the option at fault or None for the directive itself)
         problems: list[tuple[str, str | None]] = []
 
-        item_id = _as_text(self.options.get("id"))
+        item_id = as_text(self.options.get("id"))
         if not item_id and typedef.page_header:
             # a design document is its page: its ID defaults to the page's name
             item_id = page_id(docname)
@@ -140,7 +137,7 @@ class ObjectDirective(SphinxDirective):
                 (f"{item_id or typedef.name} has no title; write one after '{self.name}::'", None)
             )
 
-        status = _as_text(self.options.get("status")) or typedef.default_status
+        status = as_text(self.options.get("status")) or typedef.default_status
         if status not in typedef.statuses:
             problems.append(
                 (
@@ -201,23 +198,8 @@ class ObjectDirective(SphinxDirective):
     def option_line(self, name: str, line: int) -> int:
         """The line of option ``name`` in the source: the directive's ``line`` plus the
         option's offset in its option block; ``line`` itself when it has none."""
-        offset = getattr(self, "_option_lines", {}).get(name)
-        if offset is None:
-            offset = option_offset(self._directive_lines(), name)
+        offset = self._option_lines.get(name)
         return line if offset is None else line + offset
-
-    def _directive_lines(self) -> list[str]:
-        """The directive's text: docutils and recent MyST give it; older MyST versions
-        do not, so it is read from the source file (only when a problem needs a line)."""
-        if self.block_text:
-            return self.block_text.splitlines()
-        source, line = self.get_source_info()
-        try:
-            with open(source, encoding="utf-8") as fh:
-                lines = fh.read().splitlines()
-        except (OSError, TypeError, UnicodeDecodeError):
-            return []
-        return lines[max(line - 1, 0) : line + 200] if line else []
 
     def _read_options(
         self, settings: Settings, typedef: TypeDef, problems: list[tuple[str, str | None]]
@@ -229,7 +211,7 @@ class ObjectDirective(SphinxDirective):
         for name, raw in self.options.items():
             if name in ("id", "status"):
                 continue
-            value = _as_text(raw)
+            value = as_text(raw)
             if name in link_names:
                 links[name] = tuple(dict.fromkeys(split_names(value)))
             elif name in field_defs:

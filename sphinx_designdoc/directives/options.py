@@ -41,10 +41,12 @@ class OwnOptions(dict[str, Callable[[Any], Any]]):
         return False
 
     def __missing__(self, key: str) -> Callable[[Any], Any]:
-        return _as_text
+        return as_text
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """An option value as text, stripped (also the converter of every option of ours,
+    which accepts anything: MyST may hand over YAML scalars)."""
     return "" if value is None else str(value).strip()
 
 

@@ -18,14 +18,10 @@ from ..domain import get_domain
 from ..model import Finding
 from ..nodes import designdoc_view
 from ..views.plans import PLANNERS, VIEW_OPTIONS
+from .options import as_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-
-def _as_text(value: Any) -> str:
-    """Option converter that accepts anything: MyST may hand over YAML scalars."""
-    return "" if value is None else str(value).strip()
 
 
 class _AnyOption(dict[str, Callable[[Any], Any]]):
@@ -33,7 +29,7 @@ class _AnyOption(dict[str, Callable[[Any], Any]]):
     warning naming the known ones rather than a docutils error that drops the view."""
 
     def __missing__(self, key: str) -> Callable[[Any], Any]:
-        return _as_text
+        return as_text
 
 
 class ViewDirective(SphinxDirective):
@@ -50,7 +46,7 @@ class ViewDirective(SphinxDirective):
         source = domain.relative_source(source_abs)
         spec: dict[str, Any] = {
             "view": self.view,
-            "options": {name: _as_text(value) for name, value in sorted(self.options.items())},
+            "options": {name: as_text(value) for name, value in sorted(self.options.items())},
             "source": source,
             "line": line or 0,
         }
@@ -69,17 +65,17 @@ class ViewDirective(SphinxDirective):
 
 class MatrixDirective(ViewDirective):
     view = "matrix"
-    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["matrix"], _as_text))
+    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["matrix"], as_text))
 
 
 class TableDirective(ViewDirective):
     view = "table"
-    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["table"], _as_text))
+    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["table"], as_text))
 
 
 class GraphDirective(ViewDirective):
     view = "graph"
-    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["graph"], _as_text))
+    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["graph"], as_text))
 
 
 VIEW_DIRECTIVES: dict[str, type[ViewDirective]] = {
