@@ -50,7 +50,7 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
         return f"{item.docname}.html#{item.id}"
 
     # the URL scheme the build cached its rows under (a key is the page digest + scheme)
-    keys = {doc: key for doc, (key, _) in data["rows"].items()}
+    keys = {doc: cached[0] for doc, cached in data["rows"].items()}
     scheme = next(iter(keys.values()))[32:] if keys else ""
     fingerprints = {doc: key[:32] for doc, key in keys.items()}
     steps: dict[str, list[float]] = {

@@ -214,29 +214,24 @@ def refresh_rows(domain: DesigndocDomain, builder: Builder) -> None:
         key = _row_key(domain, docname, scheme)
         cached = rows.get(docname)
         if cached is None or cached[0] != key:
-            encoded = {
-                item.id: encode_object(ObjectRow.of(item, graph, item_url(builder, item)))
-                for item in rec.items
-                if graph.get(item.id) is item
-            }
-            rows[docname] = (key, _pack(encoded))
+            own = [item for item in rec.items if graph.get(item.id) is item]
+            encoded = [encode_object(ObjectRow.of(i, graph, item_url(builder, i))) for i in own]
+            rows[docname] = (key, tuple(item.id for item in own), _pack(encoded))
 
 
-#: between an ID and its row, and between rows, in a document's packed rows (JSON text
-#: escapes control characters, so neither appears inside a row)
-_FIELD, _RECORD = "\x1f", "\x1e"
-
-
-def _pack(encoded: dict[str, str]) -> bytes:
+def _pack(encoded: list[str]) -> bytes:
     """A document's rows, compressed: the environment keeps them all build long and
-    pickles them, and JSON text compresses several times over."""
-    text = _RECORD.join(f"{item_id}{_FIELD}{row}" for item_id, row in encoded.items())
-    return zlib.compress(text.encode("utf-8"), 1)
+    pickles them, and JSON text compresses several times over.  One row a line: JSON
+    text escapes every control character, so no row holds a line break."""
+    return zlib.compress("\n".join(encoded).encode("utf-8"), 1)
 
 
-def _unpack(packed: bytes) -> dict[str, str]:
-    text = zlib.decompress(packed).decode("utf-8")
-    return dict(record.split(_FIELD, 1) for record in text.split(_RECORD) if record)
+def _unpack(ids: tuple[str, ...], packed: bytes) -> dict[str, str]:
+    """A document's rows by ID (the IDs are kept beside the rows: an ID may hold any
+    character ``designdoc_id_regex`` lets through)."""
+    if not ids:
+        return {}
+    return dict(zip(ids, zlib.decompress(packed).decode("utf-8").split("\n"), strict=True))
 
 
 def object_rows(domain: DesigndocDomain, builder: Builder) -> list[str]:
@@ -258,7 +253,7 @@ def cached_rows(
         if cached is not None and cached[0] == _row_key(domain, item.docname, scheme):
             doc_rows = unpacked.get(item.docname)
             if doc_rows is None:
-                doc_rows = unpacked[item.docname] = _unpack(cached[1])
+                doc_rows = unpacked[item.docname] = _unpack(cached[1], cached[2])
             line = doc_rows.get(item.id)
         if line is None:  # an external object, or a duplicate ID that changed hands
             line = encode_object(ObjectRow.of(item, graph, url_for(item)))

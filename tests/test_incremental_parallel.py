@@ -196,3 +196,35 @@ def test_report_rows_follow_the_builder(make_app, tmp_path: Path) -> None:
     assert (dirhtml.outdir / "designdoc.json").read_bytes() == (
         fresh.outdir / "designdoc.json"
     ).read_bytes()
+
+
+def test_cached_rows_keep_ids_with_any_character(make_app, tmp_path: Path) -> None:
+    """A permissive ``designdoc_id_regex`` lets control characters into IDs: the cached
+    rows of an unchanged document come back whole and each under its own ID (``R``
+    must not get a piece of ``R<US>X1``'s row), and a page without objects has none."""
+    from conftest import write_project
+
+    src = write_project(
+        tmp_path / "proj",
+        {
+            "index.rst": "Index\n=====\n\n.. toctree::\n\n   a\n   b\n   empty\n",
+            "a.rst": "A\n=\n\n.. requirement:: Plain\n   :id: R\n\n"
+            ".. requirement:: Odd\n   :id: R\x1fX1\n",
+            "b.rst": "B\n=\n\n.. decision:: D\n   :id: D-1\n   :status: accepted\n"
+            "   :addresses: R\n",
+            "empty.rst": "Empty\n=====\n\nNo objects.\n",
+        },
+        conf='extensions = ["sphinx_designdoc"]\ndesigndoc_id_regex = ".+"\n',
+    )
+    make_app("html", srcdir=src).build()
+    edit(src / "empty.rst", "No objects.", "Still no objects.")  # a.rst's rows are reused
+    app = make_app("html", srcdir=src)
+    app.build()
+    objs = {o["id"]: o for o in load_report(app.outdir)["objects"]}
+    assert objs["R\x1fX1"]["title"] == "Odd" and objs["R"]["title"] == "Plain"
+    assert objs["R"]["incoming"] == {"addressed by": ["D-1"]}
+    fresh = make_app("html", srcdir=_fresh_copy(src, tmp_path / "fresh"))
+    fresh.build()
+    assert (app.outdir / "designdoc.json").read_bytes() == (
+        fresh.outdir / "designdoc.json"
+    ).read_bytes()
