@@ -252,7 +252,7 @@ def import_records(
     out = [
         f"# {_escape_inline(page_title)}",
         "",
-        f"Imported from `{_code(folder.name)}` by `designdoc import-adr`: one decision per "
+        f"Imported from `{_option(folder.name)}` by `designdoc import-adr`: one decision per "
         "record, its status, date, deciders and considered options as fields, its text "
         "as the decision's body.",
         "",
@@ -277,18 +277,15 @@ def import_records(
         if supersedes[item_id]:
             options.append(f":supersedes: {', '.join(supersedes[item_id])}")
         out += [f"{fence}{{decision}} {_option(record.title)}", *options, ""]
-        out += [*body, "", f"_Imported from `{_code(record.path.name)}`._", fence, ""]
+        out += [*body, "", f"_Imported from `{_option(record.path.name)}`._", fence, ""]
     return Imported("\n".join(out).rstrip() + "\n", len(records), notes)
 
 
 def _option(value: str) -> str:
-    """A one-line option value or title (the directive reads both as plain text): no
-    backtick, which would end the fence's info string."""
+    """A one-line option value, title or code span (the directive reads values and
+    titles as plain text): no backtick, which would end a fence's info string or the
+    span."""
     return " ".join(value.replace("`", "'").split())
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "'")
 
 
 def _escape_inline(text: str) -> str:

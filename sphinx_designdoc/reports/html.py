@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape as _escape
 from typing import Any
 
+from ..vocabulary import display_name
 from ._common import Obj, Relation, ReportView, location, percent, text
 
 CSS = """
@@ -201,7 +202,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
             "ID",
             "Title",
             "Status",
-            *(n.capitalize() for n in tracing),
+            *(display_name(n) for n in tracing),
             "Through them",
             "Traced",
         ]

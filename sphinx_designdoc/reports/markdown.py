@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..safety import encode_url
+from ..vocabulary import display_name
 from ._common import Obj, Relation, ReportView, location, percent, text
 
 # enough to keep authored text literal: emphasis, code, links, HTML, table cells
@@ -103,7 +104,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
             out += [f"No {escape(label.lower())} objects.", ""]
             continue
         tracing = [spec.get("incoming", "") for _, spec in view.tracing_links_into(type_name)]
-        header = ["ID", "Title", "Status", *(escape(n.capitalize()) for n in tracing)]
+        header = ["ID", "Title", "Status", *(escape(display_name(n)) for n in tracing)]
         header += ["Through them", "Traced"]
         body = []
         for row in rows:

@@ -18,7 +18,7 @@ from docutils import nodes
 from ..graph import Graph
 from ..model import Item
 from ..safety import natural_key
-from ..vocabulary import Schema
+from ..vocabulary import Schema, display_name
 from .cells import (
     Cell,
     Fragment,
@@ -154,7 +154,7 @@ class Matrix:
     @property
     def link_label(self) -> str:
         link = self.plan.link
-        return (link.incoming if self.plan.incoming else link.name).capitalize()
+        return display_name(link.incoming if self.plan.incoming else link.name)
 
     def legend(self) -> nodes.paragraph:
         """What the marks mean, under a grid."""
