@@ -134,8 +134,10 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "designdoc_gc_freeze",
         True,
         (bool,),
-        "Keep the objects loaded with the environment out of Python's cyclic garbage "
-        "collector until the build ends (faster incremental builds of large projects).",
+        "Keep long-lived objects out of Python's cyclic garbage collector until the build "
+        "ends: the environment an incremental build loads, and in a parallel build what "
+        "exists before Sphinx forks its readers and its writers (faster incremental and "
+        "parallel builds of large projects).",
         rebuild="",
     ),
 )

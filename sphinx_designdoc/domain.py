@@ -82,6 +82,8 @@ class DesigndocDomain(Domain):
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
         self._needs: ProjectNeeds | None = None
+        #: :meth:`badges`, with the number of build findings it saw
+        self._badges: tuple[int, dict[str, tuple[str, ...]]] | None = None
         #: findings of this build made outside the checks (the sphinx-needs bridge's)
         self.build_findings: list[Finding] = []
         #: per document, the digest of what it shows that other documents decide, as
@@ -124,6 +126,12 @@ class DesigndocDomain(Domain):
         self._graph = None
         self._findings = None
         self._needs = None
+        self._badges = None
+
+    def start_build(self) -> None:
+        """Forget the findings the previous build made outside the checks."""
+        self.build_findings = []
+        self._badges = None
 
     def note_item(self, docname: str, item: Item) -> None:
         self.record(docname).items.append(item)
@@ -272,7 +280,13 @@ class DesigndocDomain(Domain):
 
     def badges(self) -> dict[str, tuple[str, ...]]:
         """Per object ID, the kinds of problem its own box shows (:data:`.BADGES`):
-        those of this build's findings that ``suppress_warnings`` does not silence."""
+        those of this build's findings that ``suppress_warnings`` does not silence.
+
+        Made once per build, not once per page written: a project has thousands of
+        findings and hundreds of pages."""
+        seen = len(self.build_findings)
+        if self._badges is not None and self._badges[0] == seen:
+            return self._badges[1]
         suppress = self.env.config.suppress_warnings
         out: dict[str, tuple[str, ...]] = {}
         for finding in self.findings:
@@ -283,6 +297,7 @@ class DesigndocDomain(Domain):
             shown = out.get(finding.id, ())
             if finding.subtype not in shown:
                 out[finding.id] = (*shown, finding.subtype)
+        self._badges = (seen, out)
         return out
 
     # -- cross-references ------------------------------------------------------
@@ -398,7 +413,7 @@ class ProjectState:
     config_findings: list[Finding] = field(default_factory=list)
     #: whether Graphviz's ``dot`` can be run (``dd-graph`` draws, or shows a table)
     graphviz: bool = True
-    #: whether this build froze the loaded environment (``designdoc_gc_freeze``)
+    #: whether this build froze objects and must hand them back (:mod:`.collector`)
     frozen: bool = False
     #: with the sphinx-needs bridge: the project's needs as objects (those of the types
     #: ``designdoc_needs_types`` maps) and the need type of every other need, by ID

@@ -11,7 +11,6 @@ and tells Sphinx which unchanged pages show something that changed
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import os
 import shutil
@@ -24,7 +23,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from . import codec, incremental
+from . import codec, collector, incremental
 from ._compat import is_docutils_directive, registered_directive
 from ._version import __version__
 from .assets import setup_assets
@@ -233,40 +232,12 @@ def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
 
 def _on_builder_inited(app: Sphinx) -> None:
     """Note whether Graphviz can be run (``dd-graph`` shows a table and one warning
-    when it cannot), and keep the loaded environment out of reach of Python's cyclic
-    garbage collector.
-
-    The environment an incremental build loads is hundreds of thousands of objects that
-    live until the build ends, yet every full collection walks them all again.
-    :func:`gc.freeze` moves them to the collector's permanent generation; objects freed
-    by their reference count are still freed at once, and the build's end hands the
-    rest back (:func:`_on_build_finished_gc`).  Only a loaded environment is frozen:
-    a fresh build has nothing worth freezing yet (freezing what setup left raised a full
-    build's peak memory by 2 %), and the doctrees a build reads become garbage when
-    their page is written, so frozen they could not be collected.  Measured at 22,000
-    objects (benchmarks/RESULTS.md), it lowers both the time and the peak memory of a
-    rebuild; ``designdoc_gc_freeze = False`` turns it off.
-    """
+    when it cannot)."""
     project_state(app).graphviz = shutil.which(str(app.config.graphviz_dot or "dot")) is not None
-    state = project_state(app)
-    state.frozen = _gc_freeze(app) and bool(app.env.all_docs)
-    if state.frozen:
-        gc.freeze()
-
-
-def _on_build_finished_gc(app: Sphinx, exception: BaseException | None) -> None:
-    state = project_state(app)
-    if state.frozen:
-        state.frozen = False
-        gc.unfreeze()
-
-
-def _gc_freeze(app: Sphinx) -> bool:
-    return project_state(app).settings.gc_freeze
 
 
 def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    get_domain(env).build_findings = []
+    get_domain(env).start_build()
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
@@ -367,7 +338,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(DesigndocPostTransform)
     setup_views(app)
     app.connect("builder-inited", _on_builder_inited)
-    app.connect("build-finished", _on_build_finished_gc, priority=900)
     app.connect("config-inited", _on_config_inited)
     app.connect("config-inited", _on_config_inited_needs, priority=520)
     app.connect("doctree-read", _on_doctree_read)
@@ -377,6 +347,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("build-finished", _on_build_finished)
     setup_assets(app)
+    collector.setup(app)
     return {
         "version": __version__,
         "env_version": DesigndocDomain.data_version,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 from pathlib import Path
@@ -228,3 +229,36 @@ def test_cached_rows_keep_ids_with_any_character(make_app, tmp_path: Path) -> No
     assert (app.outdir / "designdoc.json").read_bytes() == (
         fresh.outdir / "designdoc.json"
     ).read_bytes()
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_parallel_build_freezes_before_forking(make_app, tmp_path: Path, freeze: bool) -> None:
+    """A parallel build hands set-up's objects to gc.freeze before Sphinx forks its
+    readers, and the merged environment before it forks its writers, so the main
+    process's collections (it loads, resolves and indexes every page) stop walking
+    them; everything is handed back when the build ends."""
+    gc.unfreeze()
+    src = tmp_path / "src"
+    _many_docs(src)
+    app = make_app("html", srcdir=src, parallel=2, confoverrides={"designdoc_gc_freeze": freeze})
+    before_read: list[int] = []
+    records_collectable: list[bool] = []
+
+    def after_reading(app, env) -> None:
+        # frozen objects are in no generation of the collector
+        records = env.domaindata["dd"]["docs"]
+        records_collectable.append(any(o is records for o in gc.get_objects()))
+
+    app.connect(
+        "env-before-read-docs",
+        lambda app, env, docnames: before_read.append(gc.get_freeze_count()),
+        priority=999,
+    )
+    app.connect("env-updated", after_reading, priority=999)
+    app.build()
+    assert app.builder.parallel_ok
+    assert (before_read[0] > 0) is freeze
+    assert records_collectable == [not freeze]
+    assert gc.get_freeze_count() == 0
+    # the build is the same either way
+    assert len(load_report(app.outdir)["objects"]) == 4 * 12
