@@ -10,14 +10,40 @@ import hashlib
 import marshal
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from .subtypes import SUBTYPES
 
 FieldValue = str | tuple[str, ...]
 
+_Record = TypeVar("_Record")
 
+
+def pickled_by_field_names(cls: type[_Record]) -> type[_Record]:
+    """Give a slotted dataclass the pickled form :mod:`dataclasses` gives it (its field
+    values in order), read back without calling :func:`dataclasses.fields` per object.
+
+    Every build that loads an environment, and the main process of a parallel build
+    merging its readers' environments, unpickles one record per object and link: the
+    generated ``__setstate__`` spent a third of that time asking for the field list.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    set_slot = object.__setattr__
+
+    def __getstate__(self: _Record) -> list[Any]:
+        return [getattr(self, name) for name in names]
+
+    def __setstate__(self: _Record, state: Sequence[Any]) -> None:
+        for name, value in zip(names, state, strict=True):
+            set_slot(self, name, value)
+
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
+
+
+@pickled_by_field_names
 @dataclass(frozen=True, slots=True)
 class Item:
     """One traceable object as its directive declared it."""
@@ -73,6 +99,7 @@ class Item:
         )
 
 
+@pickled_by_field_names
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One check result, located at the object (or role) at fault."""
@@ -92,6 +119,7 @@ class Finding:
         return (self.source or "", self.line or 0, self.subtype, self.id or "", self.message)
 
 
+@pickled_by_field_names
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A ``:dd:ref:`` role occurrence, remembered so dangling ones are reported once."""
@@ -102,6 +130,7 @@ class Ref:
     docname: str
 
 
+@pickled_by_field_names
 @dataclass(slots=True)
 class DocRecord:
     """Everything the extension read from one document."""
