@@ -11,7 +11,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ._compat import current_builder
 from .domain import get_domain
-from .nodes import designdoc_fields, designdoc_html, designdoc_view
+from .nodes import designdoc_fields, designdoc_html, designdoc_placeholder, designdoc_view
 from .render import render_badges, render_field_list
 from .views import RENDERERS, ViewContext, render_view
 from .views import output as view_output
@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from .domain import DesigndocDomain
+
+
+def _add_badges(box: nodes.Element, shown: tuple[str, ...], link: bool) -> None:
+    head = box.children[0] if box.children else None
+    if isinstance(head, nodes.paragraph) and "dd-head" in head["classes"]:
+        head.extend(render_badges(shown, link))
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:
@@ -53,44 +59,55 @@ class DesigndocPostTransform(SphinxPostTransform):
             graphviz=domain.graphviz,
         )
 
+    def _fill_fields(
+        self,
+        fields: designdoc_fields,
+        domain: DesigndocDomain,
+        builder: Builder,
+        fast: bool,
+        outputs: dict[str, Output],
+    ) -> None:
+        graph = domain.graph
+        fromdocname = fields["docname"] or self.env.docname
+        if fast and writable(fields, graph):
+            rows, item_id = fields["rows"], fields["item_id"]
+            output = outputs.get(fromdocname)
+            if output is None:
+                context = self._context(domain, builder, fromdocname)
+                output = outputs[fromdocname] = Output(context)
+            writer = partial(fields_html, rows, item_id, graph, output)
+            # the text it shows, for the search index (the translator skips it)
+            text = nodes.Text(fields_text(rows, item_id, graph))
+            fields.replace_self(designdoc_html("", text, writer=writer))
+        else:
+            link = partial(domain.titled_reference, builder, fromdocname)
+            fields.replace_self(render_field_list(fields, graph, link))
+
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
         docname = self.env.docname
         builder = current_builder(self.env)
-        graph = domain.graph
         fast = view_output.use_html_fast_path(builder)
         outputs: dict[str, Output] = {}  # one per page the fields were read on
-        for fields in list(self.document.findall(designdoc_fields)):
-            fromdocname = fields["docname"] or docname
-            if fast and writable(fields, graph):
-                rows, item_id = fields["rows"], fields["item_id"]
-                output = outputs.get(fromdocname)
-                if output is None:
-                    context = self._context(domain, builder, fromdocname)
-                    output = outputs[fromdocname] = Output(context)
-                writer = partial(fields_html, rows, item_id, graph, output)
-                # the text it shows, for the search index (the translator skips it)
-                text = nodes.Text(fields_text(rows, item_id, graph))
-                fields.replace_self(designdoc_html("", text, writer=writer))
-            else:
-                link = partial(domain.titled_reference, builder, fromdocname)
-                fields.replace_self(render_field_list(fields, graph, link))
         badges = domain.badges()
         link_badges = builder.format == "latex" or (
             builder.format == "html" and not builder.name.startswith("epub")
         )
-        for box in self.document.findall(nodes.container):
-            shown = badges.get(box.get("dd_id", ""))
-            head = box.children[0] if shown and box.children else None
-            if isinstance(head, nodes.paragraph) and "dd-head" in head["classes"]:
-                head.extend(render_badges(shown or (), link_badges))
-        for view in list(self.document.findall(designdoc_view)):
-            if view["view"] not in RENDERERS:
-                view.parent.remove(view)
-                continue
-            fromdocname = view.get("docname") or docname
-            ctx = self._context(domain, builder, fromdocname)
-            view.replace_self(render_view(view, ctx))
+        # one walk of the page (the main process of a parallel build walks every page)
+        for node in list(self.document.findall(designdoc_placeholder)):
+            if isinstance(node, designdoc_fields):
+                # every object's box holds its header, its fields, then its body
+                box = node.parent
+                shown = badges.get(box.get("dd_id", "")) if box is not None else None
+                if shown:
+                    _add_badges(box, shown, link_badges)
+                self._fill_fields(node, domain, builder, fast, outputs)
+            elif isinstance(node, designdoc_view):
+                if node["view"] not in RENDERERS:
+                    node.parent.remove(node)
+                    continue
+                ctx = self._context(domain, builder, node.get("docname") or docname)
+                node.replace_self(render_view(node, ctx))
         if builder.format == "man":
             # a manual page has no boxes, and the man writer starts no paragraph for a
             # container's first child, which would run an object's header into the
