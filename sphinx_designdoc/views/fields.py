@@ -86,22 +86,21 @@ def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output
 
 
 def fields_text(rows: list[FieldRow], item_id: str, graph: Graph) -> str:
-    """The text the field list shows, for the search index: values, and ``ID: title``
-    of every object it links to and from (a search for an object's title finds the
-    pages that link to it, as with the field list of nodes)."""
+    """What the search index reads of an object's fields: the values, and the IDs of
+    the objects it links to and from.
+
+    Not the labels, which every object of a type repeats, nor the titles of linked
+    objects: a search for an object's title finds its own page (and prose that names
+    it), not every page whose fields link to it.  In a parallel build Sphinx indexes
+    every page in its main process, so each word here is paid for serially.
+    """
     words: list[str] = []
-
-    def titled(ids: Iterable[str]) -> None:
-        words.extend(f"{graph.by_id[i].id}: {graph.by_id[i].title}" for i in ids)
-
-    for kind, label, _classes, value, _extra in rows:
-        words.append(label)
+    for kind, _label, _classes, value, _extra in rows:
         if kind == "links":
-            titled(value)
+            words.extend(value)
         else:
             words.append(str(value))
     if item_id:
-        for incoming, _names, sources in incoming_rows(graph, item_id):
-            words.append(incoming)
-            titled(sources)
+        for _incoming, _names, sources in incoming_rows(graph, item_id):
+            words.extend(sources)
     return "\n".join(words)
