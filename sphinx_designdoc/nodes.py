@@ -19,11 +19,12 @@ class designdoc_placeholder(nodes.General, nodes.Element):
 
 
 class designdoc_fields(designdoc_placeholder):
-    """An object's fields, outgoing links and, once every page is read, backlinks, as
-    plain data until the page is written: a field list of docutils nodes costs about
-    thirty nodes per object, which every transform of the read and write phases walks.
+    """An object's header, fields, outgoing links and, once every page is read,
+    backlinks, as plain data until the page is written: as docutils nodes they cost
+    about forty per object, which every transform of the read and write phases walks.
+    It is the first child of the object's box.
 
-    Attributes: ``rows`` (:data:`.render.FieldRow` tuples), ``item_id`` (empty for an
+    Attributes: ``head`` (:data:`.render.Head`: type label, ID, title), ``rows`` (:data:`.render.FieldRow` tuples), ``item_id`` (empty for an
     object without an ID: no backlinks), ``docname`` (the page it was read from, for
     builders that resolve references on a merged tree).
     """

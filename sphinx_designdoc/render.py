@@ -1,10 +1,10 @@
 """Docutils nodes for objects, their links and backlinks.
 
-An object is a container with a header paragraph, a :class:`.designdoc_fields`
-placeholder holding its fields as plain data, and its body.  When the page is written,
-the post-transform (:mod:`.transforms`) makes the fields a standard field list
-(:func:`render_field_list`) or, for the HTML builders, writes them as HTML
-(:mod:`.views.fields`).  Links an author wrote are ``pending_xref`` nodes for Sphinx's
+An object is a container with a :class:`.designdoc_fields` placeholder holding its
+header and fields as plain data, then its body.  When the page is written, the
+post-transform (:mod:`.transforms`) makes them a header paragraph
+(:func:`render_head`) and a standard field list (:func:`render_field_list`) or, for the
+HTML builders, writes them as HTML (:mod:`.views.fields`).  Links an author wrote are ``pending_xref`` nodes for Sphinx's
 reference resolver; backlinks, whose sources are known objects, are finished
 references.  Views are rendered by :mod:`.views`.
 """
@@ -79,8 +79,8 @@ def render_object(
     body: Sequence[nodes.Node],
     docname: str,
 ) -> list[nodes.Node]:
-    """The whole object: header, a placeholder for its fields, links and backlinks, and
-    its body.
+    """The whole object: a placeholder for its header, fields, links and backlinks,
+    then its body.
 
     Every reference carries its ``refdoc``: builders that merge pages into one tree
     (LaTeX, singlehtml) resolve references long after the page's own context is gone.
@@ -97,19 +97,31 @@ def render_object(
     if item is not None:
         box["ids"] = [item_id]
         box["dd_id"] = item_id
-    head = nodes.paragraph(classes=["dd-head"])
-    head += nodes.inline(typedef.label, typedef.label, classes=["dd-type"])
-    head += nodes.Text(" ")
-    if item_id:
-        head += nodes.strong(item_id, item_id, classes=["dd-id"])
-        head += nodes.Text(": ")
-    head += nodes.inline(title, title, classes=["dd-title"])
-    box += head  # the post-transform adds the object's badges at its end
-
     rows = field_rows(typedef, settings, status, fields, links)
-    box += designdoc_fields(rows=rows, item_id=item_id, docname=docname)
+    head: Head = (typedef.label, item_id, title)
+    box += designdoc_fields(head=head, rows=rows, item_id=item_id, docname=docname)
     box.extend(body)
     return [box]
+
+
+#: An object's header as data: ``(type label, ID or "", title)``.  As nodes it is ten
+#: per object (paragraph, spans, texts), which every transform of the write phase, the
+#: search indexer and, in a parallel build, the main process's unpickling walk.
+Head = tuple[str, str, str]
+
+
+def render_head(head: Head, badges: Sequence[str], link_badges: bool) -> nodes.paragraph:
+    """An object's header paragraph: type, ID, title, then its badges."""
+    label, item_id, title = head
+    para = nodes.paragraph(classes=["dd-head"])
+    para += nodes.inline(label, label, classes=["dd-type"])
+    para += nodes.Text(" ")
+    if item_id:
+        para += nodes.strong(item_id, item_id, classes=["dd-id"])
+        para += nodes.Text(": ")
+    para += nodes.inline(title, title, classes=["dd-title"])
+    para.extend(render_badges(badges, link_badges))
+    return para
 
 
 #: One row of an object's fields, as tuples of strings, which pickle small and which
@@ -219,11 +231,11 @@ def render_badges(subtypes: Sequence[str], link: bool) -> list[nodes.Node]:
 
 
 def fill_title(doctree: nodes.Node, item_id: str, title: str) -> None:
-    """Put a title decided after reading (a page header's page title) into its node."""
+    """Put a title decided after reading (a page header's page title) into its header."""
     for box in doctree.findall(nodes.container):
         if box.get("dd_id") == item_id:
-            for inline in box.findall(nodes.inline):
-                if "dd-title" in inline["classes"]:
-                    inline.children = []
-                    inline += nodes.Text(title)
-                    return
+            placeholder = box.children[0] if box.children else None
+            if isinstance(placeholder, designdoc_fields):
+                label, head_id, _old = placeholder["head"]
+                placeholder["head"] = (label, head_id, title)
+                return

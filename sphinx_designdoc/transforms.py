@@ -12,10 +12,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from ._compat import current_builder
 from .domain import get_domain
 from .nodes import designdoc_fields, designdoc_html, designdoc_placeholder, designdoc_view
-from .render import render_badges, render_field_list
+from .render import render_field_list, render_head
 from .views import RENDERERS, ViewContext, render_view
 from .views import output as view_output
-from .views.fields import fields_html, fields_text, writable
+from .views.fields import object_html, object_text, writable
 from .views.output import Output
 
 if TYPE_CHECKING:
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from .domain import DesigndocDomain
-
-
-def _add_badges(box: nodes.Element, shown: tuple[str, ...], link: bool) -> None:
-    head = box.children[0] if box.children else None
-    if isinstance(head, nodes.paragraph) and "dd-head" in head["classes"]:
-        head.extend(render_badges(shown, link))
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:
@@ -59,29 +53,34 @@ class DesigndocPostTransform(SphinxPostTransform):
             graphviz=domain.graphviz,
         )
 
-    def _fill_fields(
+    def _fill_object(
         self,
         fields: designdoc_fields,
         domain: DesigndocDomain,
         builder: Builder,
         fast: bool,
         outputs: dict[str, Output],
+        badges: tuple[str, ...],
+        link_badges: bool,
     ) -> None:
+        """An object's header and fields, with its badges, for this builder."""
         graph = domain.graph
         fromdocname = fields["docname"] or self.env.docname
+        head, rows, item_id = fields["head"], fields["rows"], fields["item_id"]
         if fast and writable(fields, graph):
-            rows, item_id = fields["rows"], fields["item_id"]
             output = outputs.get(fromdocname)
             if output is None:
                 context = self._context(domain, builder, fromdocname)
                 output = outputs[fromdocname] = Output(context)
-            writer = partial(fields_html, rows, item_id, graph, output)
+            writer = partial(object_html, head, badges, link_badges, rows, item_id, graph, output)
             # the text it shows, for the search index (the translator skips it)
-            text = nodes.Text(fields_text(rows, item_id, graph))
+            text = nodes.Text(object_text(head, rows, item_id, graph))
             fields.replace_self(designdoc_html("", text, writer=writer))
         else:
             link = partial(domain.titled_reference, builder, fromdocname)
-            fields.replace_self(render_field_list(fields, graph, link))
+            fields.replace_self(
+                [render_head(head, badges, link_badges), render_field_list(fields, graph, link)]
+            )
 
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
@@ -96,12 +95,8 @@ class DesigndocPostTransform(SphinxPostTransform):
         # one walk of the page (the main process of a parallel build walks every page)
         for node in list(self.document.findall(designdoc_placeholder)):
             if isinstance(node, designdoc_fields):
-                # every object's box holds its header, its fields, then its body
-                box = node.parent
-                shown = badges.get(box.get("dd_id", "")) if box is not None else None
-                if shown:
-                    _add_badges(box, shown, link_badges)
-                self._fill_fields(node, domain, builder, fast, outputs)
+                shown = badges.get(node["item_id"], ()) if node["item_id"] else ()
+                self._fill_object(node, domain, builder, fast, outputs, shown, link_badges)
             elif isinstance(node, designdoc_view):
                 if node["view"] not in RENDERERS:
                     node.parent.remove(node)

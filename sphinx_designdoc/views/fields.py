@@ -1,22 +1,24 @@
-"""An object's fields written as HTML when the page is translated, for the HTML builders.
+"""An object's header and fields written as HTML when the page is translated, for the
+HTML builders.
 
-The same rows :func:`..render.render_field_list` makes a docutils field list of, written
-with the elements, classes and links Sphinx's HTML writer gives that field list, so the
-stylesheet and themes see the same page.  Objects are the bulk of a design document:
-as a field list each costs about thirty nodes that every transform and the writer walk,
-as this one node it costs one.
+The same data :func:`..render.render_head` and :func:`..render.render_field_list` make
+docutils nodes of, written with the elements, classes and links Sphinx's HTML writer
+gives those nodes, so the stylesheet and themes see the same page.  Objects are the bulk
+of a design document: as nodes each costs about forty that every transform, the search
+indexer and the writer walk, as this one node it costs two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from docutils.writers._html_base import HTMLTranslator
 
 from ..graph import Graph
 from ..nodes import designdoc_fields
-from ..render import FieldRow, incoming_rows
+from ..render import FieldRow, Head, incoming_rows
+from ..subtypes import SUBTYPES
 from .output import Output
 
 #: the characters docutils' HTML writer escapes in text (``@`` too, against harvesting)
@@ -39,9 +41,39 @@ def writable(node: designdoc_fields, graph: Graph) -> bool:
     )
 
 
-def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output) -> list[str]:
-    """The field list as Sphinx's HTML writer writes it, in pieces."""
-    out = ['<dl class="dd-fields field-list simple">\n']
+def head_html(head: Head, badges: Sequence[str], link_badges: bool) -> str:
+    """The header paragraph (:func:`..render.render_head`) as Sphinx's HTML writer
+    writes it."""
+    label, item_id, title = head
+    out = [f'<p class="dd-head"><span class="dd-type">{_text(label)}</span> ']
+    if item_id:
+        out.append(f'<strong class="dd-id">{_text(item_id)}</strong>: ')
+    out.append(f'<span class="dd-title">{_text(title)}</span>')
+    for name in badges:
+        if link_badges:
+            kind = SUBTYPES[name]
+            inner = (
+                f'<a class="dd-badge-link reference external" href="{escape(kind.help_url)}"'
+                f' title="{escape(f"{kind.summary} {kind.fix}")}">{_text(name)}</a>'
+            )
+        else:
+            inner = _text(name)
+        out.append(f' <span class="dd-badge dd-badge-{escape(name)}">{inner}</span>')
+    out.append("</p>\n")
+    return "".join(out)
+
+
+def object_html(
+    head: Head,
+    badges: Sequence[str],
+    link_badges: bool,
+    rows: list[FieldRow],
+    item_id: str,
+    graph: Graph,
+    output: Output,
+) -> list[str]:
+    """An object's header and field list as Sphinx's HTML writer writes them, in pieces."""
+    out = [head_html(head, badges, link_badges), '<dl class="dd-fields field-list simple">\n']
     count = 0
 
     def field(label: str, classes: str, inner: str) -> None:
@@ -85,16 +117,17 @@ def fields_html(rows: list[FieldRow], item_id: str, graph: Graph, output: Output
     return out
 
 
-def fields_text(rows: list[FieldRow], item_id: str, graph: Graph) -> str:
-    """What the search index reads of an object's fields: the values, and the IDs of
-    the objects it links to and from.
+def object_text(head: Head, rows: list[FieldRow], item_id: str, graph: Graph) -> str:
+    """What the search index reads of an object's header and fields: type, ID and
+    title, the values, and the IDs of the objects it links to and from.
 
     Not the labels, which every object of a type repeats, nor the titles of linked
     objects: a search for an object's title finds its own page (and prose that names
     it), not every page whose fields link to it.  In a parallel build Sphinx indexes
     every page in its main process, so each word here is paid for serially.
     """
-    words: list[str] = []
+    label, head_id, title = head
+    words = [f"{label} {head_id}: {title}" if head_id else f"{label} {title}"]
     for kind, _label, _classes, value, _extra in rows:
         if kind == "links":
             words.extend(value)
