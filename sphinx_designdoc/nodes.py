@@ -1,11 +1,12 @@
 """The nodes of ours in a doctree.
 
-Placeholders (an object's fields, views) exist only between reading and
+Placeholders (an object's header and fields, views) exist only between reading and
 writing: the post-transform (:mod:`.transforms`) replaces them with standard docutils
 nodes, so every builder sees plain docutils, or, for the HTML builders, with
 :class:`designdoc_html`, whose HTML the translator writes.  The skip visitors registered
 for them are a safety net for third-party builders that write doctrees without running
-post-transforms.
+post-transforms (Sphinx runs them for every builder of its own): such a builder shows
+each object's body only.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ class designdoc_fields(designdoc_placeholder):
     about forty per object, which every transform of the read and write phases walks.
     It is the first child of the object's box.
 
-    Attributes: ``head`` (:data:`.render.Head`: type label, ID, title), ``rows`` (:data:`.render.FieldRow` tuples), ``item_id`` (empty for an
-    object without an ID: no backlinks), ``docname`` (the page it was read from, for
-    builders that resolve references on a merged tree).
+    Attributes: ``head`` (:data:`.render.Head`: type label, ID, title), ``rows``
+    (:data:`.render.FieldRow` tuples), ``item_id`` (empty for an object without an ID:
+    no backlinks), ``docname`` (the page it was read from, for builders that resolve
+    references on a merged tree).
     """
 
 

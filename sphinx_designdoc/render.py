@@ -4,9 +4,9 @@ An object is a container with a :class:`.designdoc_fields` placeholder holding i
 header and fields as plain data, then its body.  When the page is written, the
 post-transform (:mod:`.transforms`) makes them a header paragraph
 (:func:`render_head`) and a standard field list (:func:`render_field_list`) or, for the
-HTML builders, writes them as HTML (:mod:`.views.fields`).  Links an author wrote are ``pending_xref`` nodes for Sphinx's
-reference resolver; backlinks, whose sources are known objects, are finished
-references.  Views are rendered by :mod:`.views`.
+HTML builders, writes them as HTML (:mod:`.views.fields`).  Links an author wrote are
+``pending_xref`` nodes for Sphinx's reference resolver; backlinks, whose sources are
+known objects, are finished references.  Views are rendered by :mod:`.views`.
 """
 
 from __future__ import annotations
