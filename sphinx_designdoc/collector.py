@@ -41,11 +41,18 @@ def _enabled(app: Sphinx) -> bool:
     return project_state(app).settings.gc_freeze
 
 
-def _parallel_safe(app: Sphinx, attribute: str) -> bool:
-    """Whether every extension declares itself safe to run in parallel, as Sphinx
-    decides it (asking ``app.is_parallel_allowed`` would repeat its warnings); Sphinx
-    sets ``builder.parallel_ok`` only after ``env-updated``."""
-    return all(getattr(ext, attribute, None) for ext in app.extensions.values())
+def _parallel(app: Sphinx, kind: str) -> bool:
+    """Whether Sphinx will fork workers to ``"read"`` or ``"write"`` in this build, with
+    freezing turned on.  Decided as Sphinx decides, from every extension's declared
+    safety (asking ``app.is_parallel_allowed`` would repeat its warnings); Sphinx sets
+    ``builder.parallel_ok`` only after ``env-updated``."""
+    attribute = f"parallel_{kind}_safe"
+    return (
+        _enabled(app)
+        and parallel_available
+        and app.parallel > 1
+        and all(getattr(ext, attribute, None) for ext in app.extensions.values())
+    )
 
 
 def _freeze(app: Sphinx, *, collect: bool) -> None:
@@ -63,13 +70,7 @@ def freeze_loaded(app: Sphinx) -> None:
 
 def freeze_before_parallel_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """``env-before-read-docs``: freeze before Sphinx forks its reading workers."""
-    if (
-        _enabled(app)
-        and parallel_available
-        and app.parallel > 1
-        and len(docnames) > _PARALLEL_READ_FLOOR
-        and _parallel_safe(app, "parallel_read_safe")
-    ):
+    if len(docnames) > _PARALLEL_READ_FLOOR and _parallel(app, "read"):
         _freeze(app, collect=True)
 
 
@@ -77,13 +78,7 @@ def freeze_before_parallel_write(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated`` (last): freeze the merged environment before Sphinx forks its
     writing workers.  The collection first frees the workers' environments the merge
     left behind in reference cycles."""
-    if (
-        _enabled(app)
-        and parallel_available
-        and app.parallel > 1
-        and app.builder.allow_parallel
-        and _parallel_safe(app, "parallel_write_safe")
-    ):
+    if app.builder.allow_parallel and _parallel(app, "write"):
         _freeze(app, collect=True)
 
 
