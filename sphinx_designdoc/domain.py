@@ -82,8 +82,8 @@ class DesigndocDomain(Domain):
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
         self._needs: ProjectNeeds | None = None
-        #: :meth:`badges`, with the number of build findings it saw
-        self._badges: tuple[int, dict[str, tuple[str, ...]]] | None = None
+        #: :meth:`badges`, made from the checks' findings (:meth:`invalidate` resets it)
+        self._badges: dict[str, tuple[str, ...]] | None = None
         #: findings of this build made outside the checks (the sphinx-needs bridge's)
         self.build_findings: list[Finding] = []
         #: per document, the digest of what it shows that other documents decide, as
@@ -131,7 +131,6 @@ class DesigndocDomain(Domain):
     def start_build(self) -> None:
         """Forget the findings the previous build made outside the checks."""
         self.build_findings = []
-        self._badges = None
 
     def note_item(self, docname: str, item: Item) -> None:
         self.record(docname).items.append(item)
@@ -283,10 +282,10 @@ class DesigndocDomain(Domain):
         those of this build's findings that ``suppress_warnings`` does not silence.
 
         Made once per build, not once per page written: a project has thousands of
-        findings and hundreds of pages."""
-        seen = len(self.build_findings)
-        if self._badges is not None and self._badges[0] == seen:
-            return self._badges[1]
+        findings and hundreds of pages.  Badges come from the checks only (the findings
+        made outside them are not of a badge's kind), so the checks' cache decides."""
+        if self._badges is not None:
+            return self._badges
         suppress = self.env.config.suppress_warnings
         out: dict[str, tuple[str, ...]] = {}
         for finding in self.findings:
@@ -297,7 +296,7 @@ class DesigndocDomain(Domain):
             shown = out.get(finding.id, ())
             if finding.subtype not in shown:
                 out[finding.id] = (*shown, finding.subtype)
-        self._badges = (seen, out)
+        self._badges = out
         return out
 
     # -- cross-references ------------------------------------------------------
