@@ -162,30 +162,83 @@ class Graph:
             return list(self._natural)
         return [i for i in self._natural if i.type == type_name]
 
+    # -- the tracing rule: every check, view and report asks these -------------
+
     def is_active(self, item: Item) -> bool:
         typedef = self.schema.types.get(item.type)
         return typedef is None or item.status not in typedef.inactive_statuses
 
-    def counts_for_tracing(self, item: Item) -> bool:
-        """Whether ``item``'s outgoing links make their targets traced.
+    def counts_while_active(self, type_name: str) -> bool:
+        """Whether the type has its own vocabulary: none of its statuses is a tracing
+        status (a ``spec`` with ``draft, active, inactive``), so its objects count
+        whenever they are active; otherwise ``designdoc_tracing_statuses`` decides."""
+        typedef = self.schema.types.get(type_name)
+        return typedef is not None and not self.tracing_statuses.intersection(typedef.statuses)
 
-        A type none of whose statuses is a tracing status (a custom type with its own
-        vocabulary) counts whenever it is active, so custom links are not dead on arrival.
-        """
+    def counts_for_tracing(self, item: Item) -> bool:
+        """Whether ``item``'s outgoing links make their targets traced (and a source of
+        a tracing link must then justify itself: :meth:`must_justify`)."""
         if item.status in self.tracing_statuses:
             return True
-        typedef = self.schema.types.get(item.type)
-        if typedef is None or self.tracing_statuses.intersection(typedef.statuses):
-            return False
-        return self.is_active(item)
+        return self.counts_while_active(item.type) and self.is_active(item)
+
+    def counting_statuses(self, type_name: str) -> tuple[str, ...]:
+        """The statuses of a type whose objects count (:meth:`counts_for_tracing`),
+        sorted: what messages name, in the type's own words (``accepted or proposed``
+        for a decision, ``active or draft`` for a ``spec`` that counts while active)."""
+        typedef = self.schema.types.get(type_name)
+        if typedef is None:
+            return tuple(sorted(self.tracing_statuses))
+        if self.counts_while_active(type_name):
+            return tuple(sorted(s for s in typedef.statuses if s not in typedef.inactive_statuses))
+        return tuple(sorted(s for s in typedef.statuses if s in self.tracing_statuses))
 
     def tracing_links_into(self, type_name: str) -> list[LinkDef]:
         return [link for link in self._tracing_links if type_name in link.targets]
 
+    def tracing_links_from(self, type_name: str) -> list[LinkDef]:
+        return [link for link in self._tracing_links if type_name in link.sources]
+
     def must_be_traced(self, item: Item) -> bool:
+        """An active object of this project of a type that tracing links point to."""
         return (
             not item.external and self.is_active(item) and bool(self.tracing_links_into(item.type))
         )
+
+    def must_justify(self, item: Item) -> bool:
+        """A counting object declared here of a type that tracing links start from: it
+        must trace something (``unjustified`` otherwise), as it would trace its
+        targets.  A need's or another project's links are theirs, not judged here."""
+        return (
+            item.declared_here
+            and bool(self.tracing_links_from(item.type))
+            and self.counts_for_tracing(item)
+        )
+
+    def justifies(self, item: Item) -> bool:
+        """Whether one of ``item``'s tracing links names an object of a type it traces."""
+        for link in self.tracing_links_from(item.type):
+            for target_id in item.links.get(link.name, ()):
+                target = self.by_id.get(target_id)
+                if target is not None and target.type in link.targets:
+                    return True
+        return False
+
+    def no_counting_source(self, links: Iterable[LinkDef]) -> str:
+        """``no accepted or proposed decision addresses it``: which objects would make
+        a target traced (or used), each source type in its own counting statuses."""
+        phrases = []
+        for link in links:
+            by_statuses: dict[tuple[str, ...], list[str]] = {}
+            for source in link.sources:
+                by_statuses.setdefault(self.counting_statuses(source), []).append(source)
+            for statuses, sources in by_statuses.items():
+                kinds = "/".join(sources)
+                if statuses:
+                    phrases.append(f"no {' or '.join(statuses)} {kinds} {link.name} it")
+                else:
+                    phrases.append(f"no {kinds} {link.name} it (none of their statuses counts)")
+        return ", and ".join(phrases)
 
     def _is_traced(self, item: Item) -> bool:
         per_link = self.incoming.get(item.id, {})

@@ -68,21 +68,25 @@ SUBTYPES: dict[str, Subtype] = {
         ),
         Subtype(
             "untraced",
-            "A requirement that no decision with a tracing status addresses.",
-            "Add ':addresses: ID' to the decision that meets it, or reject or deprecate it.",
+            "An active requirement (or object of a type that links trace) that no counting "
+            "decision (or other source of the link) addresses.",
+            "Add ':addresses: ID' to the decision that meets it, or give it an inactive "
+            "status (reject or deprecate it).",
             # a diff catches an existing requirement that became untraced, and the
             # coverage it lowers; a new one may wait for its decision
             regression=False,
         ),
         Subtype(
             "unused",
-            "A dependency that no decision with a tracing status uses.",
+            "A dependency that no counting decision uses.",
             "Add ':uses: ID' to the decision that needs it, or deprecate it.",
         ),
         Subtype(
             "unjustified",
-            "A decision with a tracing status that addresses no requirement.",
-            "Add ':addresses:' naming the requirement it answers, or reject it.",
+            "A counting decision (or active object of a type that tracing links start "
+            "from) that addresses (traces) nothing.",
+            "Add ':addresses:' (or the type's tracing link) naming what it answers, or give "
+            "it an inactive status (reject it).",
         ),
         Subtype(
             "supersession",

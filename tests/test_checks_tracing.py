@@ -172,3 +172,61 @@ def test_supersession_cycle_of_three_reported_once(make_app, tmp_path) -> None:
     assert len(cycles) == 2, w
     assert any("D-1 -> D-2 -> D-3 -> D-1" in x for x in cycles)
     assert any("D-9 -> D-9" in x for x in cycles)
+
+
+CUSTOM = {"tracing-custom": "rst", "tracing-custom-myst": "md"}
+
+
+@pytest.mark.parametrize("root", list(CUSTOM))
+def test_types_of_their_own_trace_as_their_links_say(
+    make_app, copy_root, capsys: pytest.CaptureFixture[str], root: str
+) -> None:
+    """The shape of a Doorstop project converted (srd <- spec <- test, statuses of their
+    own): the 3 objects that link nothing are unjustified, as Doorstop's 'no links to
+    parent document', the 2 that nothing active links to are untraced, as its 'no links
+    from child document'; every message in the type's own statuses."""
+    from sphinx_designdoc.cli import main
+
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    w = warnings_of(app)
+    page = f"index.{CUSTOM[root]}:"
+    find_warning(
+        w,
+        page,
+        "unjustified",
+        "spec SPEC-2 (draft) satisfies no srd; add ':satisfies:' naming the srd it answers, "
+        "or set its status to inactive [",
+    )
+    find_warning(w, page, "unjustified", "spec SPEC-3 (active) satisfies no srd; add")
+    # a type without an inactive status is offered none
+    find_warning(
+        w,
+        page,
+        "unjustified",
+        "test TEST-3 (run) checks no spec; add ':checks:' naming the spec it answers [",
+    )
+    assert _count(w, "unjustified") == 3  # not SPEC-4 (inactive), nor those that link
+    find_warning(
+        w,
+        page,
+        "untraced",
+        "srd SRD-2 is untraced: no active or draft spec satisfies it; add ':satisfies: SRD-2' "
+        "to a spec, or set its status to inactive if it is dropped [",
+    )
+    find_warning(
+        w, page, "untraced", "spec SPEC-2 is untraced: no run or written test checks it; add"
+    )
+    assert _count(w, "untraced") == 2
+    tracing = [x for x in w if "[designdoc.un" in x]
+    assert not [x for x in tracing if "accepted" in x or "proposed" in x or "rejected" in x]
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "satisfied by a spec that is active or draft: the row is traced" in html
+    md = (app.outdir / "designdoc.md").read_text(encoding="utf-8")
+    assert "satisfied by SPEC-4 (inactive) only, and a spec counts when it is active or draft" in md
+    junit = (app.outdir / "designdoc-junit.xml").read_text(encoding="utf-8")
+    assert 'message="SPEC-2 is untraced: no run or written test checks it"' in junit
+    for text in (html, md, junit):
+        assert "accepted or proposed" not in text
+    assert main(["trace", "SRD-2", "--data", str(app.outdir)]) == 0
+    assert "a spec counts when it is active or draft" in capsys.readouterr().out

@@ -143,6 +143,130 @@ def test_unused_dependencies_and_unjustified_decisions() -> None:
     assert [m.split(" (")[0] for _, m in unjustified] == ["decision DEC-1"]
 
 
+#: a type of its own whose links trace (a Doorstop or OpenFastTrace project converted),
+#: and one without an inactive status
+OWN_TYPES = {
+    "designdoc_types": {
+        "spec": {"statuses": ["draft", "active", "inactive"], "inactive_statuses": ["inactive"]},
+        "test": {"statuses": ["written", "run"]},
+        "srd": {"statuses": ["open", "done"]},
+    },
+    "designdoc_links": {
+        "satisfies": {"source": "spec", "target": "requirement srd", "traces": True},
+        "checks": {"source": "test", "target": "spec", "traces": True},
+    },
+}
+
+
+def test_an_active_object_of_a_type_of_its_own_that_links_nothing_is_unjustified() -> None:
+    ctx = context(
+        obj("REQ-1", "requirement"),
+        obj("SPEC-1", "spec", "active", satisfies="REQ-1"),
+        obj("SPEC-2", "spec", "draft"),
+        obj("SPEC-3", "spec", "active", satisfies="SPEC-1"),  # not a type it traces
+        obj("SPEC-4", "spec", "inactive"),
+        obj("TEST-1", "test", "run"),
+        obj("DEC-1", "decision"),
+        settings=OWN_TYPES,
+    )
+    assert messages(check_unjustified(ctx)) == [
+        (
+            "unjustified",
+            "decision DEC-1 (accepted) addresses no requirement; add ':addresses:' naming the "
+            "requirement it answers, or set its status to rejected",
+        ),
+        (
+            "unjustified",
+            "spec SPEC-2 (draft) satisfies no requirement/srd; add ':satisfies:' naming the "
+            "requirement/srd it answers, or set its status to inactive",
+        ),
+        (
+            "unjustified",
+            "spec SPEC-3 (active) satisfies no requirement/srd; add ':satisfies:' naming the "
+            "requirement/srd it answers, or set its status to inactive",
+        ),
+        # a type without an inactive status is offered none (never "rejected")
+        (
+            "unjustified",
+            "test TEST-1 (run) checks no spec; add ':checks:' naming the spec it answers",
+        ),
+    ]
+    # the same rule as the graph's: whatever counts for tracing must justify itself
+    graph = ctx.graph
+    for item in graph.by_id.values():
+        if graph.tracing_links_from(item.type) and item.declared_here:
+            assert graph.must_justify(item) is graph.counts_for_tracing(item)
+
+
+def test_untraced_and_unused_messages_name_each_types_own_statuses() -> None:
+    ctx = context(
+        obj("REQ-1", "requirement"),
+        obj("REQ-2", "requirement"),
+        obj("SRD-1", "srd", "open"),
+        obj("SPEC-1", "spec", "active", satisfies="REQ-2"),
+        obj("SPEC-2", "spec", "inactive", satisfies="SRD-1"),
+        obj("DEC-1", "decision", addresses="REQ-2"),
+        obj("DEP-1", "dependency"),
+        settings=OWN_TYPES,
+    )
+    assert messages(check_untraced(ctx)) == [
+        (
+            "untraced",
+            "requirement REQ-1 is untraced: no accepted or proposed decision addresses it, and "
+            "no active or draft spec satisfies it; add ':addresses: REQ-1' to a decision, or "
+            "set its status to rejected/deprecated if it is dropped",
+        ),
+        (
+            "untraced",
+            "spec SPEC-1 is untraced: no run or written test checks it; add ':checks: SPEC-1' "
+            "to a test, or set its status to inactive if it is dropped",
+        ),
+        # a type without an inactive status: no way to drop it is offered
+        (
+            "untraced",
+            "srd SRD-1 is untraced: no active or draft spec satisfies it; add ':satisfies: "
+            "SRD-1' to a spec",
+        ),
+    ]
+    assert messages(check_unused(ctx)) == [
+        (
+            "unused",
+            "dependency DEP-1 is unused: no accepted or proposed decision uses it; add ':uses: "
+            "DEP-1' to the decision that needs it, or set its status to deprecated",
+        )
+    ]
+    own = context(
+        obj("REQ-1", "requirement"), settings={"designdoc_tracing_statuses": ["accepted"]}
+    )
+    ((_, message),) = messages(check_untraced(own))
+    assert "no accepted decision addresses it" in message
+
+
+def test_the_statuses_that_count_come_from_one_rule() -> None:
+    ctx = context(
+        settings={
+            "designdoc_types": {
+                **OWN_TYPES["designdoc_types"],
+                # a status shared with designdoc_tracing_statuses: that setting decides
+                "review": {"statuses": ["open", "accepted", "withdrawn"]},
+                # every status inactive: nothing of it ever counts
+                "ghost": {"statuses": ["gone"], "inactive_statuses": ["gone"]},
+            },
+        }
+    )
+    graph = ctx.graph
+    assert graph.counting_statuses("decision") == ("accepted", "proposed")
+    assert graph.counting_statuses("spec") == ("active", "draft")
+    assert graph.counting_statuses("test") == ("run", "written")
+    assert graph.counting_statuses("review") == ("accepted",)
+    assert graph.counting_statuses("ghost") == ()
+    for type_name in ("decision", "spec", "test", "review", "ghost"):
+        for status in ctx.settings.schema.types[type_name].statuses:
+            item = obj("X-1", type_name, status)
+            counted = status in graph.counting_statuses(type_name)
+            assert graph.counts_for_tracing(item) is counted, (type_name, status)
+
+
 def test_supersession_needs_a_successor_a_superseded_target_and_no_cycle() -> None:
     ctx = context(
         obj("DEC-1", "decision", "superseded"),

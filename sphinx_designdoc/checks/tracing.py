@@ -12,38 +12,39 @@ from collections.abc import Iterator
 
 from ..graph import format_percent
 from ..model import Finding
-from ..vocabulary import LinkDef
 from .context import CheckContext, finding
 
 
-def _statuses(ctx: CheckContext) -> str:
-    return " or ".join(sorted(ctx.settings.tracing_statuses)) or "tracing"
+def _drop(type_name: str, ctx: CheckContext, every: bool = True) -> str:
+    """``, or set its status to rejected/deprecated``: the type's own inactive statuses
+    (the first one only unless ``every``), or nothing for a type that has none."""
+    typedef = ctx.settings.schema.types.get(type_name)
+    inactive = typedef.inactive_statuses if typedef else ()
+    if not inactive:
+        return ""
+    return f", or set its status to {'/'.join(inactive if every else inactive[:1])}"
 
 
 def check_untraced(ctx: CheckContext) -> Iterator[Finding]:
-    """Every active object of a type that tracing links point to must be traced."""
-    graph, schema = ctx.graph, ctx.settings.schema
+    """Every object that must be traced (:meth:`.Graph.must_be_traced`) is traced."""
+    graph = ctx.graph
     for item_id, traced in graph.traced.items():
         if traced:
             continue
         item = graph.by_id[item_id]
         links = graph.tracing_links_into(item.type)
-        how = " or ".join(f"{'/'.join(link.sources)} {link.name} it" for link in links)
-        first = links[0] if links else None
-        typedef = schema.types.get(item.type)
-        inactive = "/".join(typedef.inactive_statuses) if typedef else ""
-        fix = f"add ':{first.name}: {item.id}' to a {first.sources[0]}" if first else ""
-        if inactive:
-            fix += f", or set its status to {inactive} if it is dropped"
+        fix = f"add ':{links[0].name}: {item.id}' to a {links[0].sources[0]}"
+        drop = _drop(item.type, ctx)
         yield finding(
             "untraced",
             item,
-            f"{item.type} {item.id} is untraced: no {_statuses(ctx)} {how}; {fix}",
+            f"{item.type} {item.id} is untraced: {graph.no_counting_source(links)}; {fix}"
+            + (f"{drop} if it is dropped" if drop else ""),
         )
 
 
 def check_unused(ctx: CheckContext) -> Iterator[Finding]:
-    """Dependencies (targets of ``uses``) that no counting decision uses."""
+    """Dependencies (targets of ``uses``) that no counting object uses."""
     graph, schema = ctx.graph, ctx.settings.schema
     uses = schema.links.get("uses")
     if uses is None:
@@ -65,41 +66,27 @@ def check_unused(ctx: CheckContext) -> Iterator[Finding]:
             yield finding(
                 "unused",
                 item,
-                f"{item.type} {item.id} is unused: no {_statuses(ctx)} "
-                f"{'/'.join(uses.sources)} uses it; add ':uses: {item.id}' to the "
-                f"{uses.sources[0]} that needs it, or set its status to deprecated",
+                f"{item.type} {item.id} is unused: {graph.no_counting_source([uses])}; add "
+                f"':uses: {item.id}' to the {uses.sources[0]} that needs it{_drop(item.type, ctx)}",
             )
 
 
 def check_unjustified(ctx: CheckContext) -> Iterator[Finding]:
-    """Counting decisions (sources of tracing links) must address something."""
-    graph, schema = ctx.graph, ctx.settings.schema
-    tracing = [link for link in schema.links.values() if link.traces]
-    by_source: dict[str, list[LinkDef]] = {}
-    for link in tracing:
-        for source_type in link.sources:
-            by_source.setdefault(source_type, []).append(link)
+    """Objects that must justify themselves (:meth:`.Graph.must_justify`) trace
+    something."""
+    graph = ctx.graph
     for item in graph.by_id.values():
-        links = by_source.get(item.type)
-        # a need's own links are sphinx-needs', not read here: only ours are judged
-        if not links or not item.declared_here or item.status not in ctx.settings.tracing_statuses:
+        if not graph.must_justify(item) or graph.justifies(item):
             continue
-        justified = False
-        for link in links:
-            for target_id in item.links.get(link.name, ()):
-                target = graph.get(target_id)
-                if target is not None and target.type in link.targets:
-                    justified = True
-                    break
-        if not justified:
-            what = " or ".join(
-                f"':{link.name}:' naming the {'/'.join(link.targets)} it answers" for link in links
-            )
-            message = (
-                f"{item.type} {item.id} ({item.status}) {links[0].name} no "
-                f"{'/'.join(links[0].targets)}; add {what}, or set its status to rejected"
-            )
-            yield finding("unjustified", item, message)
+        links = graph.tracing_links_from(item.type)
+        what = " or ".join(
+            f"':{link.name}:' naming the {'/'.join(link.targets)} it answers" for link in links
+        )
+        message = (
+            f"{item.type} {item.id} ({item.status}) {links[0].name} no "
+            f"{'/'.join(links[0].targets)}; add {what}{_drop(item.type, ctx, every=False)}"
+        )
+        yield finding("unjustified", item, message)
 
 
 def check_coverage(ctx: CheckContext) -> Iterator[Finding]:

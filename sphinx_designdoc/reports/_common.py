@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..codec import graph_of
+from ..codec import decode_vocabulary, graph_of
 from ..graph import Affected, Graph, format_percent
 from ..safety import natural_key, safe_url, url_scheme
 from ..vocabulary import status_tone
@@ -133,6 +133,14 @@ class ReportView:
             if spec.get("traces") and type_name in (spec.get("targets") or ())
         ]
 
+    @cached_property
+    def rules(self) -> Graph:
+        """The report's tracing rule (which statuses of a type count), from its
+        vocabulary and tracing statuses alone: the same :class:`Graph` methods as the
+        build's checks, without decoding every object."""
+        vocabulary = decode_vocabulary(self.report.get("vocabulary") or {})
+        return Graph((), vocabulary, self.tracing_statuses)
+
     def traced_types(self) -> list[str]:
         """Types that have a coverage figure, in the report's order."""
         return list((self.report.get("coverage") or {}).keys())
@@ -187,26 +195,31 @@ class ReportView:
         return out
 
     def untraced_reason(self, obj: Obj) -> str:
-        """Why ``obj`` is untraced, in words a reviewer can act on."""
-        statuses = " or ".join(self.tracing_statuses) or "a tracing status"
+        """Why ``obj`` is untraced, in words a reviewer can act on: the statuses that
+        count are each source type's own (:meth:`.Graph.counting_statuses`)."""
+        rules = self.rules
         sources = self.tracing_sources(obj)
         if sources:
             by_link: dict[str, list[str]] = {}
+            kinds: list[str] = []
             for incoming, source, source_id in sources:
                 status = (source or {}).get("status", "?")
                 by_link.setdefault(incoming, []).append(f"{source_id} ({status})")
+                kind = str((source or {}).get("type") or "")
+                if kind and kind not in kinds:
+                    kinds.append(kind)
             named = "; ".join(f"{name} {', '.join(ids)}" for name, ids in by_link.items())
-            return (
-                f"{obj['id']} is untraced: {named} only, and a link counts when its "
-                f"source's status is {statuses}"
+            counts = "; ".join(
+                f"a {kind} counts when it is {' or '.join(rules.counting_statuses(kind))}"
+                if rules.counting_statuses(kind)
+                else f"no status of a {kind} counts"
+                for kind in sorted(kinds)
             )
-        phrases = []
-        for name, spec in self.tracing_links_into(str(obj.get("type"))):
-            kinds = " or ".join(spec.get("sources") or ()) or "object"
-            phrases.append(f"no {kinds} with status {statuses} {name} it")
-        if not phrases:
+            return f"{obj['id']} is untraced: {named} only" + (f", and {counts}" if counts else "")
+        links = rules.tracing_links_into(str(obj.get("type")))
+        if not links:
             return f"{obj['id']} is untraced"
-        return f"{obj['id']} is untraced: " + "; ".join(phrases)
+        return f"{obj['id']} is untraced: {rules.no_counting_source(links)}"
 
     def neighbourhood(self, obj: Obj) -> list[Relation]:
         """The object's links and backlinks, and one hop further through backlinks.

@@ -2,9 +2,10 @@
 
 Columns: ID (sticky on screen), title, status, whether the row is traced, then either
 one column per linked object (grid) or the linked IDs in one column (list).  A grid
-mark tells apart a link that counts for tracing (an accepted or proposed decision)
-from one that does not (a rejected or superseded decision), and a legend under the
-table says so.
+mark tells apart a link that counts for tracing (an accepted or proposed decision, or
+an object of a type that counts while active: ``Graph.counts_for_tracing``) from one
+that does not (a rejected or superseded decision), and a legend under the table says so,
+in the column type's own statuses.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class Matrix:
         """What the marks mean, under a grid."""
         marks, what = self.marks, self.column_label
         link_name = self.plan.link.incoming
-        statuses = " or ".join(sorted(self.graph.tracing_statuses)) or "active"
+        statuses = " or ".join(self.graph.counting_statuses(self.plan.columns)) or "active"
         legend = nodes.paragraph(classes=["dd-legend"])
         legend += nodes.inline(marks.counts, marks.counts, classes=["dd-mark"])
         legend += nodes.Text(f" {link_name} a {what} that is {statuses}: the row is traced")
