@@ -14,6 +14,9 @@ from .model import Item
 from .safety import natural_key
 from .vocabulary import LinkDef, Schema
 
+#: what every output says of a type that has no object to trace, instead of a share
+NOTHING_TO_TRACE = "nothing to trace"
+
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
@@ -26,6 +29,15 @@ class Coverage:
     def ratio(self) -> float:
         """The exact share in percent, for comparisons (``designdoc_min_coverage``)."""
         return 100.0 if self.total == 0 else 100.0 * self.traced / self.total
+
+    @property
+    def text(self) -> str:
+        """The coverage line of every output: ``2 of 3 traced (66.7%)``, or
+        :data:`NOTHING_TO_TRACE` when no object must be traced (a share of nothing is
+        no 100%)."""
+        if self.total == 0:
+            return NOTHING_TO_TRACE
+        return f"{self.traced} of {self.total} traced ({format_percent(self.percent)})"
 
     @property
     def percent(self) -> float:
@@ -254,11 +266,11 @@ class Graph:
         return self.traced.get(item_id)
 
     def coverage(self) -> dict[str, Coverage]:
-        """Per type that can be traced: traced objects of all that must be."""
+        """Per type that has objects to trace: traced objects of all that must be.  A
+        type with none (no object, or only inactive ones and other projects') has no
+        entry: its share is not 100% of nothing, and ``designdoc_min_coverage`` does
+        not judge it."""
         totals: dict[str, list[int]] = {}
-        for link in self._tracing_links:
-            for t in link.targets:
-                totals.setdefault(t, [0, 0])
         for item_id, traced in self.traced.items():
             counts = totals.setdefault(self.by_id[item_id].type, [0, 0])
             counts[1] += 1

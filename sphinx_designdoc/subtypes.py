@@ -115,7 +115,8 @@ SUBTYPES: dict[str, Subtype] = {
         ),
         Subtype(
             "coverage",
-            "The traced share of requirements is below designdoc_min_coverage.",
+            "The traced share of requirements (or of another traced type that has objects "
+            "to trace) is below designdoc_min_coverage.",
             "Trace the untraced requirements, or lower designdoc_min_coverage.",
         ),
         Subtype(

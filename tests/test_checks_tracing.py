@@ -230,3 +230,43 @@ def test_types_of_their_own_trace_as_their_links_say(
         assert "accepted or proposed" not in text
     assert main(["trace", "SRD-2", "--data", str(app.outdir)]) == 0
     assert "a spec counts when it is active or draft" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("root", list(CUSTOM))
+def test_a_type_with_nothing_to_trace_is_no_share_of_nothing(
+    make_app, copy_root, capsys: pytest.CaptureFixture[str], root: str
+) -> None:
+    """Coverage is of the types with objects to trace: the requirement (only a rejected
+    one) is not "0 of 0 traced (100%)" in any output, and designdoc_min_coverage does
+    not judge it."""
+    from sphinx_designdoc.cli import main
+
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    w = warnings_of(app)
+    page = f"index.{CUSTOM[root]}:"
+    find_warning(w, page, "coverage", "srd coverage is 50% (1 of 2 traced)")
+    find_warning(w, page, "coverage", "spec coverage is 66.7% (2 of 3 traced)")
+    assert _count(w, "coverage") == 2
+    report = load_report(app.outdir)
+    assert report["coverage"] == {
+        "spec": {"traced": 2, "total": 3, "percent": 66.7},
+        "srd": {"traced": 1, "total": 2, "percent": 50.0},
+    }
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert ">1 of 2 traced (50%)</p>" in html  # the srd matrix
+    assert ">nothing to trace</p>" in html  # the requirement matrix
+    md = (app.outdir / "designdoc.md").read_text(encoding="utf-8")
+    assert "| SRD | 1 | 2 | 50% |" in md and "Nothing to trace: Requirement." in md
+    assert "## Traceability matrix: Requirement\n\nnothing to trace\n" in md
+    standalone = (app.outdir / "designdoc-report.html").read_text(encoding="utf-8")
+    assert "<p>Nothing to trace: Requirement.</p>" in standalone
+    assert "<p>nothing to trace</p>" in standalone
+    for text in (html, md, standalone):
+        assert "of 0 traced" not in text and "| 0 | 0 |" not in text and ">0</td>" not in text
+    assert main(["check", str(app.outdir)]) == 1
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.endswith(
+        "; requirement: nothing to trace; spec coverage 2 of 3 traced (66.7%); "
+        "srd coverage 1 of 2 traced (50%)"
+    )

@@ -321,8 +321,11 @@ def test_coverage_below_the_minimum_is_located_at_the_first_object() -> None:
     (finding,) = check_coverage(ctx)
     assert finding.subtype == "coverage" and "0%" in finding.message
     assert (finding.source, finding.line) == ("design.rst", 1)  # the first requirement
-    empty = context(settings={"designdoc_min_coverage": 90})
-    assert list(check_coverage(empty)) == []  # nothing to trace: 100%
+    # nothing to trace (no requirement, or only dropped ones): neither passed nor failed
+    for nothing in ((), (obj("REQ-1", "requirement", "rejected"),)):
+        ctx = context(*nothing, settings={"designdoc_min_coverage": 90})
+        assert ctx.graph.coverage() == {}
+        assert list(check_coverage(ctx)) == []
 
 
 def test_pyproject_dependencies_agree(tmp_path: Path) -> None:

@@ -351,6 +351,36 @@ def two_reports(tmp_path: Path, built: Path) -> tuple[Path, Path, dict[str, Any]
     return old_path, new_path, new
 
 
+def test_a_type_with_nothing_to_trace_has_no_figure(capsys, tmp_path: Path, built: Path) -> None:
+    """A report of an earlier version wrote "0 of 0 traced (100%)" for a type with nothing
+    to trace: that is no figure, so no output shows it, and the first requirements of a
+    project are no coverage drop."""
+    new = load_report(built / "designdoc.json")
+    old = copy.deepcopy(new)
+    old["objects"] = [o for o in old["objects"] if o["type"] != "requirement"]
+    old["coverage"]["requirement"] = {"traced": 0, "total": 0, "percent": 100.0}
+    old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
+    old_path.write_text(json.dumps(old), encoding="utf-8")
+    new_path.write_text(json.dumps(new), encoding="utf-8")
+    code, out, _ = run(capsys, "diff", str(old_path), str(new_path), "--json")
+    assert code == 0
+    diff = json.loads(out)
+    assert diff["coverage"]["requirement"]["before"] is None
+    assert diff["coverage"]["requirement"]["change"] is None
+    assert diff["regression"] is False
+    _, out, _ = run(capsys, "diff", str(old_path), str(new_path))
+    assert "requirement: n/a -> 66.7% (2/3)" in out
+    outputs = [run(capsys, "check", str(old_path))[1]]
+    outputs += [run(capsys, "check", "--format", "json", str(old_path))[1]]
+    for fmt in ("md", "html"):
+        outputs.append(
+            run(capsys, "export", "--format", fmt, "--data", str(old_path), "-o", "-")[1]
+        )
+    assert '"requirement"' not in outputs[1]
+    for text in outputs:
+        assert "0 of 0" not in text and "| 0 | 0 |" not in text and ">0</td>" not in text
+
+
 def test_diff_reports_every_kind_of_change(capsys, two_reports) -> None:
     old, new, _ = two_reports
     code, out, _ = run(capsys, "diff", str(old), str(new), "--json")

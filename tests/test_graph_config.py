@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sphinx_designdoc.config import build_settings
-from sphinx_designdoc.graph import Graph
+from sphinx_designdoc.graph import Coverage, Graph
 from sphinx_designdoc.model import Item
 from sphinx_designdoc.vocabulary import ConfigError, build_schema
 
@@ -123,6 +125,22 @@ def test_backlinks_tracing_and_coverage() -> None:
     assert (cov.traced, cov.total, cov.percent) == (1, 3, 33.3)
 
 
+def test_a_type_with_nothing_to_trace_has_no_coverage() -> None:
+    """Not "0 of 0 traced (100%)": no requirement at all, or only dropped ones and other
+    projects', leaves the type out; a custom traced type with objects is in."""
+    schema = build_schema(
+        {"risk": {"statuses": ["open", "closed"], "inactive_statuses": ["closed"]}},
+        {"mitigates": {"source": "decision", "target": "risk", "traces": True}},
+    )
+    external = replace(item("REQ-X", "requirement"), external_url="https://example.org/x")
+    graph = Graph(
+        [item("REQ-1", "requirement", status="rejected"), external, item("RISK-1", "risk", "open")],
+        schema,
+    )
+    assert graph.coverage() == {"risk": Coverage(0, 1)}
+    assert Graph([], schema).coverage() == {}
+
+
 def test_duplicates_keep_the_first_declaration_by_location() -> None:
     graph = Graph(
         [
@@ -170,11 +188,13 @@ def test_vocabulary_round_trips_through_the_report() -> None:
 
 
 def test_coverage_has_one_rounding_rule() -> None:
-    from sphinx_designdoc.graph import Coverage, format_percent
+    from sphinx_designdoc.graph import format_percent
 
     assert format_percent(Coverage(2, 3).percent) == "66.7%"
     assert format_percent(Coverage(1, 2).percent) == "50%"
-    assert format_percent(Coverage(0, 0).percent) == "100%"
+    # the one coverage line: a share of nothing is no 100%
+    assert Coverage(2, 3).text == "2 of 3 traced (66.7%)"
+    assert Coverage(0, 0).text == "nothing to trace"
     # never 100% while one object is untraced, never 0% once one is traced
     assert Coverage(1999, 2000).percent == 99.9 and Coverage(1999, 2000).ratio < 100
     assert Coverage(1, 3000).percent == 0.1

@@ -68,13 +68,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = EXIT_FINDINGS if active else EXIT_OK
     fmt = args.format
     if fmt == "json":
+        from ..reports._common import coverage_figures
+
         text = dump_json(
             {
                 "ok": not active,
                 "findings": findings,
                 "active": len(active),
                 "suppressed": len(findings) - len(active),
-                "coverage": report.get("coverage") or {},
+                "coverage": coverage_figures(report),
             }
         )
     elif fmt == "junit":
@@ -129,7 +131,12 @@ def _check_text(
     from ..reports._common import ReportView
 
     view = ReportView(report)
-    coverage = "; ".join(f"{t} coverage {view.coverage_line(t)}" for t in view.traced_types())
+    coverage = "; ".join(
+        f"{t} coverage {view.coverage_line(t)}"
+        if t in view.coverage_figures()
+        else f"{t}: {view.coverage_line(t)}"
+        for t in view.traced_types()
+    )
     lines.append(
         style(f"designdoc: {summary}", "red" if active else "green")
         + (f"; {coverage}" if coverage else "")

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from ..codec import decode_vocabulary, graph_of
-from ..graph import Affected, Graph, format_percent
+from ..graph import Affected, Coverage, Graph, format_percent
 from ..safety import natural_key, safe_url, url_scheme
 from ..vocabulary import status_tone
 
@@ -70,6 +70,14 @@ def location(obj: Obj, prefix: str = "") -> str:
 
 def percent(value: Any) -> str:
     return format_percent(float(value))
+
+
+def coverage_figures(report: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The report's coverage: types with objects to trace, and their figures.  A report
+    of an earlier version may hold a type with a total of 0: it has nothing to trace, and
+    no figure (not 100%: nothing to compare, nor to drop from)."""
+    coverage = report.get("coverage") or {}
+    return {t: c for t, c in coverage.items() if (c or {}).get("total")}
 
 
 class ReportView:
@@ -142,8 +150,27 @@ class ReportView:
         return Graph((), vocabulary, self.tracing_statuses)
 
     def traced_types(self) -> list[str]:
-        """Types that have a coverage figure, in the report's order."""
-        return list((self.report.get("coverage") or {}).keys())
+        """Types that links trace and that the project has objects of, with every type
+        that has a coverage figure, by name: a traced type the project does not use
+        (the built-in requirement in a project of its own types) is left out."""
+        present = {o.get("type") for o in self.objects}
+        linked = {
+            str(t)
+            for spec in self.links.values()
+            if spec.get("traces")
+            for t in spec.get("targets") or ()
+            if t in present
+        }
+        return sorted(linked | set(self.coverage_figures()))
+
+    def coverage_figures(self) -> dict[str, Mapping[str, Any]]:
+        return coverage_figures(self.report)
+
+    def nothing_to_trace(self) -> list[str]:
+        """Traced types with objects, none of which must be traced (all inactive or
+        other projects'): reports say so rather than show a share of nothing."""
+        figures = self.coverage_figures()
+        return [t for t in self.traced_types() if t not in figures]
 
     def field_names(self) -> list[str]:
         names: set[str] = set()
@@ -172,11 +199,9 @@ class ReportView:
         return [o for o in self.objects if o.get("traced") is False]
 
     def coverage_line(self, type_name: str) -> str:
-        cov = (self.report.get("coverage") or {}).get(type_name) or {}
-        return (
-            f"{cov.get('traced', 0)} of {cov.get('total', 0)} traced "
-            f"({percent(cov.get('percent', 100.0))})"
-        )
+        """``2 of 3 traced (66.7%)``, or ``nothing to trace``: :attr:`.Coverage.text`."""
+        cov = self.coverage_figures().get(type_name) or {}
+        return Coverage(int(cov.get("traced", 0)), int(cov.get("total", 0))).text
 
     def finding_for(self, subtype: str, item_id: str) -> Obj | None:
         for f in self.report.get("findings") or ():

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..safety import natural_key
 from ..subtypes import SUBTYPES
+from ._common import coverage_figures
 
 
 def _link_key(link: tuple[str, str, str]) -> tuple[Any, ...]:
@@ -37,7 +38,7 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
     now_untraced = {i for i, o in after.items() if o.get("traced") is False}
     now_traced = {i for i, o in after.items() if o.get("traced") is True}
     coverage: dict[str, dict[str, Any]] = {}
-    old_cov, new_cov = old.get("coverage") or {}, new.get("coverage") or {}
+    old_cov, new_cov = coverage_figures(old), coverage_figures(new)
     for type_name in sorted(set(old_cov) | set(new_cov)):
         b, a = old_cov.get(type_name), new_cov.get(type_name)
         change = None

@@ -59,7 +59,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
 
     # -- summary ---------------------------------------------------------------
     out += ["## Coverage", ""]
-    coverage = report.get("coverage") or {}
+    coverage = view.coverage_figures()
     if coverage:
         out += _table(
             ["Type", "Traced", "Total", "Coverage"],
@@ -74,7 +74,11 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
             ),
             "lrrr",
         )
-    else:
+    idle = view.nothing_to_trace()
+    if idle:
+        out += [""] if coverage else []
+        out.append(f"Nothing to trace: {', '.join(escape(view.label(t)) for t in idle)}.")
+    elif not coverage:
         out.append("No object type is traced in this project.")
     counts: dict[str, int] = {}
     for obj in view.objects:

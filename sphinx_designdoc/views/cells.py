@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..filters import Predicate, compile_filter
-from ..graph import Coverage, Graph, format_percent
+from ..graph import Graph
 from ..model import Item
 from ..safety import natural_key
 from ..vocabulary import Schema, status_classes
@@ -125,11 +125,6 @@ def status_cell(item: Item, schema: Schema) -> Cell:
 
 def untraced_mark() -> Fragment:
     return ("strong", "untraced", ("dd-untraced-mark",))
-
-
-def percent(traced: int, total: int) -> str:
-    """The matrix's coverage, formatted as every report formats it."""
-    return format_percent(Coverage(traced, total).percent)
 
 
 def column_value(item: Item, column: Column, graph: Graph) -> Any:

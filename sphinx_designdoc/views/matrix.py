@@ -16,7 +16,7 @@ from functools import partial
 
 from docutils import nodes
 
-from ..graph import Graph
+from ..graph import Coverage, Graph
 from ..model import Item
 from ..safety import natural_key
 from ..vocabulary import Schema, display_name
@@ -28,7 +28,6 @@ from .cells import (
     compile_predicate,
     id_list,
     label,
-    percent,
     ref_cell,
     row,
     select,
@@ -219,7 +218,7 @@ def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> li
     model = choose_model(matrix, ctx.builder.format)
     table = Output(ctx).render(model, node)
     traced, total = matrix.coverage()
-    coverage_text = f"{traced} of {total} traced ({percent(traced, total)})"
+    coverage_text = Coverage(traced, total).text
     coverage = nodes.paragraph(coverage_text, coverage_text, classes=["dd-coverage"])
     if total and traced < total:
         coverage["classes"].append("dd-coverage-incomplete")
