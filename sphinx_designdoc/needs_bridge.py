@@ -8,11 +8,13 @@ How the vocabulary maps (the user guide documents it):
 
 - each object type ``<name>`` is the need type ``dd_<name>`` (``dd_requirement``,
   ``dd_decision``, ...).  A need type registers a directive of its own name, so the plain
-  names (``requirement``) must never be need types: they stay our directives;
+  names (``requirement``) must never be need types: they stay our directives.  The
+  ``needs`` export and :func:`.needs_config` use the same names;
 - each link option is a sphinx-needs link type of the same name (``addresses``,
   ``uses``, ``supersedes``, ``refines``), declared in ``needs_links``;
 - each field is a sphinx-needs field of the same name, or ``dd_<name>`` where
-  sphinx-needs reserves the name (the ``designdoc`` type's ``template``);
+  sphinx-needs reserves the name (the ``designdoc`` type's ``template``); a need
+  carries the fields of its object's type, not an option the build rejected;
 - a need type, field or link type the project already declares under that name is
   reused, not redeclared, so a project can style ``dd_decision`` in ``needs_types`` or
   share a ``priority`` field between its needs and our objects.
@@ -73,6 +75,7 @@ from .needs_names import (
     field_value,
     link_name,
     need_type,
+    type_fields,
     vocabulary_fields,
 )
 from .safety import safe_url
@@ -98,6 +101,8 @@ class Vocabulary:
     fields: dict[str, str] = field(default_factory=dict)
     #: designdoc link name -> sphinx-needs link type name
     links: dict[str, str] = field(default_factory=dict)
+    #: object type -> the designdoc fields its needs carry (not a rejected option)
+    type_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
@@ -125,6 +130,7 @@ def setup_bridge(app: Sphinx, config: Config, state: ProjectState) -> None:
 
     known_types = {t["directive"] for t in needs_config.types}
     for typedef in schema.types.values():
+        vocabulary.type_fields[typedef.name] = type_fields(f.name for f in typedef.fields)
         name = need_type(typedef.name)
         if name in known_types:
             continue  # configured by the project: its title, prefix and color win
@@ -420,10 +426,11 @@ def _need_kwargs(
     tags = item.fields.get("tags")
     if tags:
         kwargs["tags"] = list(_as_tuple(tags))
+    accepted = vocabulary.type_fields.get(item.type, frozenset())
     for fname, value in sorted(item.fields.items()):
         target = vocabulary.fields.get(fname)
-        if target is None or not value:
-            continue
+        if target is None or not value or fname not in accepted:
+            continue  # an option the build rejected (:effort:) is no need field
         fschema = type_schema.get_extra_field(target)
         kwargs[target] = field_value(value, fschema is not None and fschema.type == "array")
     for name, link_targets in sorted(item.links.items()):

@@ -6,9 +6,14 @@ the ``needs`` export (a ``needs.json`` for other projects) and ``designdoc_exter
 the functions here, so an object has the same field names in all three.  No Sphinx and
 no sphinx-needs here: the export and the importer run without them.
 
-- an object type ``<name>`` is the need type ``dd_<name>`` in the bridge (the plain name
-  is our directive there); the export keeps plain type names for projects without the
-  extension, and the importer reads both;
+- an object type ``<name>`` is the need type ``dd_<name>``, in the bridge and in the
+  export alike, so a filter such as ``type == "dd_decision"`` means the same in the
+  design project and in a project that imports its export.  In the bridge the plain
+  name is our directive; in an importing project it is often a need type of its own
+  (``requirement``), which a type of ours must not replace.  ``designdoc_external``
+  reads ``dd_<name>`` and the plain name (of exports of earlier versions) alike;
+- a need carries the fields of its type (and ``owner``): an option the build rejected
+  (``:effort:`` on a decision) is kept in ``designdoc.json`` but is no need field;
 - a field or link keeps its name, or becomes ``dd_<name>`` where sphinx-needs reserves
   the name (the ``designdoc`` type's ``template``) or the project already uses it for
   something else;
@@ -17,7 +22,7 @@ no sphinx-needs here: the export and the importer run without them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container
+from collections.abc import Collection, Container, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,6 +51,9 @@ CORE_FIELDS = frozenset(
         "signature", "parent_need", "links", "full_title", "description",
     }
 )  # fmt: skip
+
+#: the fields of every object type that are need fields (``tags`` is sphinx-needs' own)
+COMMON_NEED_FIELDS = ("owner",)
 
 #: link types every sphinx-needs project has
 CORE_LINKS = frozenset({"links", "parent_needs"})
@@ -98,10 +106,19 @@ def field_value(value: str | tuple[str, ...], is_list: bool, separator: str = ",
     return f"{separator} ".join(items)
 
 
+def type_fields(own: Iterable[str]) -> frozenset[str]:
+    """The fields a need of a type carries, from the names of the type's own fields:
+    those and the common ``owner`` (``tags`` is sphinx-needs' own).  Any other field of
+    an object is an option the build rejected with a ``designdoc.invalid`` warning: it
+    stays in ``designdoc.json`` and on the page, but a need leaves it out, since no
+    project declares it."""
+    return frozenset((*COMMON_NEED_FIELDS, *own))
+
+
 def vocabulary_fields(schema: Schema) -> list[str]:
     """Every field name of the vocabulary, once, in a stable order (``owner`` first,
     common to every type, then each type's own)."""
-    names = ["owner"]
+    names = list(COMMON_NEED_FIELDS)
     for typedef in schema.types.values():
         names.extend(f.name for f in typedef.fields if f.name not in names)
     return names

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .codec import decode_vocabulary
-from .needs_names import field_name, link_name, vocabulary_fields
+from .needs_names import field_name, link_name, need_type, vocabulary_fields
 from .vocabulary import Schema, build_schema
 
 
@@ -28,7 +28,11 @@ def needs_config(designdoc_json: str | os.PathLike[str] | None = None) -> dict[s
     """``needs_types``, ``needs_fields`` and ``needs_links`` for a sphinx-needs project
     that imports the needs export of a design project: of the built-in vocabulary, or
     of the vocabulary (custom types and links included) recorded in that project's
-    ``designdoc.json``.  Names are those the export writes (:mod:`.needs_names`).
+    ``designdoc.json``.  Names are those the export writes (:mod:`.needs_names`): every
+    key of every need in the export is a sphinx-needs core field or declared here.  The
+    need types are ``dd_<type>`` as in the design project's own ``needs.json``, so its
+    filters work here, and they take no directive name a project may use for its own
+    (``requirement``).
 
     Merge with the project's own settings where it has some, e.g.
     ``needs_types = [*my_types, *needs_config()["needs_types"]]``.
@@ -38,9 +42,10 @@ def needs_config(designdoc_json: str | os.PathLike[str] | None = None) -> dict[s
     return {
         "needs_types": [
             {
-                "directive": t.name,
+                "directive": need_type(t.name),
                 "title": t.label,
-                "prefix": f"{t.name.upper()}_",
+                # as the bridge registers the type in the design project
+                "prefix": f"{need_type(t.name).upper()}_",
                 "color": t.color,
                 "style": "node",
             }

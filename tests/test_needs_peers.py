@@ -392,7 +392,12 @@ def test_stock_sphinx_needs_imports_every_object_with_the_recipe(make_app, tmp_p
 def test_recipe_names_every_field_and_link_the_export_writes() -> None:
     config = needs_config()
     schema = build_schema({}, {})
-    assert {t["directive"] for t in config["needs_types"]} == set(schema.types)
+    # the need types of the design project's own needs.json: no directive of ours, and
+    # no name a project gives its own types
+    assert {t["directive"] for t in config["needs_types"]} == {f"dd_{t}" for t in schema.types}
+    assert {t["prefix"] for t in config["needs_types"]} == {
+        f"DD_{t.upper()}_" for t in schema.types
+    }
     assert set(config["needs_links"]) == set(schema.links)
     fields = set(config["needs_fields"])
     assert {"alternatives", "authors", "date", "deciders", "license", "reviewers", "url"} <= fields
@@ -403,7 +408,7 @@ def test_recipe_names_every_field_and_link_the_export_writes() -> None:
 def test_recipe_reads_a_custom_vocabulary_from_designdoc_json(make_app, copy_root) -> None:
     app = _build(make_app, "html", copy_root("needs"))
     config = needs_config(app.outdir / "designdoc.json")
-    assert "risk" in {t["directive"] for t in config["needs_types"]}
+    assert "dd_risk" in {t["directive"] for t in config["needs_types"]}
     assert "mitigates" in config["needs_links"] and "severity" in config["needs_fields"]
 
 

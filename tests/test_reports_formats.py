@@ -7,6 +7,7 @@ import copy
 import csv
 import io
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -314,13 +315,18 @@ def test_needs_json_is_accepted_by_needimport_and_external_needs(
     needs = SphinxNeedsData(app.env).get_needs_view()
     for obj in report["objects"]:
         imported, external = needs[f"IMP-{obj['id']}"], needs[f"EXT-{obj['id']}"]
-        assert imported["title"] == obj["title"] and imported["type"] == obj["type"]
+        assert imported["title"] == obj["title"] and imported["type"] == f"dd_{obj['type']}"
         assert imported["status"] == obj["status"] and external["is_external"]
     assert needs["IMP-DEC-1"]["addresses"] == ["IMP-REQ-1", "IMP-REQ-4"]
     assert needs["IMP-REQ-1"]["addresses_back"] == ["IMP-DEC-1", "IMP-DEC-3"]
     assert needs["IMP-REQ-1"]["kind"] == "non-functional"
     assert needs["EXT-REQ-4"]["external_url"] == "https://docs.example.org/reports/other.html#REQ-4"
-    assert "IMP-REQ-2" in (app.outdir / "index.html").read_text(encoding="utf-8")
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "IMP-REQ-2" in page
+    # the table's filter names the type as in the design project's own needs.json
+    start = page.index('<table class="NEEDS_DATATABLES')
+    rows = re.findall(r'data-need-id="([^"]+)"', page[start : page.index("</table>", start)])
+    assert sorted(rows) == [f"{p}-REQ-{n}" for p in ("EXT", "IMP") for n in range(1, 5)]
 
 
 def test_matrix_lists_a_shared_dependency_once() -> None:

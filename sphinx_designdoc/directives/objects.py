@@ -220,12 +220,16 @@ class ObjectDirective(SphinxDirective):
                 if problem:
                     problems.append((problem, name))
             else:
-                fields[name] = value  # kept, so nothing the author wrote is lost
+                # kept, so nothing the author wrote is lost; but it is no field of the
+                # type, so no sphinx-needs need (the bridge's, the export's) carries it
+                fields[name] = value
                 known = sorted({"id", "status", *field_defs, *link_names})
                 problems.append(
                     (
                         f"unknown option :{name}: for a {typedef.name}"
-                        f"{did_you_mean(name, known)} (known: {', '.join(known)})",
+                        f"{did_you_mean(name, known)} (known: {', '.join(known)}); "
+                        "the value is kept on the page and in designdoc.json, "
+                        "not in sphinx-needs needs or the needs export",
                         name,
                     )
                 )

@@ -3,9 +3,13 @@ sphinx-needs' own file): the project's design objects as needs, for ``needimport
 ``needs_external_needs`` in another project.
 
 The importing project declares the types, fields and link types: :func:`.needs_config`
-returns them, and the docs show the recipe.  Fields and links are named as the
-sphinx-needs bridge names them (:mod:`..needs_names`): a field whose name sphinx-needs
-reserves (``template`` picks a rendering template there) is ``dd_<name>``.  As
+returns them, and the docs show the recipe.  Types, fields and links are named as the
+sphinx-needs bridge names them (:mod:`..needs_names`): a decision is a ``dd_decision``
+in both, so a filter written for one works on the other, and a field whose name
+sphinx-needs reserves (``template`` picks a rendering template there) is ``dd_<name>``.
+The file holds what the build accepted: the fields of each object's type and the links
+of the vocabulary, every one of them declared by :func:`.needs_config` (an option the
+build rejected, kept in ``designdoc.json``, would fail the import under ``-W``).  As
 sphinx-needs' own builder does, objects of other projects are left out, and so are the
 project's needs read as objects (they are in sphinx-needs' ``needs.json``).  An object's
 body is its need's ``content``.  The file holds no timestamp, so it is reproducible like
@@ -18,7 +22,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..needs_names import back_name, field_name, field_value, link_name
+from ..needs_names import back_name, field_name, field_value, link_name, need_type, type_fields
 from ..safety import safe_url
 from ._common import ReportView
 
@@ -32,12 +36,13 @@ def build(report: Mapping[str, Any], version: str = DEFAULT_VERSION) -> dict[str
     for obj in view.objects:
         if obj.get("external") or obj.get("origin"):
             continue
+        type_name = str(obj.get("type"))
         fields = dict(obj.get("fields") or {})
         tags = fields.pop("tags", None) or []
         need: dict[str, Any] = {
             "id": obj["id"],
-            "type": obj.get("type"),
-            "type_name": view.label(str(obj.get("type"))),
+            "type": need_type(type_name),
+            "type_name": view.label(type_name),
             "title": obj.get("title") or obj["id"],
             "status": obj.get("status"),
             "tags": [str(t) for t in (tags if isinstance(tags, list) else [tags])],
@@ -50,13 +55,17 @@ def build(report: Mapping[str, Any], version: str = DEFAULT_VERSION) -> dict[str
             "external_url": safe_url(obj.get("url")),
             "sections": [],
         }
-        separators = view.separators(str(obj.get("type")))
+        separators = view.separators(type_name)
+        accepted = type_fields(separators.keys())
         for name, value in sorted(fields.items()):
+            if name not in accepted:
+                continue  # an option the build rejected: no importer declares it
             # extra options are text in sphinx-needs; a list keeps its own separator
             items = tuple(value) if isinstance(value, list) else str(value)
             need[field_name(name)] = field_value(items, False, separators.get(name, ","))
         for name, targets in (obj.get("links") or {}).items():
-            need[link_name(name)] = list(targets)
+            if name in view.links:
+                need[link_name(name)] = list(targets)
         for incoming, sources in (obj.get("incoming") or {}).items():
             link = view.link_of_incoming.get(incoming)
             if link:
