@@ -83,3 +83,50 @@ def test_option_problems_are_located_warnings(make_app, tmp_path: Path, markup: 
     assert obj["fields"]["priority"] == ("must" if markup == "rst" else "must\ncontinued")
     assert obj["content"] == "Body."
     assert where in obj["source"]
+
+
+MEGABYTE = 1_000_000
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a" + " " * MEGABYTE,  # the '---' block's name pattern backtracked over the spaces
+        "a " * (MEGABYTE // 2) + ":",
+        ":" + "a:" * (MEGABYTE // 2) + "b",
+        ":" + "\\" * MEGABYTE,
+    ],
+    ids=["spaces", "words", "colons", "backslashes"],
+)
+def test_option_blocks_are_read_in_linear_time(line: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    _, yaml_block = read_myst(["---", line, "---"])
+    _, lines_block = read_myst([line])
+    read_rst("Title\n" + line)
+    # a hang guard, not a benchmark: an 80 KB line took 8 s, 250 KB more than 20 s
+    assert time.perf_counter() - start < 3.0
+    # a problem quotes the start of the line, not a megabyte of it
+    for message, _ in yaml_block.problems + lines_block.problems:
+        assert len(message) < 300, message[:300]
+
+
+def test_a_long_stray_line_is_quoted_in_part() -> None:
+    _, block = read_myst(["---", "x" * 500, "name: value", "---"])
+    assert block.options == {"name": "value"}
+    assert block.problems == [
+        (
+            f"{'x' * 80!r} (and 420 more characters) is not an option (write options as "
+            "'name: value')",
+            2,
+        )
+    ]
+
+
+def test_myst_yaml_names_are_read_as_before() -> None:
+    _, block = read_myst(["---", "Name With Spaces :  v1", "plain:v2", "tab:\tv3", "empty:", "---"])
+    assert block.options == {"name with spaces": "v1", "tab": "v3", "empty": ""}
+    assert [message for message, _ in block.problems] == [
+        "'plain:v2' is not an option (write options as 'name: value')"
+    ]

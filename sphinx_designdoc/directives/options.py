@@ -27,8 +27,11 @@ from typing import Any
 
 #: ``:name: value``, with the name as docutils' field marker reads it (no ``: `` inside)
 _OPTION = re.compile(r"^:(?![: ])((?:[^:\\]|\\.|:(?!(?:[ `]|$)))*)(?<! ):(?:[ \t]+(.*)|$)")
-#: ``name: value`` in a MyST ``---`` block
-_YAML_OPTION = re.compile(r"^([A-Za-z0-9_][\w -]*?)[ \t]*:(?:[ \t]+(.*)|$)")
+#: an option's name in a MyST ``---`` block (checked on the text before the first colon:
+#: a pattern that looked for the colon itself backtracked over long lines)
+_YAML_NAME = re.compile(r"[A-Za-z0-9_][\w -]*")
+#: how much of a line a problem quotes
+_QUOTED = 80
 
 
 class OwnOptions(dict[str, Callable[[Any], Any]]):
@@ -120,7 +123,7 @@ def _read_lines(lines: Sequence[str], first: int, block: OptionBlock) -> None:
                 block.options[name] = f"{value}\n{line.strip()}" if value else line.strip()
         elif line.strip():
             block.problems.append(
-                (f"{line.strip()!r} is not an option (write options as ':name: value')", offset)
+                (f"{_quote(line)} is not an option (write options as ':name: value')", offset)
             )
             name = None
 
@@ -130,20 +133,36 @@ def _read_yaml(lines: Sequence[str], first: int, block: OptionBlock) -> None:
     them, ``[a, b]`` as the list ``a, b``; continued on more indented lines."""
     name: str | None = None
     for offset, line in enumerate(lines, first):
-        match = _YAML_OPTION.match(line)
-        if match and not line[:1].isspace():
-            name = _add(
-                block, match.group(1).strip().lower(), _unquote(match.group(2) or ""), offset
-            )
+        option = _yaml_option(line)
+        if option and not line[:1].isspace():
+            name = _add(block, option[0].lower(), _unquote(option[1]), offset)
         elif line[:1].isspace() and name is not None and line.strip():
             value = block.options[name]
             piece = line.strip().removeprefix("- ").strip()
             block.options[name] = f"{value}, {piece}" if value else piece
         elif line.strip() and not line.lstrip().startswith("#"):
             block.problems.append(
-                (f"{line.strip()!r} is not an option (write options as 'name: value')", offset)
+                (f"{_quote(line)} is not an option (write options as 'name: value')", offset)
             )
             name = None
+
+
+def _yaml_option(line: str) -> tuple[str, str] | None:
+    """``name: value`` (the value after a space or tab; none at the end of the line), or
+    None; linear in the line's length."""
+    name, colon, rest = line.partition(":")
+    name = name.rstrip(" \t")
+    if not colon or not _YAML_NAME.fullmatch(name) or rest[:1] not in ("", " ", "\t"):
+        return None
+    return name, rest.lstrip(" \t")
+
+
+def _quote(line: str) -> str:
+    """A line for a message: its start, quoted, and how much is left out."""
+    text = line.strip()
+    if len(text) <= _QUOTED:
+        return repr(text)
+    return f"{text[:_QUOTED]!r} (and {len(text) - _QUOTED:,} more characters)"
 
 
 def _unquote(value: str) -> str:
