@@ -209,6 +209,19 @@ BUILTIN_LINKS: tuple[LinkDef, ...] = (
     # a change to a superseded decision may matter to its successor, not the other way
     LinkDef("supersedes", "superseded by", ("decision",), ("decision",), affects=("source",)),
     LinkDef("refines", "refined by", ("requirement",), ("requirement",)),
+    # how decision records relate (adr-tools' and MADR's relation lines): a change to
+    # the older decision may matter to the one that builds on it
+    LinkDef(
+        "partly-supersedes",
+        "partly superseded by",
+        ("decision",),
+        ("decision",),
+        affects=("source",),
+    ),
+    LinkDef("amends", "amended by", ("decision",), ("decision",), affects=("source",)),
+    LinkDef("clarifies", "clarified by", ("decision",), ("decision",), affects=("source",)),
+    LinkDef("extends", "extended by", ("decision",), ("decision",), affects=("source",)),
+    LinkDef("relates-to", "related from", ("decision",), ("decision",)),
 )
 
 

@@ -49,8 +49,15 @@ def test_builtin_vocabulary_matches_the_specification() -> None:
         ("uses", "used by"),
         ("supersedes", "superseded by"),
         ("refines", "refined by"),
+        # the relations of decision records (import-adr)
+        ("partly-supersedes", "partly superseded by"),
+        ("amends", "amended by"),
+        ("clarifies", "clarified by"),
+        ("extends", "extended by"),
+        ("relates-to", "related from"),
     }
     assert SCHEMA.links["addresses"].traces and not SCHEMA.links["uses"].traces
+    assert not any(SCHEMA.links[name].traces for name in ("amends", "relates-to"))
 
 
 @pytest.mark.parametrize(
