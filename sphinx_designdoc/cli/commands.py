@@ -146,6 +146,7 @@ def refuse_overwrite(target: Path, force: bool) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     from ..scaffold import default_filename, scaffold
 
+    utf8_argument(args.title, "TITLE")
     fmt = args.format
     if fmt is None:
         fmt = "md" if args.output and args.output.endswith(".md") else "rst"
@@ -163,31 +164,109 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def utf8_argument(value: str, what: str) -> str:
+    """An argument as text; one that is not valid UTF-8 (the shell passed bytes that no
+    page or report can hold) is a usage error naming the first bad byte."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(value)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CLIError(
+                f"{what} is not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
+                f"{exc.start}); write it in UTF-8"
+            ) from None
+        raise CLIError(f"{what} is not valid UTF-8 text; write it in UTF-8") from None
+    return value
+
+
 def cmd_import_adr(args: argparse.Namespace) -> int:
-    from ..adr import adr_files, import_records
     from ..config import DEFAULT_ID_REGEX
+
+    utf8_argument(args.folder, "DIR")
+    utf8_argument(args.title, "--title")
+    utf8_argument(args.prefix, "--prefix")
+    try:
+        import myst_parser  # noqa: F401  (the records are read as MyST reads them)
+    except ImportError:
+        raise CLIError(
+            "import-adr reads records with MyST's parser: install myst-parser "
+            "(pip install 'sphinx-designdoc[myst]')"
+        ) from None
+    from ..adr import adr_files, import_records
 
     folder = Path(args.folder)
     if not folder.is_dir():
         raise CLIError(f"{args.folder}: no such folder")
     if not re.match(DEFAULT_ID_REGEX, f"{args.prefix}0001"):
         raise CLIError(f"--prefix {args.prefix!r} makes IDs that are not valid")
-    if not adr_files(folder):
-        raise CLIError(f"{args.folder}: no numbered Markdown record (such as 0001-title.md)")
-    if args.output != "-":
-        refuse_overwrite(Path(args.output), args.force)
-    imported = import_records(folder, prefix=args.prefix, page_title=args.title)
+    if args.base_url and (
+        safe_url(args.base_url) is None or not args.base_url.startswith(("http://", "https://"))
+    ):
+        raise CLIError(f"--base-url {args.base_url!r} is not an http(s) URL")
+    skipped: list[str] = []
+    if not adr_files(folder, skipped):
+        why = f" ({len(skipped)} skipped: {skipped[0]})" if skipped else ""
+        raise CLIError(
+            f"{args.folder}: no numbered Markdown record (such as 0001-title.md, "
+            f"adr-001-title.md or 20200925-title.md){why}"
+        )
+    target = None if args.output == "-" else Path(args.output)
+    if target is not None:
+        refuse_overwrite(target, args.force)
+    imported = import_records(
+        folder,
+        prefix=args.prefix,
+        page_title=args.title,
+        assets=None if target is None else f"{target.stem}-images",
+        base_url=args.base_url or "",
+        dates=args.dates or "",
+    )
+    if target is not None:
+        _copy_images(imported.images, target.parent, args.force)
     write_output(imported.text, args.output)
     sys.stdout.flush()  # the page before the notes, when both go to one terminal
     if not args.quiet:
         for note in imported.notes:
             write_line(terminal_text(f"note: {note}"), sys.stderr)
-        where = "" if args.output == "-" else f" into {args.output}"
+        for what in imported.lost:
+            write_line(terminal_text(f"not carried: {what}"), sys.stderr)
+        where = "" if target is None else f" into {target}"
+        images = f", {len(imported.images)} images copied" if imported.images else ""
+        count = len(imported.lost)
+        lost = (
+            f"; {count} {'thing' if count == 1 else 'things'} not carried as written "
+            "(listed above)"
+            if count
+            else ""
+        )
         write_line(
-            terminal_text(f"imported {imported.count} decisions from {folder}{where}"),
+            terminal_text(
+                f"imported {imported.count} decisions from {folder}{where}{images}{lost}"
+            ),
             sys.stderr,
         )
-    return EXIT_OK
+    return EXIT_FINDINGS if args.strict and imported.lost else EXIT_OK
+
+
+def _copy_images(images: list[tuple[Path, str]], base: Path, force: bool) -> None:
+    """Copy the records' images beside the page, never over a different file unless
+    told to."""
+    import shutil
+
+    for source, shown in images:
+        dest = base / shown
+        if dest.exists() and not force and dest.read_bytes() != source.read_bytes():
+            raise CLIError(f"{dest} exists; pass --force to overwrite it")
+    for source, shown in images:
+        dest = base / shown
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, dest)
+        except OSError as exc:
+            raise CLIError(f"cannot copy {source.name} to {dest}: {exc.strerror or exc}") from None
 
 
 def next_steps(target: Path, fmt: str) -> str:

@@ -213,20 +213,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn Markdown ADR files into decision objects",
         formatter_class=_Formatter,
         description="Read the numbered Markdown architecture decision records of a "
-        "folder (adr-tools or MADR layout: 0001-title.md) and write one MyST page with "
-        "a decision per record: its status, date, deciders and considered options as "
-        "fields, 'Supersedes' as links, its text as the body. Notes on what could not "
-        "be read as written go to stderr.",
+        "folder (adr-tools, MADR or log4brains: 0001-title.md, adr-001-title.md, "
+        "20200925-title.md) and write one MyST page with a decision per record: its "
+        "status, date, deciders, tags and considered options as fields, its relations "
+        "to other records (supersedes, amends, clarifies, extends, relates to) as "
+        "links, its text as the body, its images copied beside the page. What could "
+        "not be carried as written is listed on stderr, per record.",
         epilog="examples:\n  designdoc import-adr doc/adr -o docs/decisions.md\n"
-        "  designdoc import-adr docs/decisions --prefix DEC-ADR- -o -",
+        "  designdoc import-adr docs/decisions --prefix DEC-ADR- -o -\n"
+        "  designdoc import-adr doc/adr -o docs/adr.md --strict \\\n"
+        "      --base-url https://github.com/org/repo/blob/main/doc/adr/",
     )
-    p.add_argument("folder", metavar="DIR", help="folder of NNNN-title.md files")
+    p.add_argument("folder", metavar="DIR", help="folder of numbered Markdown records")
     p.add_argument(
         "-o",
         "--output",
         metavar="FILE",
         default="-",
-        help="MyST Markdown file to write; '-' for stdout (default)",
+        help="MyST Markdown file to write, its images into FILE-images/ beside it; "
+        "'-' for stdout (default; images are then not copied)",
     )
     p.add_argument(
         "--prefix",
@@ -240,7 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
         default="Architecture decision records",
         help="title of the page",
     )
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=None,
+        help="where the records are published: links to other files of theirs (and "
+        "images that are not copied) lead there instead of becoming text",
+    )
+    p.add_argument(
+        "--dates",
+        choices=("dmy", "mdy"),
+        default=None,
+        help="read dates written 09/10/2020 as day/month/year or month/day/year "
+        "(default: only ISO dates become the date field)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when anything could not be carried as written",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument("-q", "--quiet", action="store_true", help="no notes and no summary")
     p.set_defaults(func=cmd_import_adr)
 
