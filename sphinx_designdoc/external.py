@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import os
 import re
 import urllib.request
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from typing import Any
 from ._version import __version__
 from .codec import DecodeError, decode_object
 from .fileio import write_atomic
+from .jsonpos import member_lines
 from .model import FieldValue, Item
 from .needs_names import object_type
 from .safety import URL_POLICY, safe_url
@@ -49,6 +51,7 @@ def _join_url(base: str, tail: str) -> str:
 class _Loader:
     """The state of loading one entry: what it maps, what went wrong."""
 
+    #: the entry as warnings name it: its path as written, or its URL as shown
     label: str
     prefix: str
     base_url: str
@@ -64,6 +67,8 @@ class _Loader:
     bad_urls: list[str] = field(default_factory=list)
     odd_statuses: list[str] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    #: the file the objects are located at (``label`` unless said otherwise)
+    source: str = ""
 
     def type_of(self, raw: Any, default: str) -> str:
         name = raw if isinstance(raw, str) and raw else default
@@ -92,6 +97,7 @@ class _Loader:
         url: Any,
         fields: Mapping[str, FieldValue] | None = None,
         links: Mapping[str, tuple[str, ...]] | None = None,
+        line: int = 0,
     ) -> None:
         if not isinstance(raw_id, str) or not raw_id:
             self.malformed += 1
@@ -112,8 +118,8 @@ class _Loader:
                 title=title if isinstance(title, str) and title else raw_id,
                 status=status,
                 docname=docname,
-                source=self.label,
-                line=0,
+                source=self.source or self.label,
+                line=line,
                 fields=fields or {},
                 links=links or {},
                 external_url=self.url(item_id, url, f"{docname}.html#{raw_id}"),
@@ -157,6 +163,7 @@ def load_external(
     schema: Schema,
     id_regex: re.Pattern[str],
     cache_dir: Path | None = None,
+    srcdir: Path | None = None,
 ) -> tuple[list[Item], list[str]]:
     """Items of one ``designdoc_external`` entry (as :func:`.config.build_settings`
     checked it), and the problems met loading it.
@@ -165,6 +172,10 @@ def load_external(
     and, when it reads as a designdoc.json or needs.json, kept in ``cache_dir``; when
     the fetch fails or returns something else, the last good copy is used, with a
     warning that says so.
+
+    Each item is located where a reader finds it: ``source`` is the file (relative to
+    ``srcdir``, as our own objects' are) or the URL as shown, ``line`` the line of the
+    object in that file.
     """
     label = entry.get("path") or entry["url"]
     base_url = entry.get("base_url", "")
@@ -184,7 +195,7 @@ def load_external(
             with contextlib.suppress(OSError):
                 write_atomic(cache, text or "")
         elif data is None:
-            data, stale = _cached(cache)
+            text, data, stale = _cached(cache)
             if data is None:
                 return [], [f"designdoc_external {label!r}: {why}; no earlier copy to use"]
             loader.problems.append(f"designdoc_external {label!r}: {why}; using {stale}")
@@ -200,10 +211,12 @@ def load_external(
         data, why = _parse(text)
         if data is None:
             return [], [f"designdoc_external: cannot read {label!r}: {why}"]
+        loader.source = _relative(path, srcdir) if srcdir is not None else label
+    assert text is not None
     if isinstance(data.get("objects"), list):
-        _from_designdoc(data["objects"], loader)
+        _from_designdoc(data["objects"], loader, member_lines(text, ("objects",)))
     else:
-        _from_needs(data, loader)
+        _from_needs(data, loader, text)
     return loader.items, loader.summary()
 
 
@@ -229,6 +242,15 @@ def fetch(url: str, timeout: float) -> tuple[str | None, str]:
         return None, "it is not UTF-8 text"
 
 
+def _relative(path: Path, srcdir: Path) -> str:
+    """``path`` as our objects' sources are written: relative to the source folder with
+    ``/`` (``../`` when outside it), or absolute on another drive."""
+    try:
+        return os.path.relpath(path, srcdir).replace(os.sep, "/")
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
 def _parse(text: str) -> tuple[dict[str, Any] | None, str]:
     """A designdoc.json or needs.json as data, or None and why not."""
     try:
@@ -251,17 +273,17 @@ def _cache_file(cache_dir: Path | None, url: str) -> Path | None:
     return cache_dir / f"{name}.json"
 
 
-def _cached(cache: Path | None) -> tuple[dict[str, Any] | None, str]:
-    """The last good copy of a fetched file, and when it was fetched."""
+def _cached(cache: Path | None) -> tuple[str | None, dict[str, Any] | None, str]:
+    """The last good copy of a fetched file (text and data), and when it was fetched."""
     if cache is None or not cache.is_file():
-        return None, ""
+        return None, None, ""
     try:
         text = cache.read_text(encoding="utf-8")
+        fetched = datetime.fromtimestamp(cache.stat().st_mtime, tz=timezone.utc)
     except (OSError, UnicodeDecodeError):
-        return None, ""
+        return None, None, ""
     data, _ = _parse(text)
-    fetched = datetime.fromtimestamp(cache.stat().st_mtime, tz=timezone.utc)
-    return data, f"the copy fetched {fetched:%Y-%m-%d %H:%M} UTC"
+    return text, data, f"the copy fetched {fetched:%Y-%m-%d %H:%M} UTC"
 
 
 def _short(value: Any) -> str:
@@ -273,7 +295,7 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-def _from_designdoc(objects: list[Any], loader: _Loader) -> None:
+def _from_designdoc(objects: list[Any], loader: _Loader, lines: Mapping[str | int, int]) -> None:
     for index, obj in enumerate(objects):
         if isinstance(obj, dict) and obj.get("external") is True:
             continue  # another project's own external objects are not re-exported
@@ -296,10 +318,11 @@ def _from_designdoc(objects: list[Any], loader: _Loader) -> None:
                 name: tuple(loader.prefix + t for t in targets)
                 for name, targets in item.links.items()
             },
+            lines.get(index, 0),
         )
 
 
-def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
+def _from_needs(data: Mapping[str, Any], loader: _Loader, text: str) -> None:
     versions = data["versions"]
     version = data.get("current_version")
     if not isinstance(version, str) or version not in versions:
@@ -318,6 +341,7 @@ def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
             f"designdoc_external {loader.label!r}: version {version!r} has no 'needs' mapping"
         )
         return
+    lines = member_lines(text, ("versions", version, "needs")) if version is not None else {}
     for need_id, need in sorted(needs.items()):
         if not isinstance(need, dict):
             loader.malformed += 1
@@ -329,4 +353,5 @@ def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
             need.get("status"),
             need.get("docname"),
             need.get("external_url"),
+            line=lines.get(need_id, 0),
         )
