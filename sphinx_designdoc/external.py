@@ -15,24 +15,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import json
 import os
 import re
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ._version import __version__
 from .codec import DecodeError, decode_object
+from .fetch import fetch
 from .fileio import write_atomic
 from .jsonpos import member_lines
 from .model import FieldValue, Item
 from .needs_names import object_type
-from .safety import URL_POLICY, safe_url
+from .safety import URL_POLICY, redact_url, safe_url
 from .vocabulary import Schema
 
 #: a status that can be shown and styled as a word
@@ -171,19 +169,21 @@ def load_external(
     A ``url`` entry is fetched (once per build: the domain keeps what this returns)
     and, when it reads as a designdoc.json or needs.json, kept in ``cache_dir``; when
     the fetch fails or returns something else, the last good copy is used, with a
-    warning that says so.
+    warning that says so.  Its URL is written everywhere without credentials or query
+    values (:func:`.safety.redact_url`); only the fetch and the cache's file name (a
+    hash) see it whole.
 
     Each item is located where a reader finds it: ``source`` is the file (relative to
     ``srcdir``, as our own objects' are) or the URL as shown, ``line`` the line of the
     object in that file.
     """
-    label = entry.get("path") or entry["url"]
+    label = entry.get("path") or redact_url(entry["url"])
     base_url = entry.get("base_url", "")
     loader = _Loader(label, entry.get("prefix", ""), "", schema, id_regex, entry.get("types", {}))
     if base_url and safe_url(base_url) is None:
         loader.problems.append(
-            f"designdoc_external {label!r}: base_url {base_url!r} is not {URL_POLICY}; "
-            "it is not used"
+            f"designdoc_external {label!r}: base_url {redact_url(base_url)!r} is not "
+            f"{URL_POLICY}; it is not used"
         )
     else:
         loader.base_url = base_url
@@ -218,28 +218,6 @@ def load_external(
     else:
         _from_needs(data, loader, text)
     return loader.items, loader.summary()
-
-
-#: a fetched file larger than this is refused (a needs.json of 20,000 needs is ~40 MB)
-MAX_FETCH_BYTES = 128 * 1024 * 1024
-
-
-def fetch(url: str, timeout: float) -> tuple[str | None, str]:
-    """The text at ``url``, or None and why not.  Redirects are followed only to http
-    and https (urllib's rule), and a response larger than :data:`MAX_FETCH_BYTES` is
-    refused."""
-    request = urllib.request.Request(url, headers={"User-Agent": f"sphinx-designdoc/{__version__}"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(MAX_FETCH_BYTES + 1)
-    except (OSError, ValueError, http.client.HTTPException) as exc:
-        return None, f"could not fetch it ({_first_line(exc)})"
-    if len(body) > MAX_FETCH_BYTES:
-        return None, f"it is larger than {MAX_FETCH_BYTES // (1024 * 1024)} MB"
-    try:
-        return body.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        return None, "it is not UTF-8 text"
 
 
 def _relative(path: Path, srcdir: Path) -> str:
