@@ -300,3 +300,36 @@ def test_an_id_two_other_projects_share_stays_with_the_entry_listed_first(
     ]
     objs = {o["id"]: o for o in load_report(app.outdir)["objects"]}
     assert objs["X-1"]["source"] == "first.json"
+
+
+def test_a_needs_json_leaves_out_the_needs_it_imported_itself(tmp_path: Path) -> None:
+    """sphinx-needs writes a project's external needs to its needs.json when its
+    ``needs_builder_filter`` lets them through (one of its own test projects does):
+    they are a third project's, with its URLs (``file:`` ones of the machine that built
+    it), and are not read as this file's project's, as external objects of a
+    designdoc.json are not."""
+    needs = {
+        "current_version": "2.0",
+        "versions": {
+            "2.0": {
+                "needs": {
+                    "OWN_1": {
+                        "id": "OWN_1",
+                        "type": "req",
+                        "docname": "index",
+                        "is_external": False,
+                    },
+                    "THIRD_1": {
+                        "id": "THIRD_1",
+                        "type": "impl",
+                        "docname": "index",
+                        "is_external": True,
+                        "external_url": "file:///home/someone/third/__error__#THIRD_1",
+                    },
+                }
+            }
+        },
+    }
+    (tmp_path / "needs.json").write_text(json.dumps(needs), encoding="utf-8")
+    items, problems = load_external({"path": "needs.json", "prefix": "P-"}, tmp_path, SCHEMA, REGEX)
+    assert [i.id for i in items] == ["P-OWN_1"] and problems == []
