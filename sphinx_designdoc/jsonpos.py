@@ -24,76 +24,89 @@ def member_lines(text: str, path: Sequence[str]) -> dict[str | int, int]:
     twice, the last, as :func:`json.loads` keeps the last.  ``{}`` when the text has no
     container there or is not JSON."""
     try:
-        pos = _skip_space(text, 0)
-        for key in path:
-            pos = _value_of(text, pos, key)
-            if pos < 0:
-                return {}
-        offsets = _members(text, pos)
+        offsets, _ = _walk(text, _skip_space(text, 0), path)
     except (ValueError, IndexError, RecursionError):
         return {}
     lines: dict[str | int, int] = {}
     line, counted = 1, 0
-    for member, offset in sorted(offsets.items(), key=lambda pair: pair[1]):
+    for member, offset in sorted((offsets or {}).items(), key=lambda pair: pair[1]):
         line += text.count("\n", counted, offset)
         counted = offset
         lines[member] = line
     return lines
 
 
+Offsets = dict[str | int, int]
+
+
+def _walk(text: str, pos: int, path: Sequence[str]) -> tuple[Offsets | None, int]:
+    """Where the members of the container at ``path`` below the value at ``pos`` start
+    (None when there is none), and where that value ends.  Each part of the text is
+    read once: the values on the path by this walk, every other value by the scanner."""
+    if not path:
+        return _members(text, pos)
+    if text[pos] != "{":
+        _, end = _READ(text, pos)
+        return None, end
+    found: Offsets | None = None
+    pos = _skip_space(text, pos + 1)
+    if text[pos] == "}":
+        return None, pos + 1
+    while True:
+        name, value = _key(text, pos)
+        if name == path[0]:
+            found, end = _walk(text, value, path[1:])
+        else:
+            _, end = _READ(text, value)
+        pos = _skip_space(text, end)
+        if text[pos] == "}":
+            return found, pos + 1
+        pos = _next(text, pos)
+
+
+def _members(text: str, pos: int) -> tuple[Offsets | None, int]:
+    """Where each member of the container at ``pos`` starts, and where it ends."""
+    opening = text[pos]
+    if opening not in "{[":
+        _, end = _READ(text, pos)
+        return None, end
+    closing = "}" if opening == "{" else "]"
+    out: Offsets = {}
+    pos = _skip_space(text, pos + 1)
+    if text[pos] == closing:
+        return out, pos + 1
+    while True:
+        if opening == "{":
+            name, value = _key(text, pos)
+            out[name] = pos
+        else:
+            value = pos
+            out[len(out)] = pos
+        _, end = _READ(text, value)
+        pos = _skip_space(text, end)
+        if text[pos] == closing:
+            return out, pos + 1
+        pos = _next(text, pos)
+
+
+def _key(text: str, pos: int) -> tuple[str, int]:
+    """The key at ``pos`` and where its value starts."""
+    name, end = _READ(text, pos)
+    if not isinstance(name, str):
+        raise ValueError("a key must be a string")
+    colon = _skip_space(text, end)
+    if text[colon] != ":":
+        raise ValueError("a key must be followed by ':'")
+    return name, _skip_space(text, colon + 1)
+
+
+def _next(text: str, pos: int) -> int:
+    """Past the ``,`` at ``pos`` to the next member."""
+    if text[pos] != ",":
+        raise ValueError("members must be separated by ','")
+    return _skip_space(text, pos + 1)
+
+
 def _skip_space(text: str, pos: int) -> int:
     match = _SPACE.match(text, pos)
     return match.end() if match else pos
-
-
-def _value_of(text: str, pos: int, key: str) -> int:
-    """Where the value of ``key`` in the object at ``pos`` starts, or -1."""
-    found = -1
-    for name, _, value in _object_members(text, pos):
-        if name == key:
-            found = value
-    return found
-
-
-def _object_members(text: str, pos: int) -> list[tuple[str, int, int]]:
-    """(key, where the key starts, where its value starts) of the object at ``pos``,
-    each value skipped with the scanner; [] when there is no object at ``pos``."""
-    if text[pos] != "{":
-        return []
-    out: list[tuple[str, int, int]] = []
-    pos = _skip_space(text, pos + 1)
-    if text[pos] == "}":
-        return out
-    while True:
-        name, end = _READ(text, pos)
-        if not isinstance(name, str):
-            raise ValueError("a key must be a string")
-        colon = _skip_space(text, end)
-        if text[colon] != ":":
-            raise ValueError("a key must be followed by ':'")
-        value = _skip_space(text, colon + 1)
-        out.append((name, pos, value))
-        _, end = _READ(text, value)
-        pos = _skip_space(text, end)
-        if text[pos] != ",":
-            return out
-        pos = _skip_space(text, pos + 1)
-
-
-def _members(text: str, pos: int) -> dict[str | int, int]:
-    """Where each member of the container at ``pos`` starts."""
-    if text[pos] == "{":
-        return {name: start for name, start, _ in _object_members(text, pos)}
-    if text[pos] != "[":
-        return {}
-    out: dict[str | int, int] = {}
-    pos = _skip_space(text, pos + 1)
-    if text[pos] == "]":
-        return out
-    while True:
-        out[len(out)] = pos
-        _, end = _READ(text, pos)
-        pos = _skip_space(text, end)
-        if text[pos] != ",":
-            return out
-        pos = _skip_space(text, pos + 1)

@@ -21,6 +21,9 @@ def test_lines_of_an_array_and_of_an_object() -> None:
         '"B\\"}": {"x": [1, {"]": 2}]},\r\n"A": {}}}}}'
     )
     assert member_lines(text, ("versions", "1.0", "needs")) == {'B"}': 3, "A": 4}
+    # so also a key of the path written twice
+    text = '{"objects": [1],\n"objects": [\n2,\n3], "x": {"objects": [9]}}'
+    assert member_lines(text, ("objects",)) == {0: 3, 1: 4}
 
 
 def test_no_lines_where_the_text_has_no_such_container() -> None:
