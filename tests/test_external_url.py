@@ -52,15 +52,21 @@ class Server:
     #: (path, headers) of each request, in order
     seen: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
 
 
 def _serve(listener: socket.socket, server: Server) -> None:
+    listener.settimeout(0.1)  # to see the test end
     while not server.stop.is_set():
         try:
             conn, _ = listener.accept()
+        except TimeoutError:
+            continue
         except OSError:
             return
-        threading.Thread(target=_answer, args=(conn, server), daemon=True).start()
+        thread = threading.Thread(target=_answer, args=(conn, server), daemon=True)
+        server.threads.append(thread)
+        thread.start()
 
 
 def _answer(conn: socket.socket, server: Server) -> None:
@@ -122,6 +128,9 @@ def server() -> Iterator[Server]:
         yield srv
     finally:
         srv.stop.set()
+        # no thread outlives the test (a later test that forks would be warned)
+        for t in [thread, *srv.threads]:
+            t.join(10)
         listener.close()
 
 
@@ -196,6 +205,9 @@ def test_a_name_lookup_that_hangs_is_bounded_too(
         items, problems = _load(f"{server.base}/needs.json", timeout=0.5)
     finally:
         release.set()
+        for thread in threading.enumerate():
+            if thread.name == "designdoc-fetch":
+                thread.join(10)
     assert time.monotonic() - start < 5
     assert items == [] and len(problems) == 1
     assert "could not fetch it within its timeout of 0.5 s; no earlier copy to use" in problems[0]
