@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .formats import FORMATS
-from .safety import safe_url, url_scheme
+from .safety import redact_url, safe_url, url_scheme
 from .vocabulary import ConfigError, Schema, build_schema, did_you_mean, name_list
 
 #: The top-level sections of the design-document template, in order.  Each entry is a
@@ -105,8 +105,9 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "designdoc_external",
         [],
         (list, tuple),
-        "Objects from other projects: [{path or url, prefix, base_url, types}] of "
-        "designdoc.json or needs.json files (a url is fetched once per build and cached).",
+        "Objects from other projects: [{path or url, prefix, base_url, types, timeout}] of "
+        "designdoc.json or needs.json files (a url is fetched once per build, within its "
+        "timeout, and cached; it is shown without credentials or query values).",
     ),
     ConfigValue(
         "designdoc_needs_types",
@@ -174,14 +175,33 @@ def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+def _shown_entry(entry: Any) -> Any:
+    """``entry`` as a warning may quote it: every string in it that holds a URL redacted
+    (it may hold credentials, whatever key it is under)."""
+    if isinstance(entry, str):
+        return redact_url(entry) if "://" in entry else entry
+    if isinstance(entry, Mapping):
+        return {k: _shown_entry(v) for k, v in entry.items()}
+    if isinstance(entry, list | tuple):
+        return [_shown_entry(v) for v in entry]
+    return entry
+
+
 def external_entry_problem(entry: Any) -> str | None:
-    """Why a ``designdoc_external`` entry cannot be used, or None when it can."""
+    """Why a ``designdoc_external`` entry cannot be used, or None when it can.  An
+    entry is quoted with its URLs redacted: they may hold credentials."""
     if not isinstance(entry, Mapping):
-        return f"designdoc_external entries must be dicts with a 'path' or a 'url', not {entry!r}"
+        return (
+            "designdoc_external entries must be dicts with a 'path' or a 'url', "
+            f"not {_shown_entry(entry)!r}"
+        )
     sources = [key for key in ("path", "url") if key in entry]
     if len(sources) != 1 or not isinstance(entry[sources[0]], str) or not entry[sources[0]]:
-        return f"designdoc_external entries need either a 'path' or a 'url' string: {entry!r}"
-    label = entry[sources[0]]
+        return (
+            "designdoc_external entries need either a 'path' or a 'url' string: "
+            f"{_shown_entry(entry)!r}"
+        )
+    label = entry["path"] if sources[0] == "path" else redact_url(entry["url"])
     if "url" in entry and url_scheme(entry["url"]) not in ("http", "https"):
         return f"designdoc_external {label!r}: 'url' must be an http or https URL"
     for key in ("prefix", "base_url"):
@@ -189,7 +209,7 @@ def external_entry_problem(entry: Any) -> str | None:
             return f"designdoc_external {label!r}: {key!r} must be a string"
     timeout = entry.get("timeout", 10)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 300:
-        return f"designdoc_external {label!r}: 'timeout' must be a number of seconds (1 to 300)"
+        return f"designdoc_external {label!r}: 'timeout' must be a number of seconds (more than 0, at most 300)"
     types = entry.get("types", {})
     if not isinstance(types, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in types.items()

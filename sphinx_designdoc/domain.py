@@ -233,6 +233,7 @@ class DesigndocDomain(Domain):
                     self.settings.schema,
                     self.settings.id_regex,
                     cache_dir=Path(self.env.doctreedir) / "designdoc-external",
+                    srcdir=Path(self.env.srcdir),
                 )
                 items.extend(loaded)
                 line = conf.line("designdoc_external")

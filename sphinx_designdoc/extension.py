@@ -43,6 +43,7 @@ from .fileio import write_atomic
 from .model import Finding
 from .nodes import PLACEHOLDERS, designdoc_html
 from .render import fill_title
+from .safety import is_web_url
 from .transforms import DesigndocPostTransform
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ logger = logging.getLogger(__name__)
 def log_finding(finding: Finding, srcdir: Path) -> None:
     """The single place findings become Sphinx warnings."""
     location: str | nodes.Node | None = None
-    if finding.source:
+    if finding.source and is_web_url(finding.source):  # a fetched file (designdoc_external)
+        location = f"{finding.source}:{finding.line}" if finding.line else finding.source
+    elif finding.source:
         path = os.path.normpath(srcdir / finding.source)
         if finding.line:
             location = f"{path}:{finding.line}"

@@ -15,22 +15,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import json
+import os
 import re
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ._version import __version__
 from .codec import DecodeError, decode_object
+from .fetch import fetch
 from .fileio import write_atomic
+from .jsonpos import member_lines
 from .model import FieldValue, Item
 from .needs_names import object_type
-from .safety import URL_POLICY, safe_url
+from .safety import URL_POLICY, redact_url, safe_url
 from .vocabulary import Schema
 
 #: a status that can be shown and styled as a word
@@ -49,6 +49,7 @@ def _join_url(base: str, tail: str) -> str:
 class _Loader:
     """The state of loading one entry: what it maps, what went wrong."""
 
+    #: the entry as warnings name it: its path as written, or its URL as shown
     label: str
     prefix: str
     base_url: str
@@ -64,6 +65,8 @@ class _Loader:
     bad_urls: list[str] = field(default_factory=list)
     odd_statuses: list[str] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    #: the file the objects are located at (``label`` unless said otherwise)
+    source: str = ""
 
     def type_of(self, raw: Any, default: str) -> str:
         name = raw if isinstance(raw, str) and raw else default
@@ -92,6 +95,7 @@ class _Loader:
         url: Any,
         fields: Mapping[str, FieldValue] | None = None,
         links: Mapping[str, tuple[str, ...]] | None = None,
+        line: int = 0,
     ) -> None:
         if not isinstance(raw_id, str) or not raw_id:
             self.malformed += 1
@@ -112,8 +116,8 @@ class _Loader:
                 title=title if isinstance(title, str) and title else raw_id,
                 status=status,
                 docname=docname,
-                source=self.label,
-                line=0,
+                source=self.source or self.label,
+                line=line,
                 fields=fields or {},
                 links=links or {},
                 external_url=self.url(item_id, url, f"{docname}.html#{raw_id}"),
@@ -157,6 +161,7 @@ def load_external(
     schema: Schema,
     id_regex: re.Pattern[str],
     cache_dir: Path | None = None,
+    srcdir: Path | None = None,
 ) -> tuple[list[Item], list[str]]:
     """Items of one ``designdoc_external`` entry (as :func:`.config.build_settings`
     checked it), and the problems met loading it.
@@ -164,15 +169,21 @@ def load_external(
     A ``url`` entry is fetched (once per build: the domain keeps what this returns)
     and, when it reads as a designdoc.json or needs.json, kept in ``cache_dir``; when
     the fetch fails or returns something else, the last good copy is used, with a
-    warning that says so.
+    warning that says so.  Its URL is written everywhere without credentials or query
+    values (:func:`.safety.redact_url`); only the fetch and the cache's file name (a
+    hash) see it whole.
+
+    Each item is located where a reader finds it: ``source`` is the file (relative to
+    ``srcdir``, as our own objects' are) or the URL as shown, ``line`` the line of the
+    object in that file.
     """
-    label = entry.get("path") or entry["url"]
+    label = entry.get("path") or redact_url(entry["url"])
     base_url = entry.get("base_url", "")
     loader = _Loader(label, entry.get("prefix", ""), "", schema, id_regex, entry.get("types", {}))
     if base_url and safe_url(base_url) is None:
         loader.problems.append(
-            f"designdoc_external {label!r}: base_url {base_url!r} is not {URL_POLICY}; "
-            "it is not used"
+            f"designdoc_external {label!r}: base_url {redact_url(base_url)!r} is not "
+            f"{URL_POLICY}; it is not used"
         )
     else:
         loader.base_url = base_url
@@ -184,7 +195,7 @@ def load_external(
             with contextlib.suppress(OSError):
                 write_atomic(cache, text or "")
         elif data is None:
-            data, stale = _cached(cache)
+            text, data, stale = _cached(cache)
             if data is None:
                 return [], [f"designdoc_external {label!r}: {why}; no earlier copy to use"]
             loader.problems.append(f"designdoc_external {label!r}: {why}; using {stale}")
@@ -200,33 +211,22 @@ def load_external(
         data, why = _parse(text)
         if data is None:
             return [], [f"designdoc_external: cannot read {label!r}: {why}"]
+        loader.source = _relative(path, srcdir) if srcdir is not None else label
+    assert text is not None
     if isinstance(data.get("objects"), list):
-        _from_designdoc(data["objects"], loader)
+        _from_designdoc(data["objects"], loader, member_lines(text, ("objects",)))
     else:
-        _from_needs(data, loader)
+        _from_needs(data, loader, text)
     return loader.items, loader.summary()
 
 
-#: a fetched file larger than this is refused (a needs.json of 20,000 needs is ~40 MB)
-MAX_FETCH_BYTES = 128 * 1024 * 1024
-
-
-def fetch(url: str, timeout: float) -> tuple[str | None, str]:
-    """The text at ``url``, or None and why not.  Redirects are followed only to http
-    and https (urllib's rule), and a response larger than :data:`MAX_FETCH_BYTES` is
-    refused."""
-    request = urllib.request.Request(url, headers={"User-Agent": f"sphinx-designdoc/{__version__}"})
+def _relative(path: Path, srcdir: Path) -> str:
+    """``path`` as our objects' sources are written: relative to the source folder with
+    ``/`` (``../`` when outside it), or absolute on another drive."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(MAX_FETCH_BYTES + 1)
-    except (OSError, ValueError, http.client.HTTPException) as exc:
-        return None, f"could not fetch it ({_first_line(exc)})"
-    if len(body) > MAX_FETCH_BYTES:
-        return None, f"it is larger than {MAX_FETCH_BYTES // (1024 * 1024)} MB"
-    try:
-        return body.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        return None, "it is not UTF-8 text"
+        return os.path.relpath(path, srcdir).replace(os.sep, "/")
+    except ValueError:  # another drive (Windows)
+        return str(path)
 
 
 def _parse(text: str) -> tuple[dict[str, Any] | None, str]:
@@ -251,17 +251,17 @@ def _cache_file(cache_dir: Path | None, url: str) -> Path | None:
     return cache_dir / f"{name}.json"
 
 
-def _cached(cache: Path | None) -> tuple[dict[str, Any] | None, str]:
-    """The last good copy of a fetched file, and when it was fetched."""
+def _cached(cache: Path | None) -> tuple[str | None, dict[str, Any] | None, str]:
+    """The last good copy of a fetched file (text and data), and when it was fetched."""
     if cache is None or not cache.is_file():
-        return None, ""
+        return None, None, ""
     try:
         text = cache.read_text(encoding="utf-8")
+        fetched = datetime.fromtimestamp(cache.stat().st_mtime, tz=timezone.utc)
     except (OSError, UnicodeDecodeError):
-        return None, ""
+        return None, None, ""
     data, _ = _parse(text)
-    fetched = datetime.fromtimestamp(cache.stat().st_mtime, tz=timezone.utc)
-    return data, f"the copy fetched {fetched:%Y-%m-%d %H:%M} UTC"
+    return text, data, f"the copy fetched {fetched:%Y-%m-%d %H:%M} UTC"
 
 
 def _short(value: Any) -> str:
@@ -273,7 +273,7 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-def _from_designdoc(objects: list[Any], loader: _Loader) -> None:
+def _from_designdoc(objects: list[Any], loader: _Loader, lines: Mapping[str | int, int]) -> None:
     for index, obj in enumerate(objects):
         if isinstance(obj, dict) and obj.get("external") is True:
             continue  # another project's own external objects are not re-exported
@@ -296,10 +296,11 @@ def _from_designdoc(objects: list[Any], loader: _Loader) -> None:
                 name: tuple(loader.prefix + t for t in targets)
                 for name, targets in item.links.items()
             },
+            lines.get(index, 0),
         )
 
 
-def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
+def _from_needs(data: Mapping[str, Any], loader: _Loader, text: str) -> None:
     versions = data["versions"]
     version = data.get("current_version")
     if not isinstance(version, str) or version not in versions:
@@ -318,10 +319,13 @@ def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
             f"designdoc_external {loader.label!r}: version {version!r} has no 'needs' mapping"
         )
         return
+    lines = member_lines(text, ("versions", version, "needs")) if version is not None else {}
     for need_id, need in sorted(needs.items()):
         if not isinstance(need, dict):
             loader.malformed += 1
             continue
+        if need.get("is_external") is True:
+            continue  # a third project's, written when needs_builder_filter lets it through
         loader.add(
             need_id,
             loader.type_of(need.get("type"), "requirement"),
@@ -329,4 +333,5 @@ def _from_needs(data: Mapping[str, Any], loader: _Loader) -> None:
             need.get("status"),
             need.get("docname"),
             need.get("external_url"),
+            line=lines.get(need_id, 0),
         )

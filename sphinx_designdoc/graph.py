@@ -103,13 +103,22 @@ class Affected:
         return ", ".join(parts)
 
 
+def _declaration_order(item: Item) -> tuple[bool, str, int, str, str]:
+    if item.external:  # a stable sort keeps the order of the entries
+        return (True, "", 0, "", "")
+    return (False, item.docname, item.line, item.source, item.id)
+
+
 class Graph:
     """All objects of a project, indexed, with derived links computed eagerly.
 
     Duplicates keep the first declaration (in document order, then by line) as the
     object of that ID everywhere; the others stay listed in :attr:`duplicates` so checks
     can name them.  Ordering by document, not by file, keeps the choice the same
-    whatever order documents are read in, also for a file included by two pages.
+    whatever order documents are read in, also for a file included by two pages.  The
+    project's own objects come before other projects' (``designdoc_external``), and
+    those keep the order they are given in: the entry listed first keeps an ID two
+    entries share (their page names are another project's, no order of ours).
     """
 
     def __init__(
@@ -124,7 +133,7 @@ class Graph:
         self.tracing_statuses = frozenset(tracing_statuses)
         #: IDs that exist in the sources but not for this builder (``.. only::``)
         self.hidden = frozenset(hidden)
-        ordered = sorted(items, key=lambda i: (i.external, i.docname, i.line, i.source, i.id))
+        ordered = sorted(items, key=_declaration_order)
         self.by_id: dict[str, Item] = {}
         self.duplicates: dict[str, list[Item]] = {}
         for item in ordered:

@@ -6,6 +6,8 @@ holds the rules that are the same everywhere:
 
 - one URL policy (:func:`safe_url`): http, https, mailto and relative URLs become links;
   anything else (``javascript:``, ``data:``, ``vbscript:``, ``file:``...) is shown as text;
+- :func:`redact_url`: a URL that may hold credentials (``user:pw@``, ``?token=...``) is
+  written anywhere (warnings, reports) only without them;
 - :func:`css_class`: a value that goes into a ``class`` attribute becomes a slug;
 - :func:`css_color`: a colour from the settings reaches a ``style`` attribute only when
   it is a plain colour;
@@ -19,7 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 #: URL schemes that may become links; a URL without a scheme is relative and allowed.
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -52,6 +54,52 @@ def safe_url(url: Any) -> str | None:
     if not isinstance(url, str) or not url.strip() or not allowed_url(url):
         return None
     return url
+
+
+def is_web_url(text: str) -> bool:
+    """Whether ``text`` is an http or https URL rather than a path: an object's source
+    is the URL it was fetched from for ``designdoc_external`` entries of a ``url``."""
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
+#: what stands for a hidden part of a URL
+REDACTED = "***"
+
+
+def redact_url(url: str) -> str:
+    """``url`` as it may be shown: without its userinfo (``user:pw@``, or a token as the
+    user name), query values or fragment.
+
+    ``https://user:pw@host/p?token=abc&x=1#f`` becomes ``https://***@host/p?token=***&x=***``:
+    the query keys stay, so a reader can still tell which URL it is, but every value
+    goes (there is no telling which parameter a server reads as a secret: ``token``,
+    ``sig``, ``X-Amz-Signature``, ``key``...).  A part without ``=`` may itself be a
+    token and goes too.  The path is kept: put secrets in the userinfo or the query.
+    A URL that cannot be parsed is shown as its scheme only.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced "[" in the host
+        scheme = url_scheme(url)
+        return f"{scheme}://{REDACTED}" if scheme else REDACTED
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = REDACTED + "@" + netloc.rpartition("@")[2]
+    query = "&".join(_redact_param(p) for p in parts.query.split("&")) if parts.query else ""
+    out = f"{parts.scheme}:" if parts.scheme else ""
+    if netloc or url.lstrip(_STRIP).lower().startswith(out + "//"):
+        out += "//" + netloc
+    out += parts.path
+    if query or "?" in url.partition("#")[0]:
+        out += "?" + query
+    return out
+
+
+def _redact_param(param: str) -> str:
+    key, equals, value = param.partition("=")
+    if not equals:
+        return REDACTED if key else ""
+    return f"{key}={REDACTED if value else ''}"
 
 
 #: characters that a URL never holds raw; percent-encoded where a URL lands in markup

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_report, warnings_of
+from conftest import load_report, warnings_of, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -207,3 +207,129 @@ def test_unsafe_urls_of_other_projects_are_not_links(tmp_path: Path) -> None:
     assert urls == {"A": "", "B": "", "C": "https://example.org/c", "D": ".html#D"}
     assert any("base_url 'data:text/html,x' is not" in p for p in problems)
     assert any("2 object(s) have a URL that is not" in p for p in problems)
+
+
+# -- an ID of another project that this project has too --------------------------------------
+
+LOCAL = "Index\n=====\n\n.. requirement:: Ours\n   :id: REQ-1\n   :status: proposed\n"
+
+
+def _other_file(form: str, ids: tuple[str, ...], docname: str = "theirs") -> str:
+    """A pretty-printed designdoc.json or needs.json, as other projects write them."""
+    if form == "designdoc":
+        objs = [
+            {"id": i, "type": "requirement", "title": f"Their {i}", "docname": docname} for i in ids
+        ]
+        return json.dumps({"objects": objs}, indent=2)
+    needs = {i: {"id": i, "type": "req", "title": f"Their {i}", "docname": docname} for i in ids}
+    return json.dumps({"current_version": "1", "versions": {"1": {"needs": needs}}}, indent=2)
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+@pytest.mark.parametrize("form", ["designdoc", "needs"])
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_an_id_this_project_has_too_is_reported_at_the_other_file(
+    make_app, tmp_path, form: str, where: str
+) -> None:
+    """It was reported at ``other.json::`` (no line); now at the object's line in the
+    file, naming this project's object, which keeps the ID."""
+    text = _other_file(form, ("EXT-1", "REQ-1"))
+    folder = tmp_path / "src" if where == "inside" else tmp_path / "shared"
+    folder.mkdir(parents=True)
+    (folder / "other.json").write_text(text, encoding="utf-8")
+    path = "other.json" if where == "inside" else "../shared/other.json"
+    src = write_project(
+        tmp_path / "src",
+        {"index.rst": LOCAL},
+        conf="extensions = ['sphinx_designdoc']\nshow_warning_types = True\n"
+        "designdoc_exports = ['sarif']\n"
+        f"designdoc_external = [{{'path': {path!r}}}]\n",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    line = _line_of(text, '"REQ-1"') if form == "needs" else _line_of(text, '"REQ-1"') - 1
+    duplicate = [w for w in warnings_of(app) if "[designdoc.duplicate]" in w]
+    assert duplicate == [
+        f"{folder / 'other.json'}:{line}: WARNING: duplicate ID 'REQ-1': this project's "
+        "object at index.rst:4 has it too and keeps it, so links to 'REQ-1' go there, not "
+        "to this object of designdoc_external; give the entry a 'prefix' (or one of them "
+        "a new ID) [designdoc.duplicate]"
+    ]
+    report = load_report(app.outdir)
+    objs = {o["id"]: o for o in report["objects"]}
+    assert objs["REQ-1"]["source"] == "index.rst" and not objs["REQ-1"].get("external")
+    assert objs["EXT-1"]["source"] == (
+        "other.json" if where == "inside" else "../shared/other.json"
+    )
+    sarif = json.loads((app.outdir / "designdoc.sarif").read_text(encoding="utf-8"))
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "designdoc.duplicate"]
+    physical = result["locations"][0]["physicalLocation"]
+    assert physical["region"] == {"startLine": line}
+    assert physical["artifactLocation"]["uri"] == path
+
+
+def test_an_id_two_other_projects_share_stays_with_the_entry_listed_first(
+    make_app, tmp_path
+) -> None:
+    """The first declaration keeps an ID; among other projects' files, the first is the
+    entry listed first (it went by the other projects' page names, which say nothing
+    here: the second entry below won, as its page name sorts first)."""
+    first = _other_file("needs", ("X-1",), docname="zz")
+    second = _other_file("designdoc", ("X-1",), docname="aa")
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": "Index\n=====\n\nSee :dd:ref:`X-1`.\n",
+            "first.json": first,
+            "second.json": second,
+        },
+        conf="extensions = ['sphinx_designdoc']\nshow_warning_types = True\n"
+        "designdoc_external = [{'path': 'first.json'}, {'path': 'second.json'}]\n",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    duplicate = [w for w in warnings_of(app) if "[designdoc.duplicate]" in w]
+    assert duplicate == [
+        f"{src / 'second.json'}:3: WARNING: duplicate ID 'X-1': another designdoc_external "
+        f"entry has it too, at first.json:{_line_of(first, 'X-1')}, and keeps it (its entry "
+        "is listed first), so links to 'X-1' go there; give one of the entries a 'prefix' "
+        "[designdoc.duplicate]"
+    ]
+    objs = {o["id"]: o for o in load_report(app.outdir)["objects"]}
+    assert objs["X-1"]["source"] == "first.json"
+
+
+def test_a_needs_json_leaves_out_the_needs_it_imported_itself(tmp_path: Path) -> None:
+    """sphinx-needs writes a project's external needs to its needs.json when its
+    ``needs_builder_filter`` lets them through (one of its own test projects does):
+    they are a third project's, with its URLs (``file:`` ones of the machine that built
+    it), and are not read as this file's project's, as external objects of a
+    designdoc.json are not."""
+    needs = {
+        "current_version": "2.0",
+        "versions": {
+            "2.0": {
+                "needs": {
+                    "OWN_1": {
+                        "id": "OWN_1",
+                        "type": "req",
+                        "docname": "index",
+                        "is_external": False,
+                    },
+                    "THIRD_1": {
+                        "id": "THIRD_1",
+                        "type": "impl",
+                        "docname": "index",
+                        "is_external": True,
+                        "external_url": "file:///home/someone/third/__error__#THIRD_1",
+                    },
+                }
+            }
+        },
+    }
+    (tmp_path / "needs.json").write_text(json.dumps(needs), encoding="utf-8")
+    items, problems = load_external({"path": "needs.json", "prefix": "P-"}, tmp_path, SCHEMA, REGEX)
+    assert [i.id for i in items] == ["P-OWN_1"] and problems == []

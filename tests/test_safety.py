@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from conftest import ROOTS
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sphinx_designdoc import build, cli
 from sphinx_designdoc.codec import DecodeError, check_report
@@ -21,6 +23,7 @@ from sphinx_designdoc.safety import (
     css_class,
     encode_url,
     natural_key,
+    redact_url,
     safe_url,
     terminal_json,
     terminal_text,
@@ -240,3 +243,39 @@ def test_the_cache_lock_excludes_a_second_holder(tmp_path: Path) -> None:
         pass
     with build.cache_lock(lock, timeout=0.3):  # free again
         pass
+
+
+# -- URLs that may hold credentials ------------------------------------------------------
+
+
+def test_redact_url() -> None:
+    assert (
+        redact_url("https://user:pw@host/p?token=abc&x=1#f") == "https://***@host/p?token=***&x=***"
+    )
+    assert (
+        redact_url("https://TOKEN@github.com/o/r/needs.json")
+        == "https://***@github.com/o/r/needs.json"
+    )
+    # the last "@" ends the userinfo, as urllib and browsers read it
+    assert redact_url("http://u:p@h\\@evil.example/x") == "http://***@evil.example/x"
+    assert redact_url("https://h/p?flag&empty=&sig=a%26b;c=d") == "https://h/p?***&empty=&sig=***"
+    assert redact_url("https://h/needs.json") == "https://h/needs.json"
+    assert redact_url("https://[unbalanced/p?token=x") == "https://***"
+    assert redact_url("ftp://u:p@h/x") == "ftp://***@h/x"
+
+
+#: what a password, token or signature may be made of (no delimiter of its own part)
+_secret = st.text(alphabet="abcXYZ0189-._~%!$'()*+,;:", min_size=6, max_size=20).filter(
+    lambda s: s.strip(":")
+)
+
+
+@given(_secret, _secret, _secret, st.sampled_from(["http", "https", "HTTPS"]))
+def test_redact_url_never_shows_a_secret(user: str, password: str, token: str, scheme: str) -> None:
+    url = f"{scheme}://{user}:{password}@host.example:8443/a/b.json?token={token}&{token}#{token}"
+    shown = redact_url(url)
+    for secret in (user, password, token):
+        assert secret not in shown
+    assert shown == "https://***@host.example:8443/a/b.json?token=***&***".replace(
+        "https", scheme.lower()
+    )

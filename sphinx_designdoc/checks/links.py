@@ -29,6 +29,8 @@ def check_duplicates(ctx: CheckContext) -> Iterator[Finding]:
                     f"to {first.docname!r} (the first page), so include the file in one page "
                     "only and link to it with :dd:ref: from the other"
                 )
+            elif other.external:
+                message = _external_duplicate(item_id, first)
             else:
                 page = "" if _own_file(first) else f" (in page {first.docname!r})"
                 message = (
@@ -36,6 +38,24 @@ def check_duplicates(ctx: CheckContext) -> Iterator[Finding]:
                     f"{page}, which keeps the ID; give one of them a new ID"
                 )
             yield finding("duplicate", other, message)
+
+
+def _external_duplicate(item_id: str, first: Item) -> str:
+    """The message at an object of another project whose ID ``first`` has: the
+    project's own objects keep their IDs, then the entry listed first keeps its."""
+    if first.external:
+        where = f"{first.source}:{first.line}" if first.line else first.source
+        return (
+            f"duplicate ID {item_id!r}: another designdoc_external entry has it too, at "
+            f"{where}, and keeps it (its entry is listed first), so links to {item_id!r} "
+            "go there; give one of the entries a 'prefix'"
+        )
+    page = "" if _own_file(first) else f" (in page {first.docname!r})"
+    return (
+        f"duplicate ID {item_id!r}: this project's object at {first.source}:{first.line}"
+        f"{page} has it too and keeps it, so links to {item_id!r} go there, not to this "
+        "object of designdoc_external; give the entry a 'prefix' (or one of them a new ID)"
+    )
 
 
 def _own_file(item: Item) -> bool:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from ..safety import is_web_url
 from ..subtypes import DOCS_URL, SUBTYPES
 from ._common import text
 
@@ -70,8 +72,8 @@ def _fingerprint(finding: Mapping[str, Any]) -> str:
 def _location(finding: Mapping[str, Any], path_prefix: str) -> dict[str, Any]:
     # a finding with no file (a project-wide one) points at conf.py, since GitHub
     # requires a location and that is where such problems are fixed
-    source = finding.get("source") or "conf.py"
-    physical: dict[str, Any] = {"artifactLocation": {"uri": path_prefix + str(source)}}
+    source = str(finding.get("source") or "conf.py")
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(source, path_prefix)}}
     line = finding.get("line")
     if isinstance(line, int) and line >= 1:
         physical["region"] = {"startLine": line}
@@ -79,6 +81,22 @@ def _location(finding: Mapping[str, Any], path_prefix: str) -> dict[str, Any]:
     if finding.get("id"):
         location["logicalLocations"] = [{"name": str(finding["id"]), "kind": "object"}]
     return location
+
+
+def _uri(source: str, path_prefix: str) -> str:
+    """A finding's file as a URI: relative to the repository for the project's files,
+    as it is for a file another project serves (``designdoc_external``, a URL) and a
+    ``file:`` URI for one outside the source folder's tree on another drive."""
+    if is_web_url(source):
+        return source
+    if PureWindowsPath(source).is_absolute() or source.startswith("/"):
+        return _file_uri(source)
+    return posixpath.normpath(path_prefix + source)
+
+
+def _file_uri(source: str) -> str:
+    path = PureWindowsPath(source) if PureWindowsPath(source).drive else PurePosixPath(source)
+    return path.as_uri()
 
 
 def build(report: Mapping[str, Any], path_prefix: str = "") -> dict[str, Any]:
