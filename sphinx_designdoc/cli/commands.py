@@ -237,8 +237,7 @@ def cmd_import_adr(args: argparse.Namespace) -> int:
         images = f", {len(imported.images)} images copied" if imported.images else ""
         count = len(imported.lost)
         lost = (
-            f"; {count} {'thing' if count == 1 else 'things'} not carried as written "
-            "(listed above)"
+            f"; {count} {'thing' if count == 1 else 'things'} not carried as written (listed above)"
             if count
             else ""
         )
