@@ -7,7 +7,6 @@ markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -16,12 +15,12 @@ from ..vocabulary import display_name
 from ._common import Obj, Relation, ReportView, location, percent, text
 
 # enough to keep authored text literal: emphasis, code, links, HTML, table cells
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
 
 
 def escape(value: Any) -> str:
     """Escape Markdown syntax (including ``|``, which would split a table cell)."""
-    return _SPECIAL.sub(r"\\\1", text(value))
+    return text(value).translate(_SPECIAL)
 
 
 def _ref(view: ReportView, obj: Obj | None, item_id: str) -> str:

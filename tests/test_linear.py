@@ -1,0 +1,62 @@
+"""Every pattern of the package that reads a user's text takes time in proportion to its
+length: a megabyte of the input each pattern is worst at is read in well under a second
+(hang guards, not benchmarks: a super-linear pattern takes minutes on these).  The
+import's and the option reader's patterns are pinned in ``test_adr_hostile.py`` and
+``test_options.py``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sphinx_designdoc import filters, safety
+from sphinx_designdoc.checks.lifecycle import _norm_title
+from sphinx_designdoc.model import option_offset
+from sphinx_designdoc.reports.markdown import escape
+from sphinx_designdoc.scaffold import default_prefix, full_title
+from sphinx_designdoc.sources import directive_pattern
+from sphinx_designdoc.vocabulary import split_names
+
+MB = 1_000_000
+
+
+def _tokens(text: str) -> Any:
+    try:
+        return filters.tokenize(text)
+    except filters.FilterError:
+        return None
+
+
+CASES: dict[str, tuple[Callable[[str], Any], str]] = {
+    "filter string": (_tokens, '"' + "\\a" * (MB // 2)),
+    "filter name": (_tokens, "a" * MB + "!"),
+    "filter number": (_tokens, "-" + "1" * MB + ".x"),
+    "url scheme": (safety.safe_url, "a" * MB),
+    "url tabs": (safety.allowed_url, " \t" * (MB // 2) + "javascript:x"),
+    "redacted url": (safety.redact_url, "https://h/?" + "a=b&" * (MB // 4)),
+    "css class": (safety.css_class, "-!" * (MB // 2)),
+    "terminal text": (safety.terminal_text, "\x1b" * MB),
+    "natural key": (safety.natural_key, "a1" * (MB // 2)),
+    "section title": (_norm_title, "1." * (MB // 2) + "x"),
+    "section digits": (_norm_title, " " + "1" * MB),
+    "option line": (lambda text: option_offset(["x", text], "id"), " " * MB + "x"),
+    "directive line": (
+        lambda text: directive_pattern(["requirement"]).search(text),
+        "> " * (MB // 2),
+    ),
+    "directive fence": (lambda text: directive_pattern(["requirement"]).search(text), "`" * MB),
+    "link names": (split_names, ", " * (MB // 2)),
+    "markdown report": (escape, "*" * MB),
+    "scaffold title": (lambda text: (default_prefix(text), full_title(text)), "a-" * (MB // 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_megabyte_is_read_in_linear_time(name: str) -> None:
+    read, text = CASES[name]
+    start = time.perf_counter()
+    read(text)
+    assert time.perf_counter() - start < 1.0
