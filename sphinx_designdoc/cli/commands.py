@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,15 @@ def _relative_base(outdir: Path, output: str | None) -> str:
     if output in (None, "-"):
         return ""
     base = os.path.relpath(outdir.resolve(), Path(output).resolve().parent)
-    return "" if base == "." else base.replace(os.sep, "/")
+    if base == ".":
+        return ""
+    base = base.replace(os.sep, "/")
+    try:
+        base.encode("utf-8")
+    except UnicodeEncodeError:
+        # a folder named in another encoding: its bytes, as a URL spells them
+        base = urllib.parse.quote(base, safe="/", errors="surrogateescape")
+    return base
 
 
 # -- new --------------------------------------------------------------------------

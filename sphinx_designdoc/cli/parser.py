@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--path-prefix",
         metavar="PREFIX",
+        type=_text,
         default=None,
         help="prefix for SARIF file paths (default: SRC relative to its git repository)",
     )
@@ -187,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog='examples:\n  designdoc new "Payment Gateway" -o docs/payment-gateway.rst\n'
         '  designdoc new "Search" --format md -o docs/search.md',
     )
-    p.add_argument("title", metavar="TITLE", help="what the document designs")
+    p.add_argument("title", metavar="TITLE", type=_text, help="what the document designs")
     p.add_argument(
         "--format",
         choices=("rst", "md"),
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--prefix",
         metavar="PREFIX",
+        type=_text,
         help="ID prefix of the example objects (default: from the title)",
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -260,11 +262,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data(p)
     p.add_argument(
-        "--path-prefix", metavar="PREFIX", default="", help="prefix for SARIF file paths"
+        "--path-prefix",
+        metavar="PREFIX",
+        type=_text,
+        default="",
+        help="prefix for SARIF file paths",
     )
     p.add_argument(
         "--base-url",
         metavar="URL",
+        type=_text,
         default=None,
         help="html and md: put URL (where the pages are published) in front of the links; "
         "default: links relative to where the report is written",
@@ -272,12 +279,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--needs-version",
         metavar="VERSION",
+        type=_text,
         default="1.0",
         help="version key of needs.json (default: 1.0)",
     )
     _add_verbose(p)
     p.set_defaults(func=cmd_export)
     return parser
+
+
+def _text(value: str) -> str:
+    """An argument that is written into a report or a page, so must be text: bytes of
+    another encoding on the command line reach Python as lone surrogates, which no
+    UTF-8 file or terminal can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(f"not UTF-8 text: {value!r}") from None
+    return value
 
 
 def _positive_int(value: str) -> int:
