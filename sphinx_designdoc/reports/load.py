@@ -137,8 +137,6 @@ def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
 
     raw = _read_bytes(path)
     try:
-        if may_hold_surrogates(raw):
-            raise NotIndexable("it may spell a lone surrogate")
         rf = ReportFile(raw)
         header = rf.header()
         if not isinstance(header.get("vocabulary"), dict):
@@ -171,6 +169,7 @@ def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
                         need(target)
         report = {**header, "objects": list(objs.values())}
         check_report(report)
+        check_text(report)  # the few objects read: cheaper than looking for \ud escapes
         return report
     except (ValueError, RecursionError):
         # anything the shortcut cannot read (NotIndexable, DecodeError, bytes that are
