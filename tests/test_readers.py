@@ -105,6 +105,25 @@ def debugging() -> Iterator[None]:
         yield
 
 
+def test_the_catch_all_is_what_debugging_lets_through(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The property tests rely on it: a bug is one "unexpected" line, or under
+    DESIGNDOC_DEBUG its exception, which fails the test that met it."""
+    from sphinx_designdoc.cli import lookup
+
+    def broken(*args: Any) -> Any:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(lookup, "load_for_trace", broken)
+    argv = ["trace", "REQ-1", "--data", str(workdir / "valid.json")]
+    code, out, err = run(argv)
+    assert code == 2 and out == ""
+    assert err.startswith("designdoc: error: unexpected TypeError: a bug")
+    with debugging(), pytest.raises(TypeError, match="a bug"):
+        run(argv)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
