@@ -458,7 +458,7 @@ def test_an_argument_that_is_not_utf8_is_one_line(capsys, tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and err.count("\n") == 1, err
-    assert "is not valid UTF-8 text (byte 0x" in err and "unexpected" not in err
+    assert "not valid UTF-8 text (byte 0x" in err and "unexpected" not in err
 
 
 @pytest.mark.parametrize(

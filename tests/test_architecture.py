@@ -14,7 +14,17 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "sphinx_designdoc"
 NAME = "sphinx_designdoc"
 #: modules the command line, the report writers and the checks build on: plain Python
-CORE = ("model", "vocabulary", "graph", "checks", "filters", "codec", "safety", "subtypes")
+CORE = (
+    "model",
+    "vocabulary",
+    "graph",
+    "checks",
+    "filters",
+    "codec",
+    "shapes",
+    "safety",
+    "subtypes",
+)
 
 
 def _module_name(path: Path) -> str:

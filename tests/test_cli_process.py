@@ -48,7 +48,7 @@ def test_python_dash_m(data: Path) -> None:
     proc = _run([sys.executable, "-m", "sphinx_designdoc", "trace", "REQ-9", "--data", str(data)])
     assert proc.returncode == 2 and proc.stdout == ""
     [line] = proc.stderr.splitlines()
-    assert line.startswith("designdoc: error: unknown ID 'REQ-9' (did you mean 'REQ-")
+    assert line.startswith(f"designdoc: error: unknown ID 'REQ-9' in {data} (did you mean 'REQ-")
 
 
 @pytest.mark.skipif(shutil.which("designdoc") is None, reason="designdoc is not installed")

@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,15 @@ def _relative_base(outdir: Path, output: str | None) -> str:
     if output in (None, "-"):
         return ""
     base = os.path.relpath(outdir.resolve(), Path(output).resolve().parent)
-    return "" if base == "." else base.replace(os.sep, "/")
+    if base == ".":
+        return ""
+    base = base.replace(os.sep, "/")
+    try:
+        base.encode("utf-8")
+    except UnicodeEncodeError:
+        # a folder named in another encoding: its bytes, as a URL spells them
+        base = urllib.parse.quote(base, safe="/", errors="surrogateescape")
+    return base
 
 
 # -- new --------------------------------------------------------------------------
@@ -146,7 +155,6 @@ def refuse_overwrite(target: Path, force: bool) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     from ..scaffold import default_filename, scaffold
 
-    utf8_argument(args.title, "TITLE")
     fmt = args.format
     if fmt is None:
         fmt = "md" if args.output and args.output.endswith(".md") else "rst"
@@ -164,30 +172,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def utf8_argument(value: str, what: str) -> str:
-    """An argument as text; one that is not valid UTF-8 (the shell passed bytes that no
-    page or report can hold) is a usage error naming the first bad byte."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raw = os.fsencode(value)
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise CLIError(
-                f"{what} is not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
-                f"{exc.start}); write it in UTF-8"
-            ) from None
-        raise CLIError(f"{what} is not valid UTF-8 text; write it in UTF-8") from None
-    return value
-
-
 def cmd_import_adr(args: argparse.Namespace) -> int:
     from ..config import DEFAULT_ID_REGEX
 
-    utf8_argument(args.folder, "DIR")
-    utf8_argument(args.title, "--title")
-    utf8_argument(args.prefix, "--prefix")
     try:
         import myst_parser  # noqa: F401  (the records are read as MyST reads them)
     except ImportError:

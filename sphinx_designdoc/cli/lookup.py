@@ -42,14 +42,13 @@ def _header(obj: Mapping[str, Any], view: ReportView, style: Style) -> list[str]
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    report = load_for_trace(
-        resolve_data(args.data, verbose=args.verbose, say=announcer(args)), args.id
-    )
+    path = resolve_data(args.data, verbose=args.verbose, say=announcer(args))
+    report = load_for_trace(path, args.id)
     wanted = args.id
     if not args.json:  # text for a terminal: nothing in the report may drive it
         report, wanted = terminal_data(report), terminal_text(wanted)
     view = ReportView(report)
-    obj = find_object(view.by_id, wanted)
+    obj = find_object(view.by_id, wanted, path)
     relations = view.neighbourhood(obj)
     if args.json:
         write_line(dump_json({"object": obj, "relations": [r.to_json() for r in relations]}))
@@ -119,12 +118,13 @@ def impact_rows(report: Mapping[str, Any], item_id: str, depth: int | None) -> l
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
-    report = load_report(resolve_data(args.data, verbose=args.verbose, say=announcer(args)))
+    path = resolve_data(args.data, verbose=args.verbose, say=announcer(args))
+    report = load_report(path)
     wanted = args.id
     if not args.json:  # text for a terminal: nothing in the report may drive it
         report, wanted = terminal_data(report), terminal_text(wanted)
     by_id = {o["id"]: o for o in report["objects"]}
-    obj = find_object(by_id, wanted)
+    obj = find_object(by_id, wanted, path)
     rows = impact_rows(report, obj["id"], args.depth)
     if args.json:
         write_line(dump_json({"object": obj, "affects": rows}))

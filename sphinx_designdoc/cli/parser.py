@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import NoReturn
 
 from .._version import __version__
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--path-prefix",
         metavar="PREFIX",
+        type=_text,
         default=None,
         help="prefix for SARIF file paths (default: SRC relative to its git repository)",
     )
@@ -187,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog='examples:\n  designdoc new "Payment Gateway" -o docs/payment-gateway.rst\n'
         '  designdoc new "Search" --format md -o docs/search.md',
     )
-    p.add_argument("title", metavar="TITLE", help="what the document designs")
+    p.add_argument("title", metavar="TITLE", type=_text, help="what the document designs")
     p.add_argument(
         "--format",
         choices=("rst", "md"),
@@ -203,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--prefix",
         metavar="PREFIX",
+        type=_text,
         help="ID prefix of the example objects (default: from the title)",
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -224,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  designdoc import-adr doc/adr -o docs/adr.md --strict \\\n"
         "      --base-url https://github.com/org/repo/blob/main/doc/adr/",
     )
-    p.add_argument("folder", metavar="DIR", help="folder of numbered Markdown records")
+    p.add_argument("folder", metavar="DIR", type=_text, help="folder of numbered Markdown records")
     p.add_argument(
         "-o",
         "--output",
@@ -236,18 +239,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--prefix",
         metavar="PREFIX",
+        type=_text,
         default="ADR-",
         help="ID prefix: record 0007 becomes PREFIX0007 (default: ADR-)",
     )
     p.add_argument(
         "--title",
         metavar="TITLE",
+        type=_text,
         default="Architecture decision records",
         help="title of the page",
     )
     p.add_argument(
         "--base-url",
         metavar="URL",
+        type=_text,
         default=None,
         help="where the records are published: links to other files of theirs (and "
         "images that are not copied) lead there instead of becoming text",
@@ -284,11 +290,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data(p)
     p.add_argument(
-        "--path-prefix", metavar="PREFIX", default="", help="prefix for SARIF file paths"
+        "--path-prefix",
+        metavar="PREFIX",
+        type=_text,
+        default="",
+        help="prefix for SARIF file paths",
     )
     p.add_argument(
         "--base-url",
         metavar="URL",
+        type=_text,
         default=None,
         help="html and md: put URL (where the pages are published) in front of the links; "
         "default: links relative to where the report is written",
@@ -296,12 +307,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--needs-version",
         metavar="VERSION",
+        type=_text,
         default="1.0",
         help="version key of needs.json (default: 1.0)",
     )
     _add_verbose(p)
     p.set_defaults(func=cmd_export)
     return parser
+
+
+def _text(value: str) -> str:
+    """An argument that is written into a report or a page, so must be text: bytes of
+    another encoding on the command line reach Python as lone surrogates, which no
+    UTF-8 file or terminal can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(value)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise argparse.ArgumentTypeError(
+                f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
+                f"{exc.start}); write it in UTF-8"
+            ) from None
+        raise argparse.ArgumentTypeError("not valid UTF-8 text; write it in UTF-8") from None
+    return value
 
 
 def _positive_int(value: str) -> int:

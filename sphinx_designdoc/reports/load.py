@@ -10,6 +10,7 @@ first (:mod:`..build`).
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -18,7 +19,9 @@ from typing import Any
 
 from .._version import __version__
 from ..build import build_cached
-from ..codec import SCHEMA_VERSION, DecodeError, check_report
+from ..codec import SCHEMA_VERSION
+from ..shapes import DecodeError, check_object, check_report, check_text, may_hold_surrogates
+from .locate import trouble
 
 
 class DataError(Exception):
@@ -67,25 +70,59 @@ def _check_header(path: Path, data: Mapping[str, Any]) -> None:
         )
 
 
-def load_report(path: Path, raw: bytes | None = None) -> dict[str, Any]:
-    """Read and sanity-check a designdoc.json; every problem is a one-line CLIError."""
-    raw = _read_bytes(path) if raw is None else raw
+class _Refused(ValueError):
+    """A number JSON cannot hold (``NaN``, ``Infinity``, ``1e400``): Python reads them,
+    but no other program does, and a report written back with one is not JSON."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Refused(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(text)
+    return value
+
+
+def _parse(path: Path, raw: bytes) -> Any:
+    """The JSON in ``raw``; every refusal is one line naming the file and the place."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 text: {exc.reason}") from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise DataError(
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "rebuild the docs to rewrite it"
         ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
+    except (RecursionError, ValueError):
+        # nested too deeply, a number too long or too large: json does not say where
+        found = trouble(text)
+    if found is None:
+        raise DataError(f"{path} is not valid JSON; rebuild the docs to rewrite it")
+    where, problem = found
+    raise DataError(f"{path}: {where or 'the top level'} {problem}")
+
+
+def load_report(path: Path, raw: bytes | None = None) -> dict[str, Any]:
+    """Read and check a designdoc.json; every problem is a one-line :class:`DataError`
+    naming the file and the member (past it, members have the types
+    :mod:`..shapes` gives them)."""
+    raw = _read_bytes(path) if raw is None else raw
+    data = _parse(path, raw)
+    if not isinstance(data, dict) or "objects" not in data:
         raise DataError(f"{path} is not a designdoc.json report (it has no 'objects' list)")
     _check_header(path, data)
     try:
         check_report(data)
+        if may_hold_surrogates(raw):
+            check_text(data)
     except DecodeError as exc:
-        raise DataError(f"{path} is not a designdoc.json report: {exc}") from None
+        raise DataError(f"{path}: {exc}") from None
     return data
 
 
@@ -112,6 +149,7 @@ def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
                 found = rf.get(item_id)
                 if found is None:
                     raise NotIndexable(f"{item_id} not indexed")
+                check_object(found, "object")  # its links are walked next
                 objs[item_id] = found
             return objs[item_id]
 
@@ -131,8 +169,11 @@ def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
                         need(target)
         report = {**header, "objects": list(objs.values())}
         check_report(report)
+        check_text(report)  # the few objects read: cheaper than looking for \ud escapes
         return report
-    except (NotIndexable, UnicodeDecodeError, DecodeError):
+    except (ValueError, RecursionError):
+        # anything the shortcut cannot read (NotIndexable, DecodeError, bytes that are
+        # not UTF-8, a number too long) is read and named by the full parse
         return load_report(path, raw)
 
 
@@ -168,10 +209,10 @@ def resolve_data(
             )
         return _found(found, say)
     path = Path(data)
-    if path.is_file():
-        return path
     if not path.exists():
         raise DataError(f"no such file or folder: {data}")
+    if not path.is_dir():  # a file, or a pipe: --data <(git show main:designdoc.json)
+        return path
     if (path / REPORT_NAME).is_file():
         return _found(path / REPORT_NAME, say)
     if (path / "conf.py").is_file():
@@ -203,8 +244,9 @@ def _age(seconds: float) -> str:
     return "just now"
 
 
-def find_object(by_id: Mapping[str, Any], wanted: str) -> Any:
-    """The object with ID ``wanted``, or a CLIError that suggests close IDs."""
+def find_object(by_id: Mapping[str, Any], wanted: str, source: Path | None = None) -> Any:
+    """The object with ID ``wanted``, or a :class:`DataError` that names the report it
+    looked in (``source``) and suggests close IDs."""
     if wanted in by_id:
         return by_id[wanted]
     folded = [i for i in by_id if i.casefold() == wanted.casefold()]
@@ -217,4 +259,5 @@ def find_object(by_id: Mapping[str, Any], wanted: str) -> Any:
     hint = ""
     if suggestions:
         hint = " (did you mean " + ", ".join(repr(s) for s in suggestions) + "?)"
-    raise DataError(f"unknown ID {wanted!r}{hint}")
+    where = f" in {source}" if source is not None else ""
+    raise DataError(f"unknown ID {wanted!r}{where}{hint}")
