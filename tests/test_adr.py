@@ -314,7 +314,7 @@ def test_links_images_and_autolinks_come_through(make_app, capsys, tmp_path) -> 
             '![Flow](./0001-flow.png?raw=true "Flow") and ![Nested](img/nested.jpg)\n\n'
             "See <https://example.org/a?b=1&c=2> and <team@example.org>.\n\n"
             "![Remote](https://img.example.org/badge.svg) ![Vector](0001-vector.svg)\n\n"
-            "Code: [main.tf](../../terraform/main.tf)\n",
+            "Code: [main.tf](../../terraform/main.tf), [empty]()\n",
             "0001-flow.png": PNG,
         },
     )
@@ -342,6 +342,7 @@ def test_links_images_and_autolinks_come_through(make_app, capsys, tmp_path) -> 
     assert "not carried: 0001-diagram.md: the image './0001-flow.png' is not copied" in err
     assert "the .svg image to '0001-vector.svg' (not a record) is shown as its text" in err
     assert "a link to '../../terraform/main.tf' (not a record) is shown as its text" in err
+    assert "not carried: 0001-diagram.md: a link with no address is shown as its text" in err
 
 
 def test_dates_are_read_as_the_team_writes_them(make_app, capsys, tmp_path) -> None:

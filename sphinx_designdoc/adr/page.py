@@ -127,6 +127,8 @@ class _Page:
             if url is None or not url_scheme(href):
                 return Target("text", why=f"a link to {href[:80]!r} is shown as its text")
             return Target("url", url)
+        if not href.strip():
+            return Target("text", why="a link with no address is shown as its text")
         if href.startswith("#"):
             return Target("text", why="links to a heading of the record are shown as their text")
         target, _ = self.record_of(href)
