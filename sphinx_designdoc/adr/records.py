@@ -270,7 +270,7 @@ class _Reader:
     def _meta(self, key: str, value: str, line: list[SyntaxTreeNode] | None) -> bool | Part:
         record = self.record
         if key == "status":
-            return self._status(value, line) if line is not None else self._status(value, [])
+            return self._status(value, line or [])
         if key == "date":
             date = iso_date(value, self.dates)
             if date is None:
@@ -311,7 +311,7 @@ class _Reader:
     def _relation(self, text: str, line: list[SyntaxTreeNode]) -> bool | Part | None:
         """A relation line (a :class:`RelationLine` standing for it), False when it names
         no record (kept as text), None when it is not one."""
-        lowered = " ".join(words_of(text, keep_case=True)).lower()
+        lowered = " ".join(words_of(text))
         for phrase, relation, is_source in RELATIONS:
             if not (lowered == phrase or lowered.startswith(phrase + " ")):
                 continue

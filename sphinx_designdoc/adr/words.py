@@ -103,12 +103,10 @@ TITLE_NUMBER = re.compile(
 )
 
 
-def words_of(text: str, keep_case: bool = False) -> list[str]:
-    """The words of a line, without emoji, marks and punctuation: ``⌛️ Superseded by``
-    gives ``superseded``, ``by``."""
-    cleaned = "".join(c if c.isalnum() else " " for c in text)
-    words = cleaned.split()
-    return words if keep_case else [w.lower() for w in words]
+def words_of(text: str) -> list[str]:
+    """The words of a line in lower case, without emoji, marks and punctuation:
+    ``⌛️ Superseded by`` gives ``superseded``, ``by``."""
+    return "".join(c if c.isalnum() else " " for c in text.lower()).split()
 
 
 #: ``2018-03-12``, ``2018/03/12``, ``2018.03.12``
