@@ -182,17 +182,21 @@ def encode_vocabulary(schema: Schema) -> dict[str, Any]:
             }
             for t in schema.types.values()
         },
-        "links": {
-            link.name: {
-                "incoming": link.incoming,
-                "sources": list(link.sources),
-                "targets": list(link.targets),
-                "traces": link.traces,
-                "affects": list(link.affects),
-            }
-            for link in schema.links.values()
-        },
+        "links": {link.name: _encode_link(link) for link in schema.links.values()},
     }
+
+
+def _encode_link(link: LinkDef) -> dict[str, Any]:
+    encoded: dict[str, Any] = {
+        "incoming": link.incoming,
+        "sources": list(link.sources),
+        "targets": list(link.targets),
+        "traces": link.traces,
+        "affects": list(link.affects),
+    }
+    if link.loops:  # written only where it is set: reports of other links stay as they were
+        encoded["loops"] = True
+    return encoded
 
 
 def decode_vocabulary(data: Mapping[str, Any]) -> Schema:
@@ -227,6 +231,7 @@ def decode_vocabulary(data: Mapping[str, Any]) -> Schema:
             tuple(spec.get("targets") or ()),
             bool(spec.get("traces")),
             tuple(spec.get("affects") or ("source", "target")),
+            bool(spec.get("loops")),
         )
         for name, spec in (data.get("links") or {}).items()
     }

@@ -245,6 +245,7 @@ VOCABULARY = _record(
                     "targets": NAMES,
                     "traces": _is(bool),
                     "affects": NAMES,
+                    "loops": _is(bool),
                 }
             ),
             "an object of link names to links",

@@ -113,6 +113,9 @@ class LinkDef:
     #: which end a change of the other end affects (``designdoc impact``): ``source``
     #: (a change to the target affects the source), ``target``, or both
     affects: tuple[str, ...] = ("source", "target")
+    #: the link may lead back to where it started ("relates to", said from both ends):
+    #: no ``designdoc.cycle`` check
+    loops: bool = False
 
 
 COMMON_FIELDS: tuple[FieldDef, ...] = (
@@ -221,7 +224,7 @@ BUILTIN_LINKS: tuple[LinkDef, ...] = (
     LinkDef("amends", "amended by", ("decision",), ("decision",), affects=("source",)),
     LinkDef("clarifies", "clarified by", ("decision",), ("decision",), affects=("source",)),
     LinkDef("extends", "extended by", ("decision",), ("decision",), affects=("source",)),
-    LinkDef("relates-to", "related from", ("decision",), ("decision",)),
+    LinkDef("relates-to", "related from", ("decision",), ("decision",), loops=True),
 )
 
 
@@ -417,8 +420,17 @@ def _link_def(name: str, spec: Mapping[str, Any], types: Mapping[str, TypeDef]) 
             f"designdoc_links[{name!r}]['affects'] must be one of {', '.join(AFFECTS)}, "
             f"not {affects!r}"
         )
+    loops = spec.get("loops", False)
+    if not isinstance(loops, bool):
+        raise ConfigError(f"designdoc_links[{name!r}]['loops'] must be True or False")
     return LinkDef(
-        name, incoming, sources, targets, bool(spec.get("traces", False)), AFFECTS[affects]
+        name,
+        incoming,
+        sources,
+        targets,
+        bool(spec.get("traces", False)),
+        AFFECTS[affects],
+        loops,
     )
 
 

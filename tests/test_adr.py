@@ -475,3 +475,16 @@ def test_cli_misuse_is_one_line(capsys, tmp_path, monkeypatch, argv, needle) -> 
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and err.count("\n") == 1 and needle in err, err
+
+
+def test_records_that_relate_to_each_other_build_without_a_cycle(make_app, tmp_path) -> None:
+    folder = adr_folder(
+        tmp_path,
+        {
+            "0001-a.md": "# 1. A\n\n## Status\n\nAccepted\n\nRelated to [2. B](0002-b.md)\n",
+            "0002-b.md": "# 2. B\n\n## Status\n\nAccepted\n\nRelated to [1. A](0001-a.md)\n",
+        },
+    )
+    _, objects = build(make_app, tmp_path, folder)  # no designdoc.cycle warning
+    assert objects["ADR-0001"]["links"] == {"relates-to": ["ADR-0002"]}
+    assert objects["ADR-0002"]["links"] == {"relates-to": ["ADR-0001"]}

@@ -74,9 +74,10 @@ def _supersession_cycles(ctx: CheckContext, link: LinkDef) -> Iterator[Finding]:
 def check_cycles(ctx: CheckContext) -> Iterator[Finding]:
     """Links between objects of one type (``refines``, a project's own) must not loop:
     a requirement cannot refine itself, even through others.  ``supersedes`` cycles
-    are reported by :func:`check_supersession`."""
+    are reported by :func:`check_supersession`; a link that may loop (``relates-to``,
+    which both ends often state) is not checked."""
     for link in ctx.settings.schema.links.values():
-        if link.name == "supersedes" or not set(link.sources) & set(link.targets):
+        if link.name == "supersedes" or link.loops or not set(link.sources) & set(link.targets):
             continue
         yield from _cycles(
             ctx,
