@@ -156,6 +156,8 @@ class Graph:
             for sources in per_link.values():
                 sources.sort()
         self._tracing_links = [link for link in schema.links.values() if link.traces]
+        self._links_into: dict[str, list[LinkDef]] = {}
+        self._links_from: dict[str, list[LinkDef]] = {}
         self._links_by_incoming = schema.links_by_incoming()
         self.traced: dict[str, bool] = {}
         for item in self.by_id.values():
@@ -215,10 +217,18 @@ class Graph:
         return tuple(sorted(s for s in typedef.statuses if s in self.tracing_statuses))
 
     def tracing_links_into(self, type_name: str) -> list[LinkDef]:
-        return [link for link in self._tracing_links if type_name in link.targets]
+        links = self._links_into.get(type_name)
+        if links is None:  # asked once per object: found once per type
+            links = [link for link in self._tracing_links if type_name in link.targets]
+            self._links_into[type_name] = links
+        return links
 
     def tracing_links_from(self, type_name: str) -> list[LinkDef]:
-        return [link for link in self._tracing_links if type_name in link.sources]
+        links = self._links_from.get(type_name)
+        if links is None:
+            links = [link for link in self._tracing_links if type_name in link.sources]
+            self._links_from[type_name] = links
+        return links
 
     def must_be_traced(self, item: Item) -> bool:
         """An active object of this project of a type that tracing links point to."""

@@ -65,6 +65,7 @@ def _supersession_cycles(ctx: CheckContext, link: LinkDef) -> Iterator[Finding]:
     return _cycles(
         ctx,
         link,
+        _successors(ctx, [link.name])[link.name],
         "supersession",
         "supersession cycle: {path}; an object cannot (even indirectly) supersede itself, "
         "remove one of these ':{link}:' links",
@@ -76,29 +77,49 @@ def check_cycles(ctx: CheckContext) -> Iterator[Finding]:
     a requirement cannot refine itself, even through others.  ``supersedes`` cycles
     are reported by :func:`check_supersession`; a link that may loop (``relates-to``,
     which both ends often state) is not checked."""
-    for link in ctx.settings.schema.links.values():
-        if link.name == "supersedes" or link.loops or not set(link.sources) & set(link.targets):
-            continue
+    links = [
+        link
+        for link in ctx.settings.schema.links.values()
+        if link.name != "supersedes" and not link.loops and set(link.sources) & set(link.targets)
+    ]
+    successors = _successors(ctx, [link.name for link in links])
+    for link in links:
         yield from _cycles(
             ctx,
             link,
+            successors[link.name],
             "cycle",
             "{link} cycle: {path}; ':{link}:' links must not lead back to the object they "
             "start from, remove one of them",
         )
 
 
-def _cycles(ctx: CheckContext, link: LinkDef, subtype: str, template: str) -> Iterator[Finding]:
-    """One finding per cycle of ``link`` (strongly connected component), at its first
-    object in natural ID order."""
+def _successors(ctx: CheckContext, names: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Per link name, each declared object's targets of that link that exist: one walk
+    over the objects for every link checked."""
     graph = ctx.graph
-    succ: dict[str, list[str]] = {}
+    wanted = set(names)
+    successors: dict[str, dict[str, list[str]]] = {name: {} for name in names}
     for item in graph.by_id.values():
-        if not item.declared_here:
+        if not item.links or not item.declared_here:
             continue
-        targets = [t for t in dict.fromkeys(item.links.get(link.name, ())) if t in graph]
-        if targets:
-            succ[item.id] = targets
+        for name in wanted.intersection(item.links):
+            targets = [t for t in dict.fromkeys(item.links[name]) if t in graph]
+            if targets:
+                successors[name][item.id] = targets
+    return successors
+
+
+def _cycles(
+    ctx: CheckContext,
+    link: LinkDef,
+    succ: dict[str, list[str]],
+    subtype: str,
+    template: str,
+) -> Iterator[Finding]:
+    """One finding per cycle of ``link`` (strongly connected component of ``succ``), at
+    its first object in natural ID order."""
+    graph = ctx.graph
     for component in strongly_connected(succ):
         if len(component) == 1 and component[0] not in succ.get(component[0], ()):
             continue
