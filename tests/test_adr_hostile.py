@@ -394,7 +394,7 @@ def test_the_writers_escapes_are_linear(text: str) -> None:
     escape_text(text)
     safe_line(text)
     code_span(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 3.0  # on a loaded 2-core machine; quadratic is minutes
 
 
 @pytest.mark.parametrize(

@@ -59,4 +59,4 @@ def test_a_megabyte_is_read_in_linear_time(name: str) -> None:
     read, text = CASES[name]
     start = time.perf_counter()
     read(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 3.0  # on a loaded 2-core machine; quadratic is minutes
