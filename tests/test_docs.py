@@ -12,6 +12,7 @@ import pytest
 
 from sphinx_designdoc.cli.parser import build_parser
 from sphinx_designdoc.config import CONFIG_VALUES
+from sphinx_designdoc.formats import FORMATS
 from sphinx_designdoc.subtypes import SUBTYPES
 from sphinx_designdoc.views.plans import VIEW_OPTIONS
 
@@ -130,6 +131,36 @@ def test_every_command_is_documented() -> None:
     (subparsers,) = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
     for name in subparsers.choices:
         assert f"designdoc {name}" in cli, f"designdoc {name} is not in docs/cli.md"
+
+
+def _command_sections() -> dict[str, str]:
+    cli = (DOCS / "cli.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### ", cli, flags=re.M)[1:]
+    return {
+        m.group(1): body
+        for section in sections
+        if (m := re.match(r"`designdoc ([a-z-]+)[^`]*`\n\n", section))
+        and (body := section[m.end() :])
+    }
+
+
+def test_command_sections_follow_the_commands() -> None:
+    """docs/cli.md describes the commands in the order ``designdoc --help`` lists them."""
+    parser = build_parser()
+    (subparsers,) = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
+    assert list(_command_sections()) == list(subparsers.choices)
+
+
+def test_each_command_section_opens_with_what_it_does() -> None:
+    """A command's section starts by saying what the command does: ``export``'s first
+    paragraph says what it writes, in every format, and where; the options come after."""
+    export = _command_sections()["export"]
+    first = export.split("\n\n", 1)[0]
+    assert first.startswith("Writes")
+    for name in FORMATS:
+        assert f"`{name}`" in first, name
+    assert "`-o FILE`" in first
+    assert export.index("--base-url") > export.index("```console")
 
 
 def test_every_page_is_in_a_toctree() -> None:
