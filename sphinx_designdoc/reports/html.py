@@ -13,7 +13,7 @@ from html import escape as _escape
 from typing import Any
 
 from ..vocabulary import display_name
-from ._common import Obj, Relation, ReportView, location, percent, text
+from ._common import Obj, Relation, ReportView, location, share, text
 
 CSS = """
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--head:#f6f8fa;--bad:#b42318;--ok:#067647}
@@ -157,7 +157,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                         esc(view.label(t)),
                         esc(c.get("traced", 0)),
                         esc(c.get("total", 0)),
-                        esc(percent(c.get("percent", 100.0))),
+                        esc(share(c)),
                     ]
                     for t, c in coverage.items()
                 ),
