@@ -60,8 +60,8 @@ def test_every_warning_kind_has_the_anchor_its_links_lead_to() -> None:
 
 
 #: directives a page may hold where a code host shows the directive's text: the live
-#: examples of the views, built from this project's own design document (the same view
-#: is shown as source just above each)
+#: examples of the views, drawn from this project's own design document on the built
+#: site; on a code host the reader sees the example's source, which is what it shows
 LIVE = {"dd-matrix", "dd-table", "dd-graph"}
 
 
