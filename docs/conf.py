@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent / "_ext"))
-
 project = "sphinx-designdoc"
 author = "sphinx-designdoc developers"
 copyright = "2026, sphinx-designdoc developers"
-extensions = ["myst_parser", "sphinx_designdoc", "reference"]
+extensions = ["myst_parser", "sphinx_designdoc"]
 myst_enable_extensions = ["colon_fence"]
-# the tutorial's projects are built by tests/test_tutorial.py and shown with literalinclude
+# the tutorial's projects are built by tests/test_tutorial.py; scripts/generate_docs.py
+# copies what the tutorial shows of them into docs/tutorial.md
 exclude_patterns = ["_build", "tutorial"]
 html_theme = "alabaster"
 html_title = "sphinx-designdoc"

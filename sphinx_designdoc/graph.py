@@ -40,6 +40,12 @@ class Coverage:
         return f"{self.traced} of {self.total} traced ({format_percent(self.percent)})"
 
     @property
+    def fraction(self) -> str:
+        """``13/14 (92.9%)``: the exact fraction, and the share by the one rule of
+        :attr:`percent` (``designdoc diff`` writes a coverage so)."""
+        return f"{self.traced}/{self.total} ({format_percent(self.percent)})"
+
+    @property
     def percent(self) -> float:
         """The share as reports show it: one decimal, and never 100 while one object
         is untraced, nor 0 once one is traced."""
@@ -52,7 +58,9 @@ class Coverage:
 
 
 def format_percent(value: float) -> str:
-    """A coverage percentage as every output writes it: ``66.7%``, ``100%``."""
+    """A coverage percentage as every output writes it: ``66.7%``, ``100%``.  Write a
+    coverage's share through :attr:`Coverage.percent`, never a figure of its own: every
+    output then rounds it one way."""
     return f"{value:g}%"
 
 

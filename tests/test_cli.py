@@ -18,6 +18,7 @@ from sphinx_designdoc.cli import check as check_command
 from sphinx_designdoc.cli import main
 from sphinx_designdoc.cli.terminal import Style
 from sphinx_designdoc.config import DEFAULT_TEMPLATE
+from sphinx_designdoc.graph import Coverage
 from sphinx_designdoc.reports._common import ReportView
 from sphinx_designdoc.reports.load import load_for_trace, load_report
 
@@ -369,7 +370,7 @@ def test_a_type_with_nothing_to_trace_has_no_figure(capsys, tmp_path: Path, buil
     assert diff["coverage"]["requirement"]["change"] is None
     assert diff["regression"] is False
     _, out, _ = run(capsys, "diff", str(old_path), str(new_path))
-    assert "requirement: n/a -> 66.7% (2/3)" in out
+    assert "requirement: n/a -> 2/3 (66.7%)\n" in out
     outputs = [run(capsys, "check", str(old_path))[1]]
     outputs += [run(capsys, "check", "--format", "json", str(old_path))[1]]
     for fmt in ("md", "html"):
@@ -396,12 +397,78 @@ def test_diff_reports_every_kind_of_change(capsys, two_reports) -> None:
     assert {"source": "DEC-1", "link": "uses", "target": "DEP-1"} not in diff["links_removed"]
     assert [o["id"] for o in diff["newly_untraced"]] == ["REQ-4"]
     assert diff["newly_traced"] == []
-    assert diff["coverage"]["requirement"]["change"] == pytest.approx(-16.7)
+    assert diff["coverage"]["requirement"]["change"] == pytest.approx(50 - 200 / 3)
     assert diff["regression"] is True
     code, out, _ = run(capsys, "diff", str(old), str(new))
-    assert "requirement: 66.7% (2/3) -> 50% (2/4)  -16.7 points" in out
+    assert "requirement: 2/3 (66.7%) -> 2/4 (50%), +1 requirement to trace\n" in out
     assert "Newly untraced (1)\n  REQ-4 'Ränking überall'" in out
     assert "Regression:" in out
+
+
+def _reports_with_coverage(
+    tmp_path: Path, built: Path, before: tuple[int, int], after: tuple[int, int]
+) -> tuple[str, str]:
+    """Two copies of a report whose requirement coverage is ``before`` and ``after``
+    (traced, total), each entry holding the share a report of this version writes."""
+    paths = []
+    for name, (traced, total) in (("old", before), ("new", after)):
+        report = load_report(built / "designdoc.json")
+        percent = Coverage(traced, total).percent
+        report["coverage"]["requirement"] = {"traced": traced, "total": total, "percent": percent}
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(report), encoding="utf-8")
+        paths.append(str(path))
+    return paths[0], paths[1]
+
+
+def test_diff_prints_coverage_as_exact_fractions(capsys, tmp_path: Path, built: Path) -> None:
+    """13 of 14 traced before and 12 of 14 after is a drop of 1/14, 7.14 points: the
+    text shows both fractions, their shares rounded by the one rule, and what changed
+    in counts; never a difference of the rounded shares (92.9 - 85.7 = 7.2)."""
+    old, new = _reports_with_coverage(tmp_path, built, (13, 14), (12, 14))
+    code, out, _ = run(capsys, "diff", old, new, "--fail-on-regression")
+    assert code == 1
+    assert "  requirement: 13/14 (92.9%) -> 12/14 (85.7%), -1 requirement traced\n" in out
+    assert "requirement coverage dropped: 13/14 (92.9%) -> 12/14 (85.7%)\n" in out
+    assert "7.2" not in out and "points" not in out
+    diff = json.loads(run(capsys, "diff", old, new, "--json")[1])
+    cov = diff["coverage"]["requirement"]
+    assert cov["change"] == pytest.approx(-100 / 14)  # the exact difference, unrounded
+    assert (cov["traced_change"], cov["total_change"]) == (-1, 0)
+    assert cov["before"] == {"traced": 13, "total": 14, "percent": 92.9}
+    # more to trace and more traced; a rise; both counts named
+    old, new = _reports_with_coverage(tmp_path, built, (1, 2), (3, 5))
+    out = run(capsys, "diff", old, new, "--fail-on-regression")[1]
+    assert (
+        "  requirement: 1/2 (50%) -> 3/5 (60%), +2 requirements traced, +3 requirements to trace\n"
+        in out
+    )
+    assert "Regression" not in out
+    # a drop too small to show in the rounded shares is still a drop, said exactly
+    old, new = _reports_with_coverage(tmp_path, built, (1000, 1001), (999, 1000))
+    code, out, _ = run(capsys, "diff", old, new, "--fail-on-regression")
+    assert code == 1
+    assert "requirement coverage dropped: 1000/1001 (99.9%) -> 999/1000 (99.9%)" in out
+
+
+def test_every_output_writes_a_share_by_the_one_rule(capsys, tmp_path: Path, built: Path) -> None:
+    """A report holds each coverage's share, and one of another writer may hold it
+    unrounded: every output writes the share from the counts, rounded one way, and JSON
+    keeps the numbers as the report holds them."""
+    report = load_report(built / "designdoc.json")
+    report["coverage"]["requirement"] = {"traced": 13, "total": 14, "percent": 92.857142857}
+    path = tmp_path / "designdoc.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    md = run(capsys, "export", "--format", "md", "--data", str(path))[1]
+    html = run(capsys, "export", "--format", "html", "--data", str(path))[1]
+    text = run(capsys, "check", str(path))[1]
+    assert "| Requirement | 13 | 14 | 92.9% |" in md and "13 of 14 traced (92.9%)" in md
+    assert "<td class=num>92.9%</td>" in html and "13 of 14 traced (92.9%)" in html
+    assert "requirement coverage 13 of 14 traced (92.9%)" in text
+    for output in (md, html, text):
+        assert "92.857" not in output
+    raw = json.loads(run(capsys, "check", "--format", "json", str(path))[1])
+    assert raw["coverage"]["requirement"]["percent"] == 92.857142857
 
 
 def test_diff_fail_on_regression(capsys, two_reports) -> None:

@@ -160,6 +160,26 @@ def test_html_report_is_standalone_well_formed_and_escaped(report: dict) -> None
     assert "Ränking überall" in text and "2 of 3 traced (66.7%)" in text
 
 
+def test_html_report_keeps_to_the_page_width(report: dict) -> None:
+    """The table of all objects has one column of fields, however many field names the
+    project uses (a column each made it several pages wide), every table sits in a box
+    that scrolls on a narrow screen, and a location may wrap only after a ``/``.  The
+    browser test (tests/test_browser_report.py) measures the page."""
+    report = copy.deepcopy(report)
+    obj = report["objects"][0]
+    obj["fields"] = {f"field-{n}": f"value {n}" for n in range(30)}
+    obj["source"] = "design/payments/gateway.rst"
+    page = render("html", report)
+    objects = page.split('<h2 id="objects">', 1)[1]
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", objects).group(1)
+    assert re.findall(r">([^<]+)</th>", header) == [
+        "ID", "Type", "Title", "Status", "Traced", "Location", "Links", "Backlinks", "Fields"
+    ]  # fmt: skip
+    assert "field-0: value 0<br>field-1: value 1<br>" in objects
+    assert page.count('<div class="dd-scroll">') == page.count("<table") > 1
+    assert "<code>design/<wbr>payments/<wbr>gateway.rst:" in page
+
+
 def test_html_links_only_safe_urls() -> None:
     report = {
         "project": "x",

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..graph import format_percent
-from ..reports.diff import diff_reports, regressions
+from ..reports.diff import coverage_text, diff_reports, regressions
 from ..reports.load import load_report, resolve_data
 from ..safety import safe_url, terminal_data, terminal_text
 from .errors import EXIT_FINDINGS, EXIT_OK, CLIError
@@ -32,19 +31,17 @@ def _diff_text(diff: Mapping[str, Any], style: Style) -> str:
     if not diff["coverage"]:
         lines.append("  no traced types")
     for type_name, c in diff["coverage"].items():
-
-        def fmt(v: Mapping[str, Any] | None) -> str:
-            if v is None:
-                return "n/a"
-            return (
-                f"{format_percent(v.get('percent', 0))} ({v.get('traced', 0)}/{v.get('total', 0)})"
-            )
-
-        change = c["change"]
-        mark = ""
-        if change:
-            mark = style(f"  {change:+g} points", "red" if change < 0 else "green")
-        lines.append(f"  {type_name}: {fmt(c['before'])} -> {fmt(c['after'])}{mark}")
+        counts = [
+            f"{n:+d} {_plural(type_name, n)} {what}"
+            for n, what in ((c.get("traced_change"), "traced"), (c.get("total_change"), "to trace"))
+            if n
+        ]
+        change = c["change"] or 0
+        colour = "red" if change < 0 else "green" if change > 0 else ""
+        mark = style(", " + ", ".join(counts), colour) if counts else ""
+        lines.append(
+            f"  {type_name}: {coverage_text(c['before'])} -> {coverage_text(c['after'])}{mark}"
+        )
     section(
         "Added",
         [f"{o['id']} {o['type']} {o['title']!r} ({o['status']})" for o in diff["added"]],
@@ -81,6 +78,15 @@ def _diff_text(diff: Mapping[str, Any], style: Style) -> str:
     if not changes:
         lines.append("No object, link, tracing or finding changes.")
     return "\n".join(lines) + "\n"
+
+
+def _plural(noun: str, count: int) -> str:
+    """``requirement`` for one, ``requirements`` for more (``policy``: ``policies``)."""
+    if abs(count) == 1:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
 
 
 def _finding_text(finding: Mapping[str, Any]) -> str:

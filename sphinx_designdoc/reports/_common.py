@@ -68,8 +68,15 @@ def location(obj: Obj, prefix: str = "") -> str:
     return f"{prefix}{source}:{line}" if line else f"{prefix}{source}"
 
 
-def percent(value: Any) -> str:
-    return format_percent(float(value))
+def coverage_of(figures: Mapping[str, Any]) -> Coverage:
+    """A coverage entry of a report as a :class:`.Coverage`: every output writes its
+    share from the counts, by the one rule, whatever share the entry holds."""
+    return Coverage(int(figures.get("traced", 0)), int(figures.get("total", 0)))
+
+
+def share(figures: Mapping[str, Any]) -> str:
+    """``92.9%``: a coverage entry's share as every output writes it."""
+    return format_percent(coverage_of(figures).percent)
 
 
 def coverage_figures(report: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -200,8 +207,7 @@ class ReportView:
 
     def coverage_line(self, type_name: str) -> str:
         """``2 of 3 traced (66.7%)``, or ``nothing to trace``: :attr:`.Coverage.text`."""
-        cov = self.coverage_figures().get(type_name) or {}
-        return Coverage(int(cov.get("traced", 0)), int(cov.get("total", 0))).text
+        return coverage_of(self.coverage_figures().get(type_name) or {}).text
 
     def finding_for(self, subtype: str, item_id: str) -> Obj | None:
         for f in self.report.get("findings") or ():

@@ -13,7 +13,7 @@ from html import escape as _escape
 from typing import Any
 
 from ..vocabulary import display_name
-from ._common import Obj, Relation, ReportView, location, percent, text
+from ._common import Obj, Relation, ReportView, location, share, text
 
 CSS = """
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--head:#f6f8fa;--bad:#b42318;--ok:#067647}
@@ -26,6 +26,10 @@ th{background:var(--head);position:sticky;top:0}
 table.dd-sortable th{cursor:pointer;user-select:none}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
 td.num,th.num{text-align:right}
+td{overflow-wrap:break-word}
+.dd-wrap{overflow-wrap:anywhere}
+code.dd-id{white-space:nowrap}
+@media (max-width:48rem){body{margin:1rem auto}.dd-scroll{overflow-x:auto}}
 .dd-bad{color:var(--bad);font-weight:600}.dd-ok{color:var(--ok)}
 .dd-muted{color:var(--muted)}
 .dd-filter{width:100%;max-width:30rem;padding:.3rem .5rem;font:inherit}
@@ -72,9 +76,25 @@ def esc(value: Any) -> str:
     return _escape(text(value), quote=True)
 
 
+def _location(obj: Obj) -> str:
+    """``docs/design/payments.rst:12`` that may wrap after a ``/`` (a column of
+    locations need not be as wide as the longest path), nowhere else."""
+    return "<code>" + "/<wbr>".join(esc(part) for part in location(obj).split("/")) + "</code>"
+
+
+#: a word this long (a URL, a path) may break anywhere: the column need not be as wide
+LONG_WORD = 30
+
+
+def _long_words(html: str) -> str:
+    if max((len(word) for word in html.split()), default=0) < LONG_WORD:
+        return html
+    return f'<span class="dd-wrap">{html}</span>'
+
+
 def _ref(view: ReportView, obj: Obj | None, item_id: str) -> str:
     url = view.url(obj)
-    label = f"<code>{esc(item_id)}</code>"
+    label = f'<code class="dd-id">{esc(item_id)}</code>'
     if url is not None:
         return f'<a href="{esc(url)}">{label}</a>'
     return label
@@ -115,6 +135,9 @@ class _Tables:
                 f'<input class="dd-filter" type="search" data-table="{table_id}" '
                 f'placeholder="Filter rows" aria-label="Filter {esc(caption or "rows")}">'
             )
+        # wide enough for the page on a desktop (cells wrap); on a phone the table
+        # scrolls in this box rather than the page sideways
+        parts.append('<div class="dd-scroll">')
         parts.append(f'<table class="dd-sortable" id="{table_id}">')
         if caption:
             parts.append(f'<caption class="dd-muted">{esc(caption)}</caption>')
@@ -135,7 +158,7 @@ class _Tables:
                 )
                 + "</tr>"
             )
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
         return "\n".join(parts)
 
 
@@ -157,7 +180,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                         esc(view.label(t)),
                         esc(c.get("traced", 0)),
                         esc(c.get("total", 0)),
-                        esc(percent(c.get("percent", 100.0))),
+                        esc(share(c)),
                     ]
                     for t, c in coverage.items()
                 ),
@@ -241,7 +264,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                     [
                         _ref(view, o, o["id"]),
                         esc(o.get("title")),
-                        f"<code>{esc(location(o))}</code>",
+                        _location(o),
                         esc(view.untraced_reason(o)),
                     ]
                     for o in untraced
@@ -261,7 +284,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                 (
                     [
                         f"<code>{esc(f.get('rule'))}</code>",
-                        f"<code>{esc(location(f))}</code>",
+                        _location(f),
                         esc(f.get("id")),
                         esc(f.get("message")),
                         "yes" if f.get("suppressed") else "no",
@@ -275,8 +298,10 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         body.append("<p>No findings.</p>")
 
     body.append('<h2 id="objects">All objects</h2>')
+    # the fields in one column, as the links: a column per field name (of every type)
+    # made the table many times wider than the page, and mostly empty
     fields = view.field_names()
-    header = ["ID", "Type", "Title", "Status", "Traced", "Location", "Links", "Backlinks", *fields]
+    header = ["ID", "Type", "Title", "Status", "Traced", "Location", "Links", "Backlinks", "Fields"]
     rows = []
     for o in view.objects:
         links = "<br>".join(
@@ -294,10 +319,14 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                 esc(o.get("title")),
                 esc(o.get("status")),
                 _traced_cell(o.get("traced")),
-                f"<code>{esc(location(o))}</code>",
+                _location(o),
                 links,
                 backlinks,
-                *(esc((o.get("fields") or {}).get(name)) for name in fields),
+                "<br>".join(
+                    f"{esc(name)}: {_long_words(esc(value))}"
+                    for name in fields
+                    if (value := (o.get("fields") or {}).get(name)) not in (None, "", [])
+                ),
             ]
         )
     body.append(tables.table(header, rows, caption="all objects"))

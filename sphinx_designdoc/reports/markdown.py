@@ -12,7 +12,7 @@ from typing import Any
 
 from ..safety import encode_url
 from ..vocabulary import display_name
-from ._common import Obj, Relation, ReportView, location, percent, text
+from ._common import Obj, Relation, ReportView, location, share, text
 
 # enough to keep authored text literal: emphasis, code, links, HTML, table cells
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
@@ -67,7 +67,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                     escape(view.label(t)),
                     str(c.get("traced", 0)),
                     str(c.get("total", 0)),
-                    percent(c.get("percent", 100.0)),
+                    share(c),
                 ]
                 for t, c in coverage.items()
             ),
