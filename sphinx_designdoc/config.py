@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from .formats import FORMATS
 from .safety import redact_url, safe_url, url_scheme
-from .vocabulary import ConfigError, Schema, build_schema, did_you_mean, name_list
+from .vocabulary import ConfigError, Schema, did_you_mean, name_list
+from .vocabulary_config import build_schema
 
 #: The top-level sections of the design-document template, in order.  Each entry is a
 #: tuple of accepted titles (the first is canonical, the rest are aliases).
@@ -61,13 +62,16 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "designdoc_types",
         {},
         (dict, list),
-        "Extra object types: name -> {label, statuses, fields, inactive_statuses, color}.",
+        "Object types: name -> {label, statuses, fields, inactive_statuses, color}; an "
+        "entry for a built-in type changes only the keys it names (fields are added or "
+        "replaced by name; a field set to False is removed).",
     ),
     ConfigValue(
         "designdoc_links",
         {},
         (dict, list),
-        "Extra link types: option -> {incoming, source, target, traces}.",
+        "Link types: option -> {incoming, source, target, traces, affects, loops}; an "
+        "entry for a built-in link changes only the keys it names.",
     ),
     ConfigValue(
         "designdoc_tracing_statuses",

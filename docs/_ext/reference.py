@@ -16,7 +16,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_designdoc.cli.parser import build_parser
 from sphinx_designdoc.config import CONFIG_VALUES
 from sphinx_designdoc.subtypes import SUBTYPES
-from sphinx_designdoc.vocabulary import COMMON_FIELDS, build_schema
+from sphinx_designdoc.vocabulary import COMMON_FIELDS
+from sphinx_designdoc.vocabulary_config import build_schema
 
 
 def _table(
