@@ -33,6 +33,13 @@ class FieldDef:
     separator: str = ","
     #: whether an object shows the field when it holds the default value
     show_default: bool = True
+    #: other spellings a ``choice`` accepts, each read as one of the choices (an old
+    #: name kept so existing documents build): (spelling, choice) pairs
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def meaning(self, value: str) -> str:
+        """The choice ``value`` stands for: itself, or the choice an alias names."""
+        return dict(self.aliases).get(value, value)
 
 
 #: field and link names shown in capitals rather than capitalised
@@ -118,6 +125,21 @@ class LinkDef:
     loops: bool = False
 
 
+#: what a dependency is needed for (its ``:scope:``): to run the system, to develop,
+#: test, build or document it, or a service it runs against (``development``, the old
+#: spelling of ``dev``, is read as ``dev``)
+DEPENDENCY_SCOPES = ("runtime", "dev", "test", "build", "docs", "service")
+#: a scope that ``designdoc_decided_scopes`` decides whenever it names another: a
+#: service (a database, a provider's API) is relied on at run time like a library
+DECIDED_WITH = {"service": "runtime"}
+
+
+def is_decided(scope: str, decided: Collection[str]) -> bool:
+    """Whether a dependency of ``scope`` (its meaning, aliases resolved) needs a
+    deciding decision under ``designdoc_decided_scopes`` ``decided``."""
+    return scope in decided or DECIDED_WITH.get(scope) in decided
+
+
 COMMON_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("tags", "list", help="comma-separated tags"),
     FieldDef("owner", "text", help="who owns the object"),
@@ -172,9 +194,11 @@ BUILTIN_TYPES: tuple[TypeDef, ...] = (
             FieldDef(
                 "scope",
                 "choice",
-                ("runtime", "development", "service"),
+                DEPENDENCY_SCOPES,
                 default="runtime",
-                help="runtime, development or service",
+                help="what needs it: runtime, dev, test, build or docs; service for a "
+                "service run against (a database, an API), decided like runtime",
+                aliases=(("development", "dev"),),
             ),
             FieldDef("package", "text", help="distribution name"),
             FieldDef("version", "specifier", help="PEP 440 version specifier"),

@@ -232,7 +232,8 @@ def test_untraced_and_unused_messages_name_each_types_own_statuses() -> None:
         (
             "unused",
             "dependency DEP-1 is unused: no accepted or proposed decision uses it; add ':uses: "
-            "DEP-1' to the decision that needs it, or set its status to deprecated",
+            "DEP-1' to the decision that needs it, or set its status to deprecated; or, if "
+            "it is not needed at run time, set its :scope: to dev/test/build/docs",
         )
     ]
     own = context(

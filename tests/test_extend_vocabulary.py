@@ -1,6 +1,7 @@
 """Extending the vocabulary keeps it: an entry of ``designdoc_types`` / ``designdoc_links``
-for a built-in type or link changes only the keys it names.  Units through build_schema,
-and builds in reStructuredText and MyST."""
+for a built-in type or link changes only the keys it names; dependencies have scopes, and
+``designdoc_decided_scopes`` says which of them the ``unused`` check asks a decision for.
+Units through build_schema / build_settings, and builds in reStructuredText and MyST."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from typing import Any
 import pytest
 from conftest import find_warning, load_report, warnings_of, write_project
 
+from sphinx_designdoc.checks import CheckContext
+from sphinx_designdoc.checks.tracing import check_unused
+from sphinx_designdoc.config import build_settings
+from sphinx_designdoc.graph import Graph
+from sphinx_designdoc.model import Item
 from sphinx_designdoc.vocabulary import BUILTIN_TYPES
 from sphinx_designdoc.vocabulary_config import build_schema
 
@@ -238,3 +244,131 @@ def test_an_inactive_status_left_out_is_a_located_config_warning(make_app, tmp_p
     find_warning(w, "conf.py:3:", "config", "inactive status 'deprecated' is not one of its")
     assert not [line for line in w if "unknown option" in line], w
     assert load_report(app.outdir)["objects"][0]["status"] == "draft"  # the new first status
+
+
+# -- dependency scopes and designdoc_decided_scopes ------------------------------------
+
+
+def _dep(item_id: str, scope: str | None) -> Item:
+    fields = {} if scope is None else {"scope": scope}
+    return Item(item_id, "dependency", item_id, "approved", "d", "d.rst", 1, fields, {})
+
+
+SCOPED = [
+    _dep("DEP-RUNTIME", "runtime"),
+    _dep("DEP-DEFAULT", None),  # no :scope: at all (a type with no default): runtime
+    _dep("DEP-DEV", "dev"),
+    _dep("DEP-OLD", "development"),  # the old spelling of dev
+    _dep("DEP-TEST", "test"),
+    _dep("DEP-BUILD", "build"),
+    _dep("DEP-DOCS", "docs"),
+    _dep("DEP-SERVICE", "service"),
+]
+
+
+def _unused(settings: dict[str, Any]) -> list[str]:
+    built, problems = build_settings(settings)
+    assert problems == []
+    graph = Graph(SCOPED, built.schema, built.tracing_statuses)
+    return [f.id or "" for f in check_unused(CheckContext(graph, built, {}))]
+
+
+@pytest.mark.parametrize(
+    ("decided", "unused"),
+    [
+        (None, ["DEP-RUNTIME", "DEP-DEFAULT", "DEP-SERVICE"]),
+        (["runtime", "test"], ["DEP-RUNTIME", "DEP-DEFAULT", "DEP-TEST", "DEP-SERVICE"]),
+        (["development"], ["DEP-DEV", "DEP-OLD"]),  # the old spelling names dev too
+        (["service"], ["DEP-SERVICE"]),
+        ([], []),
+    ],
+)
+def test_only_the_decided_scopes_need_a_decision(decided, unused: list[str]) -> None:
+    settings = {} if decided is None else {"designdoc_decided_scopes": decided}
+    assert sorted(_unused(settings)) == sorted(unused)
+
+
+def test_decided_scopes_are_validated() -> None:
+    settings, problems = build_settings({"designdoc_decided_scopes": ["runtime", "tests"]})
+    assert settings.decided_scopes == {"runtime"}
+    assert problems == [
+        "designdoc_decided_scopes: 'tests' is not a dependency scope (did you mean 'test'?) "
+        "(one of: runtime, dev, test, build, docs, service); it is left out"
+    ]
+    settings, problems = build_settings({"designdoc_decided_scopes": 3})
+    assert settings.decided_scopes == {"runtime"} and len(problems) == 1
+
+
+SCOPE_PAGES = {
+    "rst": """\
+Design
+======
+
+.. dependency:: pytest
+   :id: DEP-1
+   :scope: test
+
+.. dependency:: ruff
+   :id: DEP-2
+   :scope: development
+
+.. dependency:: requests
+   :id: DEP-3
+
+.. dependency:: PostgreSQL
+   :id: DEP-4
+   :scope: service
+
+.. dependency:: sphinx
+   :id: DEP-5
+   :scope: tests
+""",
+    "md": """\
+# Design
+
+```{dependency} pytest
+:id: DEP-1
+:scope: test
+```
+
+```{dependency} ruff
+:id: DEP-2
+:scope: development
+```
+
+```{dependency} requests
+:id: DEP-3
+```
+
+```{dependency} PostgreSQL
+:id: DEP-4
+:scope: service
+```
+
+```{dependency} sphinx
+:id: DEP-5
+:scope: tests
+```
+""",
+}
+
+
+@pytest.mark.parametrize("markup", ["rst", "md"])
+def test_scopes_in_a_build(make_app, tmp_path: Path, markup: str) -> None:
+    conf = f"extensions = [{EXTENSIONS[markup]}]\nshow_warning_types = True\n"
+    src = write_project(tmp_path / "src", {f"index.{markup}": SCOPE_PAGES[markup]}, conf)
+    app = make_app("html", srcdir=src)
+    app.build()
+    w = warnings_of(app)
+    page = f"index.{markup}:"
+    # runtime (the default) and service need a deciding decision; test and dev do not
+    find_warning(w, page, "unused", "dependency DEP-3 is unused")
+    find_warning(w, page, "unused", "set its :scope: to dev/test/build/docs")
+    find_warning(w, page, "unused", "dependency DEP-4 is unused")
+    # an unknown scope is an invalid value (kept, and decided like runtime)
+    find_warning(w, page, "invalid", "unknown scope 'tests' (did you mean 'test'?)")
+    find_warning(w, page, "unused", "dependency DEP-5 is unused")
+    assert len(w) == 4, w  # the old spelling 'development' is read as dev, unsaid
+    objects = {o["id"]: o for o in load_report(app.outdir)["objects"]}
+    assert objects["DEP-2"]["fields"]["scope"] == "development"  # kept as written
+    assert objects["DEP-3"]["fields"]["scope"] == "runtime"
