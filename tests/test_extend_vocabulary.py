@@ -372,3 +372,27 @@ def test_scopes_in_a_build(make_app, tmp_path: Path, markup: str) -> None:
     objects = {o["id"]: o for o in load_report(app.outdir)["objects"]}
     assert objects["DEP-2"]["fields"]["scope"] == "development"  # kept as written
     assert objects["DEP-3"]["fields"]["scope"] == "runtime"
+
+
+def test_the_documented_extension_does_what_the_docs_say() -> None:
+    """The example of docs/configuration.md ("Extending the built-in types"), run."""
+    page = (Path(__file__).parent.parent / "docs" / "configuration.md").read_text("utf-8")
+    section = page.split("## Extending the built-in types", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # the page's own text, in the repository
+    settings, problems = build_settings(
+        {
+            "designdoc_types": namespace["designdoc_types"],
+            "designdoc_links": namespace["designdoc_links"],
+        }
+    )
+    assert problems == []
+    schema = settings.schema
+    requirement = schema.types["requirement"]
+    assert requirement.statuses[-1] == "retired" and requirement.default_status == "proposed"
+    assert [f.name for f in requirement.fields] == ["kind", "category", "priority", "risk"]
+    assert requirement.inactive_statuses == ("rejected", "deprecated")
+    assert schema.types["decision"].field("deciders") is None
+    assert schema.types["decision"].field("date") is not None
+    assert schema.links["depends-on"].incoming == "needed by"
