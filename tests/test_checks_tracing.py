@@ -159,7 +159,7 @@ all = ["payment-gateway[postgres,docs]"]
 test = ["pytest>=8", "hypothesis>=6", "respx"]
 lint = ["ruff>=0.6", "mypy>=1.10"]
 dev = [{include-group = "test"}, {include-group = "lint"}, "pre-commit"]
-build = ["hatchling>=1.25"]
+build = ["build>=1"]
 release = ["twine>=5"]
 Typing = ["types-requests"]
 """
@@ -177,7 +177,8 @@ PYPROJECT_DEPENDENCIES = [
     ("DEP-MYST", "myst-parser", "test", None),  # in the docs extra only
     ("DEP-RESPX", "respx", None, None),  # runtime by default, in test groups only
     ("DEP-PRECOMMIT", "pre-commit", "build", None),  # in the dev group
-    ("DEP-HATCHLING", "hatchling", "build", ">=1.25"),
+    ("DEP-HATCHLING", "hatchling", "build", ">=1.25"),  # in [build-system] requires
+    ("DEP-BUILD", "build", "build", ">=1"),
     ("DEP-TWINE", "twine", "dev", ">=5"),  # a dependency group of another name: dev
     ("DEP-TYPES", "types-requests", "dev", None),
     ("DEP-TOMLI", "tomli", "dev", None),  # installed with the package

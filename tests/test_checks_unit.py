@@ -363,7 +363,7 @@ def test_pyproject_groups_are_read_whatever_the_file_holds(tmp_path: Path) -> No
     and says no more than what is wrong with the dependencies."""
     chain = "".join(f'g{n} = [{{include-group = "g{n + 1}"}}]\n' for n in range(3000))
     (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\ndependencies = {not = "a list"}\n'
+        'build-system = 3\n[project]\nname = "x"\ndependencies = {not = "a list"}\n'
         'optional-dependencies = "nope"\n'
         "[dependency-groups]\n"
         'a = [{include-group = "b"}, "pytest>=8", "!!! no requirement", 7, {include-group = 3}]\n'

@@ -2,7 +2,7 @@
 ``pyproject.toml`` that ``designdoc_pyproject`` names (read anew by every build).
 
 Where a package is listed says what it is needed for: ``[project] dependencies`` are
-runtime; a group of ``[project.optional-dependencies]`` or ``[dependency-groups]``
+runtime, ``[build-system] requires`` build; a group of ``[project.optional-dependencies]`` or ``[dependency-groups]``
 (PEP 735) has the scope its name says (``test``, ``docs``, ...).  An extra of another
 name is an optional runtime feature; a dependency group of another name is for
 development, as PEP 735 groups are never installed with the package.
@@ -136,6 +136,8 @@ def read_places(data: Mapping[str, Any]) -> Listing:
     project = data.get("project")
     project = project if isinstance(project, dict) else {}
     own = canonicalize_name(str(project.get("name", "")))
+    build_system = data.get("build-system")
+    build_system = build_system if isinstance(build_system, dict) else {}
 
     def extras_of_self(entry: Any) -> list[str]:
         if isinstance(entry, str) and own:
@@ -153,6 +155,7 @@ def read_places(data: Mapping[str, Any]) -> Listing:
 
     tables: list[tuple[str, dict[str, Any], str, Callable[[Any], list[str]] | None]] = [
         ("[project].dependencies", {"": project.get("dependencies")}, "runtime", None),
+        ("[build-system].requires", {"": build_system.get("requires")}, "build", None),
         (
             "[project.optional-dependencies]",
             _groups(project.get("optional-dependencies")),
@@ -196,7 +199,8 @@ def _expected(scope: str) -> str:
     if scope == "runtime":
         return "[project].dependencies"
     names = ", ".join(name for name, held in GROUP_SCOPES.items() if held == scope)
-    return f"a {scope} group of [dependency-groups] or [project.optional-dependencies] ({names})"
+    group = f"a {scope} group of [dependency-groups] or [project.optional-dependencies] ({names})"
+    return f"[build-system].requires or {group}" if scope == "build" else group
 
 
 def _specifiers(value: str) -> frozenset[str] | None:
