@@ -36,7 +36,8 @@ sys.path.insert(0, str(REPO))
 from sphinx_designdoc.cli.parser import build_parser  # noqa: E402
 from sphinx_designdoc.config import CONFIG_VALUES  # noqa: E402
 from sphinx_designdoc.subtypes import SUBTYPES  # noqa: E402
-from sphinx_designdoc.vocabulary import COMMON_FIELDS, FieldDef, build_schema  # noqa: E402
+from sphinx_designdoc.vocabulary import COMMON_FIELDS, FieldDef  # noqa: E402
+from sphinx_designdoc.vocabulary_config import build_schema  # noqa: E402
 
 COMMAND = "python scripts/generate_docs.py"
 END = "<!-- end generated -->"
@@ -331,6 +332,12 @@ BLOCKS: dict[str, Callable[[], str]] = {
             "docs/tutorial/rst/checkout.rst",
             ".. requirement:: [A measurable quality target]",
             ".. No decision addresses CHK-REQ-2",
+        ),
+    ),
+    "tutorial-dev-dependency": excerpt(
+        "rst",
+        Part(
+            "docs/tutorial/rst/checkout.rst", ".. dependency:: [Development tool]", "- Build tools"
         ),
     ),
     "tutorial-decision-rst": excerpt(

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from .formats import FORMATS
 from .safety import redact_url, safe_url, url_scheme
-from .vocabulary import ConfigError, Schema, build_schema, did_you_mean, name_list
+from .vocabulary import ConfigError, Schema, did_you_mean, name_list
+from .vocabulary_config import build_schema
 
 #: The top-level sections of the design-document template, in order.  Each entry is a
 #: tuple of accepted titles (the first is canonical, the rest are aliases).
@@ -61,19 +62,30 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "designdoc_types",
         {},
         (dict, list),
-        "Extra object types: name -> {label, statuses, fields, inactive_statuses, color}.",
+        "Object types: name -> {label, statuses, fields, inactive_statuses, color}; an "
+        "entry for a built-in type changes only the keys it names (fields are added or "
+        "replaced by name; a field set to False is removed).",
     ),
     ConfigValue(
         "designdoc_links",
         {},
         (dict, list),
-        "Extra link types: option -> {incoming, source, target, traces}.",
+        "Link types: option -> {incoming, source, target, traces, affects, loops}; an "
+        "entry for a built-in link changes only the keys it names.",
     ),
     ConfigValue(
         "designdoc_tracing_statuses",
         ["accepted", "proposed"],
         (list, tuple),
         "Statuses of a linking object (e.g. a decision) that make its links count for tracing.",
+    ),
+    ConfigValue(
+        "designdoc_decided_scopes",
+        ["runtime"],
+        (list, tuple),
+        "Dependency scopes (runtime, dev, test, build, docs) whose dependencies must be "
+        "used (:uses:) by a counting decision, or warn designdoc.unused; a service "
+        "dependency is decided with runtime.",
     ),
     ConfigValue(
         "designdoc_min_coverage",
@@ -151,6 +163,8 @@ class Settings:
     schema: Schema
     id_regex: re.Pattern[str]
     tracing_statuses: frozenset[str]
+    #: dependency scopes (their meaning: ``dev``, not ``development``) that need a decision
+    decided_scopes: frozenset[str] = frozenset({"runtime"})
     min_coverage: float = 0.0
     templates: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     pyproject: str | None = None
@@ -237,6 +251,30 @@ def needs_types_problems(value: Any, schema: Schema) -> tuple[dict[str, str], li
     return out, problems
 
 
+def decided_scopes(value: Any, schema: Schema) -> tuple[frozenset[str], list[str]]:
+    """``designdoc_decided_scopes`` as the scopes it means (``development`` is ``dev``);
+    a name that is no scope of a type is reported and left out, the others kept."""
+    try:
+        names = name_list(value, "designdoc_decided_scopes")
+    except ConfigError as exc:
+        return frozenset({"runtime"}), [str(exc)]
+    scope_fields = [f for t in schema.types.values() if (f := t.field("scope")) is not None]
+    known = list(dict.fromkeys(c for f in scope_fields for c in f.choices if f.kind == "choice"))
+    spellings = {a: c for f in scope_fields for a, c in f.aliases}
+    decided: set[str] = set()
+    problems: list[str] = []
+    for name in names:
+        meaning = spellings.get(name, name)
+        if meaning in known or not known:
+            decided.add(meaning)
+        else:
+            problems.append(
+                f"designdoc_decided_scopes: {name!r} is not a dependency scope"
+                f"{did_you_mean(name, known)} (one of: {', '.join(known)}); it is left out"
+            )
+    return frozenset(decided), problems
+
+
 def build_settings(
     values: Mapping[str, Any], taken: Callable[[str], str | None] | None = None
 ) -> tuple[Settings, list[str]]:
@@ -266,6 +304,8 @@ def build_settings(
     except ConfigError as exc:
         problems.append(str(exc))
         tracing = frozenset(defaults["designdoc_tracing_statuses"])
+    decided, decided_problems = decided_scopes(get("designdoc_decided_scopes"), schema)
+    problems.extend(decided_problems)
     gc_freeze = get("designdoc_gc_freeze")
     if not isinstance(gc_freeze, bool):
         problems.append(f"designdoc_gc_freeze must be True or False, not {gc_freeze!r}")
@@ -327,6 +367,7 @@ def build_settings(
             schema=schema,
             id_regex=id_regex,
             tracing_statuses=tracing,
+            decided_scopes=decided,
             min_coverage=float(min_cov),
             templates=templates,
             pyproject=pyproject,

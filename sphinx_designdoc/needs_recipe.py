@@ -21,7 +21,8 @@ from typing import Any
 
 from .codec import decode_vocabulary
 from .needs_names import field_name, link_name, need_type, vocabulary_fields
-from .vocabulary import Schema, build_schema
+from .vocabulary import Schema
+from .vocabulary_config import build_schema
 
 
 def needs_config(designdoc_json: str | os.PathLike[str] | None = None) -> dict[str, Any]:

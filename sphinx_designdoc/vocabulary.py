@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,13 @@ class FieldDef:
     separator: str = ","
     #: whether an object shows the field when it holds the default value
     show_default: bool = True
+    #: other spellings a ``choice`` accepts, each read as one of the choices (an old
+    #: name kept so existing documents build): (spelling, choice) pairs
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def meaning(self, value: str) -> str:
+        """The choice ``value`` stands for: itself, or the choice an alias names."""
+        return dict(self.aliases).get(value, value)
 
 
 #: field and link names shown in capitals rather than capitalised
@@ -118,6 +125,21 @@ class LinkDef:
     loops: bool = False
 
 
+#: what a dependency is needed for (its ``:scope:``): to run the system, to develop,
+#: test, build or document it, or a service it runs against (``development``, the old
+#: spelling of ``dev``, is read as ``dev``)
+DEPENDENCY_SCOPES = ("runtime", "dev", "test", "build", "docs", "service")
+#: a scope that ``designdoc_decided_scopes`` decides whenever it names another: a
+#: service (a database, a provider's API) is relied on at run time like a library
+DECIDED_WITH = {"service": "runtime"}
+
+
+def is_decided(scope: str, decided: Collection[str]) -> bool:
+    """Whether a dependency of ``scope`` (its meaning, aliases resolved) needs a
+    deciding decision under ``designdoc_decided_scopes`` ``decided``."""
+    return scope in decided or DECIDED_WITH.get(scope) in decided
+
+
 COMMON_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("tags", "list", help="comma-separated tags"),
     FieldDef("owner", "text", help="who owns the object"),
@@ -172,9 +194,11 @@ BUILTIN_TYPES: tuple[TypeDef, ...] = (
             FieldDef(
                 "scope",
                 "choice",
-                ("runtime", "development", "service"),
+                DEPENDENCY_SCOPES,
                 default="runtime",
-                help="runtime, development or service",
+                help="what needs it: runtime, dev, test, build or docs; service for a "
+                "service run against (a database, an API), decided like runtime",
+                aliases=(("development", "dev"),),
             ),
             FieldDef("package", "text", help="distribution name"),
             FieldDef("version", "specifier", help="PEP 440 version specifier"),
@@ -273,166 +297,3 @@ def name_list(value: Any, what: str) -> tuple[str, ...]:
     if not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{what} must be a list of strings, not {value!r}")
     return tuple(value)
-
-
-def _entries(value: Any, what: str) -> list[tuple[str, Mapping[str, Any]]]:
-    """Accept both ``{name: {...}}`` and ``[{"name": ..., ...}]`` forms."""
-    if isinstance(value, Mapping):
-        items = list(value.items())
-    elif isinstance(value, list | tuple):
-        items = []
-        for entry in value:
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
-                raise ConfigError(f"each entry of {what} needs a 'name': {entry!r}")
-            items.append((entry["name"], entry))
-    else:
-        raise ConfigError(f"{what} must be a dict or a list, not {type(value).__name__}")
-    for name, spec in items:
-        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
-            raise ConfigError(f"{what}: {name!r} is not a valid name (lower-case, a-z0-9_-)")
-        if not isinstance(spec, Mapping):
-            raise ConfigError(f"{what}[{name!r}] must be a dict, not {spec!r}")
-    return items
-
-
-def _field_def(name: str, spec: Any) -> FieldDef:
-    if spec is None:
-        return FieldDef(name)
-    if isinstance(spec, list | tuple):
-        return FieldDef(name, "choice", name_list(spec, f"choices of field {name!r}"))
-    if isinstance(spec, str):
-        if spec not in FIELD_KINDS:
-            raise ConfigError(
-                f"field {name!r}: kind {spec!r} is not one of {', '.join(FIELD_KINDS)}"
-            )
-        return FieldDef(name, spec)
-    if isinstance(spec, Mapping):
-        choices = name_list(spec.get("choices"), f"choices of field {name!r}")
-        kind = spec.get("kind", "choice" if choices else "text")
-        if kind not in FIELD_KINDS:
-            raise ConfigError(
-                f"field {name!r}: kind {kind!r} is not one of {', '.join(FIELD_KINDS)}"
-            )
-        default = spec.get("default")
-        separator = str(spec.get("separator", ","))
-        return FieldDef(
-            name, kind, choices, None if default is None else str(default), separator=separator
-        )
-    raise ConfigError(f"field {name!r}: cannot read {spec!r}")
-
-
-RESERVED_OPTIONS = frozenset({"id", "status", "tags", "owner"})
-
-
-def build_schema(
-    extra_types: Any = None,
-    extra_links: Any = None,
-    *,
-    problems: list[str] | None = None,
-    taken: Callable[[str], str | None] | None = None,
-) -> Schema:
-    """Merge project vocabulary into the built-in one.
-
-    Without ``problems``, the first unusable entry raises :class:`ConfigError`.  With
-    it, each unusable type or link is left out and described there, and the rest of the
-    vocabulary is kept: one typo must not take a project's other types away.
-    ``taken(name)`` says what else already owns a directive name (a type is a
-    directive of its name), or None when it is free.
-    """
-
-    def refuse(exc: ConfigError) -> None:
-        if problems is None:
-            raise exc
-        problems.append(str(exc))
-
-    def merge(into: dict[str, Any], raw: Any, what: str, make: Callable[..., Any]) -> None:
-        try:
-            entries = _entries(raw or {}, what)
-        except ConfigError as exc:
-            refuse(exc)
-            return
-        for name, spec in entries:
-            try:
-                into[name] = make(name, spec)
-            except ConfigError as exc:
-                refuse(exc)
-
-    types: dict[str, TypeDef] = {t.name: t for t in BUILTIN_TYPES}
-    merge(
-        types,
-        extra_types,
-        "designdoc_types",
-        lambda name, spec: _type_def(name, spec, None if name in types else taken),
-    )
-    links: dict[str, LinkDef] = {link.name: link for link in BUILTIN_LINKS}
-    merge(links, extra_links, "designdoc_links", lambda name, spec: _link_def(name, spec, types))
-    return Schema(types=types, links=links)
-
-
-def _type_def(
-    name: str, spec: Mapping[str, Any], taken: Callable[[str], str | None] | None
-) -> TypeDef:
-    owner = taken(name) if taken is not None else None
-    if owner:
-        raise ConfigError(
-            f"designdoc_types[{name!r}] is refused: {name!r} is already {owner}, and a type "
-            "makes a directive of its name; choose another name"
-        )
-    statuses = name_list(spec.get("statuses", ["draft", "approved"]), f"statuses of {name!r}")
-    if not statuses:
-        raise ConfigError(f"designdoc_types[{name!r}] needs at least one status")
-    raw_fields = spec.get("fields", {})
-    if isinstance(raw_fields, list | tuple):
-        raw_fields = dict.fromkeys(raw_fields)
-    if not isinstance(raw_fields, Mapping):
-        raise ConfigError(f"designdoc_types[{name!r}]['fields'] must be a dict or a list")
-    fields = tuple(_field_def(str(k), v) for k, v in raw_fields.items())
-    for f in fields:
-        if f.name in RESERVED_OPTIONS:
-            raise ConfigError(f"designdoc_types[{name!r}]: field {f.name!r} is reserved")
-    return TypeDef(
-        name=name,
-        label=str(spec.get("label", name.replace("-", " ").replace("_", " ").capitalize())),
-        statuses=statuses,
-        fields=fields,
-        inactive_statuses=name_list(spec.get("inactive_statuses", ()), "inactive_statuses"),
-        color=str(spec.get("color", "#e5e7eb")),
-    )
-
-
-def _link_def(name: str, spec: Mapping[str, Any], types: Mapping[str, TypeDef]) -> LinkDef:
-    sources = name_list(spec.get("source", spec.get("sources")), f"source of link {name!r}")
-    targets = name_list(spec.get("target", spec.get("targets")), f"target of link {name!r}")
-    for t in (*sources, *targets):
-        if t not in types:
-            raise ConfigError(f"designdoc_links[{name!r}] names unknown type {t!r}")
-    if not sources or not targets:
-        raise ConfigError(f"designdoc_links[{name!r}] needs 'source' and 'target' types")
-    incoming = spec.get("incoming", f"{name} (incoming)")
-    if not isinstance(incoming, str):
-        raise ConfigError(f"designdoc_links[{name!r}]['incoming'] must be a string")
-    for t in sources:
-        if types[t].field(name) or name in RESERVED_OPTIONS:
-            raise ConfigError(f"link {name!r} clashes with an option of type {t!r}")
-    affects = spec.get("affects", "both")
-    if affects not in AFFECTS:
-        raise ConfigError(
-            f"designdoc_links[{name!r}]['affects'] must be one of {', '.join(AFFECTS)}, "
-            f"not {affects!r}"
-        )
-    loops = spec.get("loops", False)
-    if not isinstance(loops, bool):
-        raise ConfigError(f"designdoc_links[{name!r}]['loops'] must be True or False")
-    return LinkDef(
-        name,
-        incoming,
-        sources,
-        targets,
-        bool(spec.get("traces", False)),
-        AFFECTS[affects],
-        loops,
-    )
-
-
-#: ``affects`` in ``designdoc_links``: which end a change of the other end affects
-AFFECTS = {"both": ("source", "target"), "source": ("source",), "target": ("target",)}

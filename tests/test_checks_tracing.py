@@ -4,7 +4,7 @@ pyproject) in RST and MyST: located warnings and designdoc.json findings."""
 from __future__ import annotations
 
 import pytest
-from conftest import find_warning, load_report, warnings_of
+from conftest import find_warning, load_report, warnings_of, write_project
 
 from sphinx_designdoc.checks import CHECKS, checked_subtypes
 
@@ -132,6 +132,135 @@ def test_missing_or_corrupt_pyproject_is_a_warning(
     w = warnings_of(app)
     find_warning(w, location, "pyproject", fragment)
     assert _count(w, "pyproject") == 1
+
+
+#: a pyproject.toml as projects write them: extras (one includes another through the
+#: project's own name), PEP 735 groups (one includes others), names to normalise
+PYPROJECT = """\
+[build-system]
+requires = ["hatchling>=1.25"]
+build-backend = "hatchling.build"
+
+[project]
+name = "Payment_Gateway"
+version = "1.4.0"
+dependencies = [
+    "httpx>=0.27,<1",
+    "pydantic>=2.6",
+    "tomli>=1.1; python_version<'3.11'",
+]
+
+[project.optional-dependencies]
+postgres = ["psycopg[binary]>=3.1"]
+Docs = ["sphinx>=7.4", "myst-parser>=3"]
+all = ["payment-gateway[postgres,docs]"]
+
+[dependency-groups]
+test = ["pytest>=8", "hypothesis>=6", "respx"]
+lint = ["ruff>=0.6", "mypy>=1.10"]
+dev = [{include-group = "test"}, {include-group = "lint"}, "pre-commit"]
+build = ["build>=1"]
+release = ["twine>=5"]
+Typing = ["types-requests"]
+"""
+
+#: (ID, package, :scope: or None, :version: or None)
+PYPROJECT_DEPENDENCIES = [
+    ("DEP-HTTPX", "httpx", None, "<1,>=0.27"),
+    ("DEP-PYDANTIC", "pydantic", "runtime", ">=2"),  # version differs
+    ("DEP-PSYCOPG", "psycopg", "runtime", ">=3.1"),  # an extra: an optional runtime feature
+    ("DEP-PYTEST", "pytest", "test", ">=8"),
+    ("DEP-HYPOTHESIS", "hypothesis", "dev", None),  # dev may be in any development group
+    ("DEP-RUFF", "ruff", "development", ">=0.6"),  # the old spelling of dev
+    ("DEP-MYPY", "mypy", "test", None),  # a dev group holds test dependencies too
+    ("DEP-SPHINX", "sphinx", "docs", ">=7.4"),  # the extra "Docs", normalised
+    ("DEP-MYST", "myst-parser", "test", None),  # in the docs extra only
+    ("DEP-RESPX", "respx", None, None),  # runtime by default, in test groups only
+    ("DEP-PRECOMMIT", "pre-commit", "build", None),  # in the dev group
+    ("DEP-HATCHLING", "hatchling", "build", ">=1.25"),  # in [build-system] requires
+    ("DEP-BUILD", "build", "build", ">=1"),
+    ("DEP-TWINE", "twine", "dev", ">=5"),  # a dependency group of another name: dev
+    ("DEP-TYPES", "types-requests", "dev", None),
+    ("DEP-TOMLI", "tomli", "dev", None),  # installed with the package
+    ("DEP-NUMPY", "numpy", "docs", None),  # nowhere
+    ("DEP-STRIPE", "stripe-api", "service", None),  # a service: not a package to list
+]
+
+
+def _dependency_page(markup: str) -> str:
+    blocks = []
+    for item_id, package, scope, version in PYPROJECT_DEPENDENCIES:
+        options = [("id", item_id), ("package", package)]
+        options += [("scope", scope)] if scope else []
+        options += [("version", version)] if version else []
+        if markup == "rst":
+            blocks.append(
+                f".. dependency:: {package}\n"
+                + "".join(f"   :{name}: {value}\n" for name, value in options)
+            )
+        else:
+            blocks.append(
+                f"```{{dependency}} {package}\n"
+                + "".join(f":{name}: {value}\n" for name, value in options)
+                + "```\n"
+            )
+    heading = "Dependencies\n============\n" if markup == "rst" else "# Dependencies\n"
+    return heading + "\n" + "\n".join(blocks)
+
+
+@pytest.mark.parametrize("markup", ["rst", "md"])
+def test_pyproject_scopes_follow_the_groups(make_app, tmp_path, markup: str) -> None:
+    """Where pyproject.toml lists a package says its scope; each dependency is found in
+    a place of its scope, or the check says where it is instead."""
+    extensions = '"myst_parser", "sphinx_designdoc"' if markup == "md" else '"sphinx_designdoc"'
+    src = write_project(
+        tmp_path / "src",
+        {f"index.{markup}": _dependency_page(markup), "pyproject.toml": PYPROJECT},
+        f"extensions = [{extensions}]\nshow_warning_types = True\n"
+        "designdoc_pyproject = 'pyproject.toml'\nsuppress_warnings = ['designdoc.unused']\n",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    w = warnings_of(app)
+    page = f"index.{markup}:"
+    find_warning(w, page, "pyproject", "DEP-PYDANTIC (pydantic) has :version: '>=2' but")
+    myst = find_warning(
+        w,
+        page,
+        "pyproject",
+        "test dependency DEP-MYST (myst-parser) is listed only in "
+        # "all" includes the docs extra through the project's own name
+        "[project.optional-dependencies] docs (docs) and [project.optional-dependencies] all "
+        "(runtime) of pyproject.toml; set :scope: docs, or move it to a test group of "
+        "[dependency-groups] or [project.optional-dependencies] (test, tests, testing)",
+    )
+    find_warning(
+        w,
+        page,
+        "pyproject",
+        "runtime dependency DEP-RESPX (respx) is listed only in [dependency-groups] test "
+        "(test) and [dependency-groups] dev (dev) of pyproject.toml; set :scope: test, or move it "
+        "to [project].dependencies",
+    )
+    find_warning(
+        w,
+        page,
+        "pyproject",
+        "dev dependency DEP-TOMLI (tomli) is listed only in [project].dependencies (runtime)",
+    )
+    find_warning(
+        w,
+        page,
+        "pyproject",
+        "docs dependency DEP-NUMPY (numpy) is missing from a docs group of [dependency-groups] "
+        "or [project.optional-dependencies] (docs, doc, documentation) of pyproject.toml",
+    )
+    assert _count(w, "pyproject") == 5, w
+    assert len(w) == 5, w
+    # a scope that disagrees is located at the :scope: line
+    lines = (src / f"index.{markup}").read_text(encoding="utf-8").splitlines()
+    at = int(myst.split(page, 1)[1].split(":", 1)[0])
+    assert lines[at - 1].strip() == ":scope: test" and "myst-parser" in "".join(lines[at - 4 : at])
 
 
 def test_tracing_statuses_and_dev_groups(make_app, copy_root) -> None:

@@ -232,7 +232,8 @@ def test_untraced_and_unused_messages_name_each_types_own_statuses() -> None:
         (
             "unused",
             "dependency DEP-1 is unused: no accepted or proposed decision uses it; add ':uses: "
-            "DEP-1' to the decision that needs it, or set its status to deprecated",
+            "DEP-1' to the decision that needs it, or set its status to deprecated; or, if "
+            "it is not needed at run time, set its :scope: to dev/test/build/docs",
         )
     ]
     own = context(
@@ -354,6 +355,40 @@ def test_pyproject_dependencies_agree(tmp_path: Path) -> None:
     assert len(found) == 2
     assert found[0].startswith("runtime dependency DEP-2 (numpy) is missing")
     assert found[1].startswith("DEP-3 (pytest) has :version: '>=7'")
+
+
+def test_pyproject_groups_are_read_whatever_the_file_holds(tmp_path: Path) -> None:
+    """Include cycles, a long chain of includes, tables where lists belong, entries that
+    are no requirement and a key with control characters: the check reads what it can,
+    and says no more than what is wrong with the dependencies."""
+    chain = "".join(f'g{n} = [{{include-group = "g{n + 1}"}}]\n' for n in range(3000))
+    (tmp_path / "pyproject.toml").write_text(
+        'build-system = 3\n[project]\nname = "x"\ndependencies = {not = "a list"}\n'
+        'optional-dependencies = "nope"\n'
+        "[dependency-groups]\n"
+        'a = [{include-group = "b"}, "pytest>=8", "!!! no requirement", 7, {include-group = 3}]\n'
+        'b = [{include-group = "a"}, {include-group = "missing"}, "ruff", "x[test]"]\n'
+        'loop = [{include-group = "loop"}]\n'
+        'flat = "pytest"\n'
+        '"\\u001b[31mred" = ["mypy"]\n' + chain + 'g3000 = ["hypothesis"]\n',
+        encoding="utf-8",
+    )
+    ctx = context(
+        obj("DEP-1", "dependency", fields={"scope": "test", "package": "pytest", "version": ">=8"}),
+        obj("DEP-2", "dependency", fields={"scope": "dev", "package": "ruff"}),
+        obj("DEP-3", "dependency", fields={"scope": "dev", "package": "hypothesis"}),
+        obj("DEP-4", "dependency", fields={"scope": "runtime", "package": "mypy"}),
+        obj("DEP-5", "dependency", fields={"scope": "runtime", "package": "requests"}),
+        settings={"designdoc_pyproject": "pyproject.toml"},
+        srcdir=str(tmp_path),
+    )
+    found = [m for _, m in messages(check_pyproject(ctx))]
+    assert found == [
+        "runtime dependency DEP-4 (mypy) is listed only in [dependency-groups] '\\x1b[31mred' "
+        "(dev) of pyproject.toml; set :scope: dev, or move it to [project].dependencies",
+        "runtime dependency DEP-5 (requests) is missing from [project].dependencies of "
+        "pyproject.toml; add it there, or fix :package:/:scope:",
+    ]
 
 
 @pytest.mark.parametrize("subtype", ["duplicate", "dangling", "untraced", "cycle", "graph"])

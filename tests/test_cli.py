@@ -540,6 +540,12 @@ def test_new_scaffold_builds_with_only_untraced_warnings(
     assert ids["PAYMENT-GATEWAY-REQ-1"]["traced"] is True
     assert ids["PAYMENT-GATEWAY-REQ-2"]["traced"] is False  # the one expected warning
     assert ids["PAYMENT-GATEWAY-DEP-1"]["fields"]["version"] == ">=0.27,<1"
+    # the development dependency says its scope, so no filler decision has to use it
+    assert ids["PAYMENT-GATEWAY-DEP-2"]["fields"]["scope"] == "dev"
+    assert ids["PAYMENT-GATEWAY-DEP-2"]["incoming"] == {}
+    assert not any("PAYMENT-GATEWAY-DEP-2" in o["links"].get("uses", []) for o in ids.values())
+    # an example of the shared template that names no project of ours
+    assert "Freqtrade" not in text and "Celery" not in text
     if "untraced" in report["checks"]:
         assert [(f["subtype"], f["id"]) for f in report["findings"]] == [
             ("untraced", "PAYMENT-GATEWAY-REQ-2")

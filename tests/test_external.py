@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sphinx_designdoc.config import DEFAULT_ID_REGEX
 from sphinx_designdoc.external import load_external
 from sphinx_designdoc.safety import allowed_url
-from sphinx_designdoc.vocabulary import build_schema
+from sphinx_designdoc.vocabulary_config import build_schema
 
 SCHEMA = build_schema()
 REGEX = re.compile(DEFAULT_ID_REGEX)

@@ -19,7 +19,7 @@ from sphinx_designdoc.filters import (
 )
 from sphinx_designdoc.graph import Graph
 from sphinx_designdoc.model import Item
-from sphinx_designdoc.vocabulary import build_schema
+from sphinx_designdoc.vocabulary_config import build_schema
 
 SCHEMA = build_schema(
     {"risk": {"statuses": ["open", "mitigated"], "fields": {"severity": ["low", "high"]}}},

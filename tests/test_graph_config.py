@@ -9,7 +9,8 @@ import pytest
 from sphinx_designdoc.config import build_settings
 from sphinx_designdoc.graph import Coverage, Graph
 from sphinx_designdoc.model import Item
-from sphinx_designdoc.vocabulary import ConfigError, build_schema
+from sphinx_designdoc.vocabulary import ConfigError
+from sphinx_designdoc.vocabulary_config import build_schema
 
 SCHEMA = build_schema()
 

@@ -24,7 +24,7 @@ from conftest import ROOTS, load_report, requires_sphinx_needs, warnings_of, wri
 
 from sphinx_designdoc import needs_config
 from sphinx_designdoc.needs_names import vocabulary_fields
-from sphinx_designdoc.vocabulary import build_schema
+from sphinx_designdoc.vocabulary_config import build_schema
 
 pytestmark = pytest.mark.usefixtures("_needs_installed")
 

@@ -355,7 +355,7 @@ def test_matrix_lists_a_shared_dependency_once() -> None:
     from sphinx_designdoc.graph import Graph
     from sphinx_designdoc.model import Item
     from sphinx_designdoc.reports._common import ReportView
-    from sphinx_designdoc.vocabulary import build_schema
+    from sphinx_designdoc.vocabulary_config import build_schema
 
     def obj(item_id: str, type_: str, status: str = "accepted", **links: str) -> Item:
         return Item(

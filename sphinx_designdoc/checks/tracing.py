@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..graph import format_percent
-from ..model import Finding
+from ..model import Finding, Item
+from ..vocabulary import Schema, is_decided
 from .context import CheckContext, finding
 
 
@@ -43,9 +44,37 @@ def check_untraced(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+def scope_of(item: Item, schema: Schema) -> str:
+    """What a dependency's ``:scope:`` means (``development`` is ``dev``): a value the
+    type does not know (reported as invalid) is read as the default, ``runtime``, as
+    is every object of a type without a choice of scopes."""
+    typedef = schema.types.get(item.type)
+    fdef = typedef.field("scope") if typedef is not None else None
+    if fdef is None or fdef.kind != "choice":
+        return "runtime"
+    value = item.fields.get("scope")
+    meaning = fdef.meaning(value) if isinstance(value, str) else ""
+    return meaning if meaning in fdef.choices else fdef.default or "runtime"
+
+
+def _undecided(ctx: CheckContext, type_name: str) -> str:
+    """``; or set its :scope: to dev/test/...`` when the type has scopes that need no
+    decision: a dependency used only to develop the system may say so."""
+    typedef = ctx.settings.schema.types.get(type_name)
+    fdef = typedef.field("scope") if typedef is not None else None
+    if fdef is None or fdef.kind != "choice":
+        return ""
+    free = [c for c in fdef.choices if not is_decided(c, ctx.settings.decided_scopes)]
+    if not free:
+        return ""
+    return f"; or, if it is not needed at run time, set its :scope: to {'/'.join(free)}"
+
+
 def check_unused(ctx: CheckContext) -> Iterator[Finding]:
-    """Dependencies (targets of ``uses``) that no counting object uses."""
+    """Dependencies (targets of ``uses``) of a scope that ``designdoc_decided_scopes``
+    names that no counting object uses: a test runner needs no deciding decision."""
     graph, schema = ctx.graph, ctx.settings.schema
+    decided = ctx.settings.decided_scopes
     uses = schema.links.get("uses")
     if uses is None:
         return
@@ -55,6 +84,8 @@ def check_unused(ctx: CheckContext) -> Iterator[Finding]:
             into.setdefault(target_type, []).append(link.incoming)
     for item in graph.by_id.values():
         if item.type not in uses.targets or item.external or not graph.is_active(item):
+            continue
+        if not is_decided(scope_of(item, schema), decided):
             continue
         incoming = graph.incoming_of(item.id)
         used = any(
@@ -67,7 +98,8 @@ def check_unused(ctx: CheckContext) -> Iterator[Finding]:
                 "unused",
                 item,
                 f"{item.type} {item.id} is unused: {graph.no_counting_source([uses])}; add "
-                f"':uses: {item.id}' to the {uses.sources[0]} that needs it{_drop(item.type, ctx)}",
+                f"':uses: {item.id}' to the {uses.sources[0]} that needs it{_drop(item.type, ctx)}"
+                f"{_undecided(ctx, item.type)}",
             )
 
 

@@ -47,7 +47,7 @@ def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
     """
     if fdef.kind == "list":
         return tuple(split_names(raw, re.escape(fdef.separator))), None
-    if fdef.kind == "choice" and raw not in fdef.choices:
+    if fdef.kind == "choice" and fdef.meaning(raw) not in fdef.choices:
         return raw, (
             f"unknown {fdef.name} {raw!r}{did_you_mean(raw, fdef.choices)} "
             f"(expected one of: {', '.join(fdef.choices)})"
