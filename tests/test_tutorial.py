@@ -145,7 +145,7 @@ def test_the_tutorial_shows_the_committed_files() -> None:
     from scripts.generate_docs import BLOCKS, start_marker
 
     names = [name for name in BLOCKS if name.startswith("tutorial-")]
-    assert len(names) == 6
+    assert len(names) == 7
     for name in names:
         assert f"{start_marker(name)}\n\n{BLOCKS[name]()}\n\n<!-- end generated -->" in PAGE
     assert "{literalinclude}" not in PAGE
