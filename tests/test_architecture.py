@@ -17,6 +17,7 @@ NAME = "sphinx_designdoc"
 CORE = (
     "model",
     "vocabulary",
+    "marks",
     "graph",
     "checks",
     "filters",
