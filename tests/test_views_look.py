@@ -227,6 +227,72 @@ def test_matrix_list_layout_keeps_the_traced_column(make_app, copy_root) -> None
     assert "untraced: no such decision" in text and "\u25cb" not in text
 
 
+def _matrix_source(src: Path) -> tuple[Path, str, str]:
+    """The matrix page of a payments root, and the edit that asks for the grid."""
+    if (src / "matrix.md").exists():
+        return src / "matrix.md", "```{dd-matrix}\n", "```{dd-matrix}\n:layout: grid\n"
+    return src / "matrix.rst", ".. dd-matrix::\n", ".. dd-matrix::\n   :layout: grid\n"
+
+
+@pytest.mark.parametrize("root", ["payments", "payments-myst"])
+def test_default_matrix_of_eleven_decisions_is_the_list(make_app, copy_root, root: str) -> None:
+    """Eleven decision columns do not fit a page (the browser test measures it): the
+    default layout is the list; the grid stays an option."""
+    src = copy_root(root)
+    app = make_app("html", srcdir=src)
+    app.build()
+    html = _html(app, "matrix")
+    assert "dd-matrix-list" in html and "dd-matrix-grid" not in html
+    assert _headers(html) == ["ID", "Requirement", "Status", "Traced", "Addressed by (decision)"]
+    edit(*_matrix_source(src))
+    app = make_app("html", srcdir=src)
+    app.build()
+    html = _html(app, "matrix")
+    assert "dd-matrix-grid" in html
+    assert len(_headers(html)) == 4 + 11
+
+
+@pytest.mark.parametrize(("builder", "output"), [("text", "matrix.txt"), ("latex", "*.tex")])
+def test_default_matrix_is_the_list_in_other_builders_too(
+    make_app, copy_root, builder: str, output: str
+) -> None:
+    app = make_app(builder, srcdir=copy_root("payments"))
+    app.build()
+    text = next(app.outdir.glob(output)).read_text(encoding="utf-8")
+    assert "Addressed by (decision)" in text and "PG-DEC-11" in text
+
+
+def test_a_grid_that_fits_stays_the_default(make_app, copy_root) -> None:
+    """Two decision columns fit every theme's page: ``auto`` keeps the grid."""
+    app = make_app("html", srcdir=copy_root("views"))
+    app.build()
+    html = _html(app, "views")
+    first = html[html.index('<div class="dd-view dd-matrix') :]
+    assert first.index("dd-matrix-grid") < first.index("</table>")
+
+
+#: where each builder writes the matrix page of a payments root
+MATRIX_OUTPUTS = {
+    "html": "matrix.html",
+    "singlehtml": "index.html",
+    "text": "matrix.txt",
+    "man": "*.1",
+    "texinfo": "*.texi",
+    "latex": "*.tex",
+}
+
+
+@pytest.mark.parametrize("builder", list(MATRIX_OUTPUTS))
+def test_a_legend_under_every_matrix_in_every_builder(make_app, copy_root, builder: str) -> None:
+    app = make_app(builder, srcdir=copy_root("payments"))
+    app.build()
+    out = next(app.outdir.glob(MATRIX_OUTPUTS[builder]))
+    text = " ".join(unescape(re.sub(r"<[^>]+>", "", out.read_text(encoding="utf-8"))).split())
+    assert "traced: addressed by a decision that is accepted or proposed" in text
+    assert ": a rejected or deprecated requirement, not counted" in text
+    assert "after an ID: a decision that is rejected, superseded or deprecated" in text
+
+
 def test_statuses_carry_their_tone(make_app, copy_root) -> None:
     app = make_app("html", srcdir=copy_root("themes"))
     app.build()
@@ -421,6 +487,56 @@ def test_latex_tables_get_column_specs_and_the_matrix_fits(make_app, copy_root) 
     assert r"\begin{sphinxuseclass}{dd-object}" in tex
     assert (app.outdir / "sphinxdesigndoc.sty").is_file()
     assert r"\usepackage{sphinxdesigndoc}" in tex
+
+
+def _engine_missing(engine: str) -> str | None:
+    """What a LaTeX engine lacks for Sphinx's LaTeX (``.ci/run`` installs pdfLaTeX's)."""
+    if shutil.which(engine) is None:
+        return f"needs {engine}"
+    needs = {"lualatex": ["luatex85.sty", "fontspec.sty"], "xelatex": ["fontspec.sty"]}
+    for name in needs.get(engine, []):
+        found = subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout
+        if not found.strip():
+            return f"{engine} needs {name} (Debian: texlive-luatex, texlive-xetex)"
+    if engine == "xelatex":
+        fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout
+        if "FreeSerif" not in fonts:
+            return "xelatex needs the FreeFont fonts (Debian: fonts-freefont-otf)"
+    return None
+
+
+@pytest.mark.skipif(
+    shutil.which("latexmk") is None, reason="needs latexmk and TeX Live (.ci/run installs them)"
+)
+@pytest.mark.parametrize("engine", ["pdflatex", "lualatex", "xelatex"])
+def test_pdf_matrix_shows_the_screens_tick_and_a_legend(make_app, copy_root, engine) -> None:
+    """A traced cell is the tick of the screen, not an "X" (read as "no"), with a legend
+    under the matrix; every engine has a glyph for both marks."""
+    missing = _engine_missing(engine)
+    if missing:
+        pytest.skip(missing)
+    src = copy_root("payments")
+    edit(*_matrix_source(src))
+    app = make_app("latex", srcdir=src, confoverrides={"latex_engine": engine})
+    app.build()
+    tex = next(app.outdir.glob("*.tex"))
+    text = tex.read_text(encoding="utf-8")
+    assert r"\DUrole{dd-mark}{\(\checkmark\)}" in text
+    assert "\\DUrole{dd-mark-void}{\u25cb}" in text
+    assert "X" not in re.findall(r"\\DUrole\{dd-mark\}\{([^}]*)\}", text)
+    assert "addressed by a decision that is accepted or proposed" in text
+    flag = {"pdflatex": "-pdf", "lualatex": "-pdflua", "xelatex": "-pdfxe"}[engine]
+    run = subprocess.run(
+        ["latexmk", flag, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=app.outdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, log[-3000:]
+    assert tex.with_suffix(".pdf").is_file()
+    assert "Missing character" not in log
 
 
 LATEX_ROOTS = ["themes", "basic", "basic-myst", "views", "views-myst"]

@@ -206,6 +206,11 @@ FAST_PATH_CASES = [
     ("views-myst", "html", "decisions"),
     ("themes", "html", "design"),
     ("themes", "dirhtml", "design/index"),
+    # inactive objects' marks: fields, backlinks, the matrix's list, a table
+    ("payments", "html", "requirements"),
+    ("payments-myst", "html", "decisions"),
+    ("payments", "html", "matrix"),
+    ("payments", "html", "tables"),
 ]
 
 
