@@ -499,6 +499,8 @@ def _engine_missing(engine: str) -> str | None:
         if not found.strip():
             return f"{engine} needs {name} (Debian: texlive-luatex, texlive-xetex)"
     if engine == "xelatex":
+        if shutil.which("fc-list") is None:
+            return "xelatex needs fontconfig's fc-list to find its fonts"
         fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout
         if "FreeSerif" not in fonts:
             return "xelatex needs the FreeFont fonts (Debian: fonts-freefont-otf)"
