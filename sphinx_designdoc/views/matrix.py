@@ -171,14 +171,14 @@ class Matrix:
         link = self.plan.link
         return display_name(link.incoming if self.plan.incoming else link.name)
 
-    def legend(self, grid: bool) -> nodes.paragraph:
-        """What the marks mean, under every matrix and in every output: the grid's
-        cells, the Traced column's ✓, **untraced** and n/a, and the inactive mark after
-        an ID, in the types' own words and statuses."""
+    def legend(self, grid: bool) -> nodes.paragraph | None:
+        """What the marks mean, under every matrix and in every output: those the table
+        shows (the grid's cells, the Traced column's ✓, **untraced** and n/a, the
+        inactive mark after an ID), in the types' own words and statuses; ``None`` when
+        it shows none."""
         marks, what = self.marks, self.column_label
         link = self.plan.link
-        rows_type = self.schema.types[self.plan.rows]
-        columns_type = self.schema.types[self.plan.columns]
+        shown = self._shown()
         if self.plan.incoming:
             statuses = " or ".join(self.graph.counting_statuses(self.plan.columns)) or "active"
             phrase = f"{link.incoming} a {what} that is {statuses}"
@@ -187,41 +187,50 @@ class Matrix:
         untraced = nodes.strong("untraced", "untraced", classes=["dd-untraced-mark"])
         parts: list[list[nodes.Node]] = []
         if grid:
-            parts.append([_mark(marks.counts, "dd-mark"), nodes.Text(f" {phrase}")])
-            if self.plan.incoming:
+            if "counts" in shown:
+                parts.append([_mark(marks.counts, "dd-mark"), nodes.Text(f" {phrase}")])
+            if "void" in shown:
                 parts.append(
                     [
                         _mark(marks.void, "dd-mark-void"),
                         nodes.Text(f" {link.incoming} a {what} that is not: it does not count"),
                     ]
                 )
+            if shown & {"traced", "untraced"}:
+                parts.append(
+                    [
+                        nodes.Text("Traced: "),
+                        _mark(marks.counts, "dd-mark"),
+                        nodes.Text(f" when a row has a {marks.counts} in a column, "),
+                        untraced,
+                        nodes.Text(" when it has none"),
+                    ]
+                )
+        else:
+            if "traced" in shown:
+                parts.append([_mark(marks.counts, "dd-mark"), nodes.Text(f" traced: {phrase}")])
+            if "untraced" in shown:
+                parts.append([untraced, nodes.Text(f": no such {what}")])
+        rows_type = self.schema.types[self.plan.rows]
+        if "n/a" in shown:
+            inactive = _either(rows_type.inactive_statuses)
             parts.append(
                 [
-                    nodes.Text("Traced: "),
-                    _mark(marks.counts, "dd-mark"),
-                    nodes.Text(f" when a row has a {marks.counts} in a column, "),
-                    untraced,
-                    nodes.Text(" when it has none"),
+                    _mark("n/a", "dd-na"),
+                    nodes.Text(f": a {inactive} {rows_type.label.lower()}, not counted"),
                 ]
             )
-        else:
-            parts.append([_mark(marks.counts, "dd-mark"), nodes.Text(f" traced: {phrase}")])
-            parts.append([untraced, nodes.Text(f": no such {what}")])
-        if rows_type.inactive_statuses:
-            inactive = _either(rows_type.inactive_statuses)
-            row_label = rows_type.label.lower()
-            parts.append(
-                [_mark("n/a", "dd-na"), nodes.Text(f": a {inactive} {row_label}, not counted")]
-            )
-        if columns_type.inactive_statuses:
-            example = InactiveMark(self._shown_inactive() or columns_type.inactive_statuses[0])
-            inactive = _either(columns_type.inactive_statuses)
+        example = self._shown_inactive()
+        if example is not None:
+            inactive = _either(self.schema.types[self.plan.columns].inactive_statuses)
             parts.append(
                 [
                     nodes.inline(example.text, example.text, classes=list(example.classes)),
                     nodes.Text(f" after an ID: a {what} that is {inactive}"),
                 ]
             )
+        if not parts:
+            return None
         legend = nodes.paragraph(classes=["dd-legend"])
         for index, part in enumerate(parts):
             if index:
@@ -229,12 +238,25 @@ class Matrix:
             legend.extend(part)
         return legend
 
-    def _shown_inactive(self) -> str | None:
-        """The first inactive status the matrix shows, for the legend's example."""
+    def _shown(self) -> set[str]:
+        """The marks the table shows: ``counts`` and ``void`` (grid cells), ``traced``,
+        ``untraced`` and ``n/a`` (the Traced column)."""
+        shown: set[str] = set()
+        for item in self.rows:
+            if not self.active(item):
+                shown.add("n/a")
+            else:
+                shown.add("traced" if self.traced(item) else "untraced")
+            for column_id in self.linked[item.id]:
+                shown.add("counts" if self.counts(column_id) else "void")
+        return shown
+
+    def _shown_inactive(self) -> InactiveMark | None:
+        """The mark of the first inactive object the matrix links, for the legend."""
         for column_id in self.column_ids:
             mark = mark_of(self.graph.by_id[column_id], self.schema)
             if mark is not None:
-                return mark.status
+                return mark
         return None
 
     def screen_em(self) -> float:
@@ -327,5 +349,8 @@ def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> li
     coverage = nodes.paragraph(coverage_text, coverage_text, classes=["dd-coverage"])
     if total and traced < total:
         coverage["classes"].append("dd-coverage-incomplete")
+    children: list[nodes.Node] = [coverage, scrolling(table)]
     legend = matrix.legend("dd-matrix-grid" in model.classes)
-    return [wrap("matrix", node["spec"], coverage, scrolling(table), legend)]
+    if legend is not None:
+        children.append(legend)
+    return [wrap("matrix", node["spec"], *children)]
