@@ -90,6 +90,7 @@ class Output:
         self.fromdocname = ctx.fromdocname
         self._uris: dict[str, str | None] = {}
         self._anchors: dict[str, str] = {}
+        self._marks: dict[str, str] = {}
 
     # -- docutils ----------------------------------------------------------------------
 
@@ -203,7 +204,8 @@ class Output:
             classes = f' class="{_class_attr(extra)}"' if extra else ""
             return f"<strong{classes}>{escape(text)}</strong>"
         if kind in ("ref", "link"):
-            return self.link_html(extra, f'<span class="dd-ref">{escape(text)}</span>', kind)
+            inner = f'<span class="dd-ref">{escape(text)}</span>'
+            return self.link_html(extra, inner, marked=kind == "link")
         uri = self.doc_uri(extra)
         if uri is None:
             return escape(text)
@@ -212,22 +214,28 @@ class Output:
             f'<span class="dd-doc">{escape(text)}</span></a>'
         )
 
-    def link_html(self, item_id: str, inner: str, kind: str = "link") -> str:
+    def link_html(self, item_id: str, inner: str, marked: bool = True) -> str:
         """The link to an object around ``inner`` (HTML), as :meth:`.DesigndocDomain.link`
-        makes it through Sphinx's writer: for a ``"link"``, the object's inactive mark
+        makes it through Sphinx's writer: when ``marked``, the object's inactive mark
         (:mod:`..marks`) follows ``inner`` inside it; with no URI, the text alone."""
-        if kind == "link":
-            mark = mark_of(self.ctx.graph.by_id[item_id], self.ctx.schema)
-            if mark is not None:
-                classes = _class_attr(mark.classes)
-                inner += f' <span class="{classes}">{escape(mark.text)}</span>'
-                kind = "marked"
+        mark = ""
+        if marked:
+            cached = self._marks.get(item_id)
+            mark = self._marks[item_id] = self._mark_html(item_id) if cached is None else cached
         opening = self._anchors.get(item_id)
         if opening is None:
             opening = self._anchors[item_id] = self._anchor(item_id)
         if opening:
-            return f"{opening}{inner}</a>"
-        return f"<span>{inner}</span>" if kind == "marked" else inner
+            return f"{opening}{inner}{mark}</a>"
+        return f"<span>{inner}{mark}</span>" if mark else inner
+
+    def _mark_html(self, item_id: str) -> str:
+        """The mark after a link's text, ``""`` for an active object: made once per
+        object and table."""
+        mark = mark_of(self.ctx.graph.by_id[item_id], self.ctx.schema)
+        if mark is None:
+            return ""
+        return f' <span class="{_class_attr(mark.classes)}">{escape(mark.text)}</span>'
 
     def titled_html(self, item_id: str) -> str:
         """The marked link that reads "ID: title" (:meth:`.DesigndocDomain.titled_reference`;
