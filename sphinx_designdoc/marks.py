@@ -18,7 +18,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from .model import Item
-from .safety import css_class
 from .vocabulary import Schema
 
 #: the class every mark has (the stylesheet mutes it; LaTeX sets it in italics)
@@ -38,9 +37,9 @@ class InactiveMark:
 
     @property
     def classes(self) -> tuple[str, ...]:
-        """Its CSS classes: the mark's, and its status's (``dd-status-rejected``), as a
-        status pill has, so a project may style one status on its own."""
-        return (MARK_CLASS, f"dd-status-{css_class(self.status)}")
+        """Its CSS classes: one, which LaTeX styles too (Sphinx 7.4's LaTeX writer
+        styles an inline of several classes only by a macro for all of them at once)."""
+        return (MARK_CLASS,)
 
     def after(self, text: str) -> str:
         """``text`` followed by the mark, for outputs of plain text: ``PG-DEC-7

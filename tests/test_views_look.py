@@ -216,7 +216,7 @@ def test_matrix_list_layout_keeps_the_traced_column(make_app, copy_root) -> None
     assert rows["NFR-1"][4] == "DEC-3, DEC-4 (superseded), DEC-5"
     assert re.search(
         r'<a [^>]*href="design.html#DEC-4"[^>]*><span class="dd-ref">DEC-4</span> '
-        r'<span class="dd-inactive-mark dd-status-superseded">\(superseded\)</span></a>',
+        r'<span class="dd-inactive-mark">\(superseded\)</span></a>',
         html,
     )
     # a legend under every matrix, for the marks of its layout
