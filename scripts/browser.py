@@ -16,7 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent / "tests" / "roots" / "test-themes"
+ROOTS = Path(__file__).resolve().parent.parent / "tests" / "roots"
+ROOT = ROOTS / "test-themes"
+#: a payment gateway's design in the shape of a real one (15 requirements, 11 decisions,
+#: 9 dependencies): its default matrix must fit the page (``tests/test_browser_matrix.py``)
+PAYMENTS = ROOTS / "test-payments"
 
 #: the themes most projects use; a theme that is not installed is skipped by callers
 THEMES = (
@@ -46,18 +50,19 @@ def theme_installed(theme: str) -> bool:
     return True
 
 
-def build(theme: str, outdir: Path, builder: str = "html") -> Path:
-    """Build the showcase with ``theme`` into ``outdir``; return the output folder."""
+def build(theme: str, outdir: Path, builder: str = "html", root: Path = ROOT) -> Path:
+    """Build the showcase (or another test ``root``) with ``theme`` into ``outdir``;
+    return the output folder."""
     from sphinx.cmd.build import build_main
 
-    src = outdir.parent / f"src-{theme}"
+    src = outdir.parent / (f"src-{theme}" if root == ROOT else f"src-{root.name}-{theme}")
     if not src.exists():
-        shutil.copytree(ROOT, src)
+        shutil.copytree(root, src)
     args = ["-q", "-b", builder, "-D", f"html_theme={theme}", str(src), str(outdir)]
     with contextlib.redirect_stderr(io.StringIO()) as err:
         code = build_main(args)
     if code:
-        raise RuntimeError(f"building the showcase with {theme} failed:\n{err.getvalue()}")
+        raise RuntimeError(f"building {root.name} with {theme} failed:\n{err.getvalue()}")
     return outdir
 
 

@@ -30,7 +30,9 @@ from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
+from .marks import mark_of
 from .model import DocRecord, Finding, Item, Ref
+from .render import mark_nodes, search_anchor, titled_text
 from .subtypes import BADGES
 from .vocabulary import BUILTIN_TYPES
 
@@ -303,9 +305,15 @@ class DesigndocDomain(Domain):
     # -- cross-references ------------------------------------------------------
 
     def reference(
-        self, builder: Builder, fromdocname: str, item: Item, contnode: nodes.Element
+        self,
+        builder: Builder,
+        fromdocname: str,
+        item: Item,
+        contnode: nodes.Element,
+        marked: bool = False,
     ) -> nodes.reference:
-        """The resolved link from ``fromdocname`` to ``item`` around ``contnode``.
+        """The resolved link from ``fromdocname`` to ``item`` around ``contnode``, with
+        the object's inactive mark after it when ``marked`` (:mod:`.marks`).
 
         The one place an object link becomes a hyperlink: Sphinx's resolver reaches it
         through :meth:`resolve_xref`, and views reach it through :meth:`link` for the
@@ -317,25 +325,36 @@ class DesigndocDomain(Domain):
         :raises NoUri: when there is nothing to link to: an external object without an
             allowed URL, or a page the builder does not write (an orphan in LaTeX).
         """
+        children = self._marked(item, contnode, marked)
         if item.external:
             if not item.external_url:
                 raise NoUri(item.id)
             ref = nodes.reference(
                 "", "", internal=False, refuri=item.external_url, reftitle=item.title
             )
-            ref += contnode
+            ref += children
             return ref
-        return make_refnode(builder, fromdocname, item.docname, item.id, contnode, item.title)
+        return make_refnode(builder, fromdocname, item.docname, item.id, children, item.title)
+
+    def _marked(self, item: Item, contnode: nodes.Element, marked: bool) -> list[nodes.Node]:
+        mark = mark_of(item, self.settings.schema) if marked else None
+        return [contnode] if mark is None else [contnode, *mark_nodes(mark)]
 
     def link(
-        self, builder: Builder, fromdocname: str, item: Item, contnode: nodes.Element
+        self,
+        builder: Builder,
+        fromdocname: str,
+        item: Item,
+        contnode: nodes.Element,
+        marked: bool = False,
     ) -> nodes.Element:
-        """:meth:`reference`, or ``contnode`` alone where there is nothing to link to,
-        as Sphinx's resolver leaves the text of a reference it cannot make."""
+        """:meth:`reference`, or the text alone where there is nothing to link to, as
+        Sphinx's resolver leaves the text of a reference it cannot make."""
         try:
-            return self.reference(builder, fromdocname, item, contnode)
+            return self.reference(builder, fromdocname, item, contnode, marked)
         except NoUri:
-            return contnode
+            children = self._marked(item, contnode, marked)
+            return contnode if len(children) == 1 else nodes.inline("", "", *children)
 
     def _make_refnode(
         self,
@@ -346,14 +365,13 @@ class DesigndocDomain(Domain):
         contnode: nodes.Element,
     ) -> nodes.reference:
         if not node.get("refexplicit"):
-            text = f"{item.id}: {item.title}"
-            contnode = nodes.inline(text, text, classes=["dd-ref"])
-        return self.reference(builder, fromdocname, item, contnode)
+            contnode = titled_text(item)
+        return self.reference(builder, fromdocname, item, contnode, marked=True)
 
     def titled_reference(self, builder: Builder, fromdocname: str, item: Item) -> nodes.Element:
-        """The link that reads "ID: title", as a link without explicit text shows."""
-        text = f"{item.id}: {item.title}"
-        return self.link(builder, fromdocname, item, nodes.inline(text, text, classes=["dd-ref"]))
+        """The link that reads "ID: title", marked, as a link without explicit text
+        shows."""
+        return self.link(builder, fromdocname, item, titled_text(item), marked=True)
 
     def resolve_xref(
         self,
@@ -387,14 +405,18 @@ class DesigndocDomain(Domain):
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         """Every object of this project, for the inventory and the search index.
 
-        The display name is the ID: Sphinx's search page rebuilds an object's anchor
-        from its display name when the anchor equals the full name, so "ID: title"
-        would send readers to an anchor that does not exist.
+        The display name reads "ID: title", which the search page shows and matches a
+        query's words against: a search for an object's title finds the object.  The
+        anchor is its header's (:func:`.search_anchor`), not its ID: Sphinx's search
+        page (7.4 to 9.x alike) rebuilds an anchor equal to the full name from the
+        display name, "ID: title", which no element has.  The full name stays the ID,
+        which intersphinx looks references up by.
         """
         self.settings  # noqa: B018 (registers custom object types for the inventory)
         for item in self.graph.by_id.values():  # Sphinx sorts what it writes
             if item.declared_here:  # a need is in sphinx-needs' inventory already
-                yield item.id, item.id, item.type, item.docname, item.id, 1
+                display = f"{item.id}: {item.title}" if item.title else item.id
+                yield item.id, display, item.type, item.docname, search_anchor(item.id), 1
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         return node.get("reftarget")

@@ -18,6 +18,7 @@ from sphinx import addnodes
 
 from .config import Settings
 from .graph import Graph
+from .marks import InactiveMark
 from .model import FieldValue, Item
 from .nodes import designdoc_fields
 from .safety import css_class, safe_url
@@ -44,6 +45,32 @@ def xref(target: str, refdoc: str, text: str | None = None) -> addnodes.pending_
         refdoc=refdoc,
     )
     return node
+
+
+def search_anchor(item_id: str) -> str:
+    """The anchor of an object's header paragraph, which the search index points at.
+
+    Not the object's own ID (its box's anchor, where every link goes): Sphinx's search
+    page rebuilds an anchor equal to an object's full name from its display name, which
+    reads "ID: title" (:meth:`.DesigndocDomain.get_objects`), so a search result would
+    lead nowhere.  The header is the first line of the box: a search lands on the object.
+    """
+    return f"dd-head-{item_id}"
+
+
+def titled_text(item: Item) -> nodes.inline:
+    """A link's text "ID: title", the ID in a span of its own that never breaks across
+    lines (an ID breaks at its hyphens otherwise, on a phone), the title wrapping."""
+    inline = nodes.inline("", "", classes=["dd-ref"])
+    inline += nodes.inline(item.id, item.id, classes=["dd-ref-id"])
+    inline += nodes.Text(f": {item.title}")
+    return inline
+
+
+def mark_nodes(mark: InactiveMark) -> list[nodes.Node]:
+    """The nodes of an inactive object's mark (:mod:`.marks`), put after a link's text
+    inside the link."""
+    return [nodes.Text(" "), nodes.inline(mark.text, mark.text, classes=list(mark.classes))]
 
 
 def xref_list(targets: Sequence[str], refdoc: str) -> nodes.paragraph:
@@ -114,6 +141,8 @@ def render_head(head: Head, badges: Sequence[str], link_badges: bool) -> nodes.p
     """An object's header paragraph: type, ID, title, then its badges."""
     label, item_id, title = head
     para = nodes.paragraph(classes=["dd-head"])
+    if item_id:
+        para["ids"] = [search_anchor(item_id)]
     para += nodes.inline(label, label, classes=["dd-type"])
     para += nodes.Text(" ")
     if item_id:

@@ -18,6 +18,7 @@ CORE = (
     "model",
     "vocabulary",
     "vocabulary_config",
+    "marks",
     "graph",
     "checks",
     "filters",

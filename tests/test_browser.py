@@ -137,7 +137,8 @@ def test_search_lands_on_the_object(driver, built, tmp_path_factory, theme) -> N
 
     link = WebDriverWait(driver, 20).until(result_link)
     href = link.get_attribute("href")
-    assert href.split("?")[0].endswith("design.html#FR-3"), href
+    # the object's header, the first line of its box
+    assert href.split("?")[0].endswith("design.html#dd-head-FR-3"), href
     driver.get(href)
 
     def target(d: Any) -> Any:
@@ -145,7 +146,7 @@ def test_search_lands_on_the_object(driver, built, tmp_path_factory, theme) -> N
             "const el = document.getElementById(location.hash.slice(1));"
             "if (!el) return null;"
             "const r = el.getBoundingClientRect();"
-            "return {id: el.id, top: r.top, height: innerHeight};"
+            "return {id: el.closest('.dd-object').id, top: r.top, height: innerHeight};"
         )
 
     landed = target(driver)

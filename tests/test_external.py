@@ -75,7 +75,7 @@ def test_external_designdoc_and_needs_objects_are_link_targets(
 
     html = (app.outdir / "decisions.html").read_text(encoding="utf-8")
     assert 'href="https://up.example/docs/index.html#REQ-1"' in html
-    assert "UP-REQ-1: Accept card payments" in html
+    assert "UP-REQ-1</span>: Accept card payments" in html
     assert 'href="https://safety.example/safety.html#SAFE_001"' in html
     assert 'href="https://up.example/docs/decisions.html#DEC-1"' in html
     report = load_report(app.outdir)

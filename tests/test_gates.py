@@ -108,12 +108,16 @@ def test_an_external_file_is_a_build_input(make_app, copy_root, tmp_path: Path) 
     app = make_app("html", srcdir=src, confoverrides=overrides)
     app.build()
     app.cleanup()
-    assert "UP-REQ-9: Old title" in (app.outdir / "decisions.html").read_text(encoding="utf-8")
+    assert "UP-REQ-9</span>: Old title" in (app.outdir / "decisions.html").read_text(
+        encoding="utf-8"
+    )
     write("New title")
     app = make_app("html", srcdir=src, confoverrides=overrides)
     app.build()
     # the page that shows the external object is written again, though it did not change
-    assert "UP-REQ-9: New title" in (app.outdir / "decisions.html").read_text(encoding="utf-8")
+    assert "UP-REQ-9</span>: New title" in (app.outdir / "decisions.html").read_text(
+        encoding="utf-8"
+    )
     assert load_report(app.outdir)["objects"][-1]["title"] == "New title"
 
 

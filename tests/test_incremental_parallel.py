@@ -45,7 +45,7 @@ def test_editing_an_object_updates_backlinks_on_other_pages(
     # index.rst did not change, but its backlinks name DEC-1: it is rewritten
     assert _written(app) == {"decisions", "index"}
     index = (app.outdir / "index.html").read_text(encoding="utf-8")
-    assert "DEC-1: Use the Adyen API" in index
+    assert "DEC-1</span>: Use the Adyen API" in index
     assert "Use the Stripe API" not in index
     objs = {o["id"]: o for o in load_report(app.outdir)["objects"]}
     assert objs["DEC-1"]["title"] == "Use the Adyen API"
@@ -56,7 +56,7 @@ def test_editing_an_object_updates_backlinks_on_other_pages(
     app.build()
     assert _written(app) == {"decisions", "index"}
     decisions = (app.outdir / "decisions.html").read_text(encoding="utf-8")
-    assert "REQ-2: Respond within 100 ms" in decisions
+    assert "REQ-2</span>: Respond within 100 ms" in decisions
 
 
 @pytest.mark.parametrize("root,ext", [("basic", "rst"), ("basic-myst", "md")])
@@ -124,7 +124,7 @@ def test_parallel_build_writes_the_same_report_and_pages(make_app, tmp_path: Pat
     }
     # backlinks are filled in by parallel writers too
     page = (parallel.outdir / "doc3.html").read_text(encoding="utf-8")
-    assert "DEC-2: Decision 2" in page and 'href="doc2.html#DEC-2"' in page
+    assert "DEC-2</span>: Decision 2" in page and 'href="doc2.html#DEC-2"' in page
 
     def located(app) -> list[str]:
         return sorted(
@@ -147,8 +147,8 @@ def test_parallel_incremental_rebuild_updates_other_pages(make_app, tmp_path: Pa
     app.build()
     # doc5's REQ-5 is addressed by DEC-4, doc3's text refers to DEC-4
     assert "2 found" in _status(app)
-    assert "DEC-4: Decision four" in (app.outdir / "doc5.html").read_text(encoding="utf-8")
-    assert "DEC-4: Decision four" in (app.outdir / "doc3.html").read_text(encoding="utf-8")
+    assert "DEC-4</span>: Decision four" in (app.outdir / "doc5.html").read_text(encoding="utf-8")
+    assert "DEC-4</span>: Decision four" in (app.outdir / "doc3.html").read_text(encoding="utf-8")
 
 
 def _fresh_copy(src: Path, dest: Path) -> Path:

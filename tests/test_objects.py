@@ -38,22 +38,26 @@ def test_objects_render_with_anchor_fields_links_and_backlinks(
         in index
     )
     assert "must" in index and "payments, cards" in index
-    # outgoing links across pages, with the target's title
+    # outgoing links across pages, with the target's title (the ID never breaks)
     assert (
         '<a class="reference internal" href="index.html#REQ-1" title="Accept card payments">'
-        '<span class="dd-ref">REQ-1: Accept card payments</span></a>'
+        '<span class="dd-ref"><span class="dd-ref-id">REQ-1</span>: Accept card payments'
+        "</span></a>"
     ) in decisions
     # computed backlinks, across pages
     backlinks = index.split('id="REQ-1"', 1)[1].split("</dl>", 1)[0]
     assert "Addressed by" in backlinks
     assert 'href="decisions.html#DEC-0"' in backlinks and 'href="decisions.html#DEC-1"' in backlinks
-    assert "DEC-1: Use the Stripe API" in backlinks
+    assert "DEC-1</span>: Use the Stripe API</span></a>" in backlinks
     assert "Refined by" in backlinks and 'href="#REQ-2"' in backlinks
     # superseded-by is a backlink of the superseded decision
     dec0 = decisions.split('id="DEC-0"', 1)[1].split("</dl>", 1)[0]
-    assert "Superseded by" in dec0 and "DEC-2: Move away from PayPal" in dec0
+    assert "Superseded by" in dec0 and "DEC-2</span>: Move away from PayPal" in dec0
     # roles: implicit text is "ID: title", explicit text is kept
-    assert '<span class="dd-ref">REQ-1: Accept card payments</span>' in index
+    assert (
+        '<span class="dd-ref"><span class="dd-ref-id">REQ-1</span>: Accept card payments</span>'
+        in index
+    )
     assert (
         'href="decisions.html#DEC-1" title="Use the Stripe API"><span class="xref dd dd-ref">the decision</span>'
         in index
@@ -75,7 +79,7 @@ def test_any_role_and_inventory(make_app, copy_root) -> None:
     app = make_app("html", srcdir=src)
     app.build()
     extra = (app.outdir / "extra.html").read_text(encoding="utf-8")
-    assert 'href="decisions.html#DEP-2"' in extra and "DEP-2: pytest" in extra
+    assert 'href="decisions.html#DEP-2"' in extra and "DEP-2</span>: pytest" in extra
     assert 'href="index.html#REQ-2"' in extra
     inventory = _read_inventory(app.outdir / "objects.inv")
     assert "dd:requirement REQ-1" in inventory
@@ -128,14 +132,15 @@ def test_text_and_latex_builders_degrade_to_readable_text(make_app, copy_root) -
     app.build()
     text = (app.outdir / "index.txt").read_text(encoding="utf-8")
     assert "Requirement **REQ-1**: Accept card payments" in text
-    assert "Addressed by:\n   DEC-0: Use PayPal, DEC-1: Use the Stripe API" in text
+    # a superseded decision is marked (marks.py)
+    assert "Addressed by:\n   DEC-0: Use PayPal (superseded), DEC-1: Use the Stripe API" in text
     assert "See REQ-1: Accept card payments and *the decision*." in text
 
     latex_app = make_app("latex", srcdir=copy_root("basic", "basic-latex"))
     latex_app.build()
     tex = next(latex_app.outdir.glob("*.tex")).read_text(encoding="utf-8")
     assert r"\label{\detokenize{index:REQ-1}}" in tex
-    assert r"REQ\sphinxhyphen{}1: Accept card payments" in tex
+    assert r"\DUrole{dd-ref-id}{REQ\sphinxhyphen{}1}: Accept card payments" in tex
     # links from another page point at the object's own page (refdoc is kept)
     assert r"\hyperref[\detokenize{index:REQ-1}]" in tex
     assert r"\hyperref[\detokenize{decisions:REQ-1}]" not in tex

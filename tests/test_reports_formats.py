@@ -95,7 +95,10 @@ def test_markdown_report_sections_matrix_untraced_and_findings(report: dict) -> 
     ]
     assert "2 of 3 traced (66.7%)" in md
     matrix_row = next(line for line in md.splitlines() if line.startswith("| [REQ-1]"))
-    assert "[DEC-1](<index.html#DEC-1>) (accepted)" in matrix_row
+    # a live decision is a plain link; an inactive one carries its mark in the link
+    assert "[DEC-1](<index.html#DEC-1>), [DEC-3]" in matrix_row and "accepted" not in matrix_row
+    req2_row = next(line for line in md.splitlines() if line.startswith("| [REQ-2]"))
+    assert "[DEC-2 *(rejected)*](<index.html#DEC-2>)" in req2_row
     assert "uses [DEP-1](<index.html#DEP-1>)" in matrix_row
     untraced = md.split("## Untraced")[1].split("## Findings")[0]
     assert "REQ-2" in untraced and "DEC-2 (rejected)" in untraced

@@ -9,11 +9,13 @@ The browser checks of the same views (contrast, overflow, dark mode) are in
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
 import subprocess
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import edit, requires_dot, warnings_of, write_project
@@ -32,7 +34,7 @@ def _badges(html: str) -> dict[str, list[str]]:
     """Object ID -> the badges in its header."""
     out: dict[str, list[str]] = {}
     for box in re.findall(
-        r'<div class="dd-object[^"]*" id="([^"]+)">\s*<p class="dd-head">(.*?)</p>', html, re.S
+        r'<div class="dd-object[^"]*" id="([^"]+)">\s*<p class="dd-head"[^>]*>(.*?)</p>', html, re.S
     ):
         item_id, head = box
         out[item_id] = re.findall(r'class="dd-badge dd-badge-(\w+)"', head)
@@ -156,7 +158,13 @@ def _headers(html: str) -> list[str]:
 
 
 def test_matrix_tells_counting_links_from_the_others(make_app, copy_root) -> None:
-    app = make_app("html", srcdir=copy_root("themes"))
+    src = copy_root("themes")
+    edit(
+        src / "matrix.rst",
+        ":caption: Requirements by decision",
+        ":caption: Requirements by decision\n   :layout: grid",
+    )
+    app = make_app("html", srcdir=src)
     app.build()
     html = _html(app, "matrix")
     assert _headers(html) == [
@@ -167,9 +175,9 @@ def test_matrix_tells_counting_links_from_the_others(make_app, copy_root) -> Non
         "DEC-1",
         "DEC-2",
         "DEC-3",
-        "DEC-4",
+        "DEC-4 (superseded)",  # inactive objects are marked wherever they are linked
         "DEC-5",
-        "DEC-6",
+        "DEC-6 (rejected)",
     ]
     rows = _rows(html)
     # FR-3 is addressed only by a rejected decision: untraced, and no tick under it
@@ -183,6 +191,9 @@ def test_matrix_tells_counting_links_from_the_others(make_app, copy_root) -> Non
     text = re.sub(r"<[^>]+>", "", legend.group(1))
     assert "\u2713 addressed by a decision that is accepted or proposed" in text
     assert "\u25cb addressed by a decision that is not" in text
+    assert "Traced: \u2713 when a row has a \u2713 in a column, untraced when it has none" in text
+    assert "n/a: a rejected or deprecated requirement, not counted" in text
+    assert "(superseded) after an ID: a decision that is rejected, superseded or deprecated" in text
     # the table scrolls in its own box
     assert (
         '<div class="dd-scroll docutils container">\n<table class="dd-table dd-matrix-table dd-matrix-grid'
@@ -203,7 +214,83 @@ def test_matrix_list_layout_keeps_the_traced_column(make_app, copy_root) -> None
     assert _headers(html) == ["ID", "Requirement", "Status", "Traced", "Addressed by (decision)"]
     rows = _rows(html)
     assert rows["NFR-1"][4] == "DEC-3, DEC-4 (superseded), DEC-5"
-    assert "dd-legend" not in html  # no marks, nothing to explain
+    assert re.search(
+        r'<a [^>]*href="design.html#DEC-4"[^>]*><span class="dd-ref">DEC-4</span> '
+        r'<span class="dd-inactive-mark">\(superseded\)</span></a>',
+        html,
+    )
+    # a legend under every matrix, for the marks of its layout
+    legend = re.search(r'<p class="dd-legend">(.*?)</p>', html, re.S)
+    assert legend is not None
+    text = re.sub(r"<[^>]+>", "", legend.group(1))
+    assert text.startswith("\u2713 traced: addressed by a decision that is accepted or proposed")
+    assert "untraced: no such decision" in text and "\u25cb" not in text
+
+
+def _matrix_source(src: Path) -> tuple[Path, str, str]:
+    """The matrix page of a payments root, and the edit that asks for the grid."""
+    if (src / "matrix.md").exists():
+        return src / "matrix.md", "```{dd-matrix}\n", "```{dd-matrix}\n:layout: grid\n"
+    return src / "matrix.rst", ".. dd-matrix::\n", ".. dd-matrix::\n   :layout: grid\n"
+
+
+@pytest.mark.parametrize("root", ["payments", "payments-myst"])
+def test_default_matrix_of_eleven_decisions_is_the_list(make_app, copy_root, root: str) -> None:
+    """Eleven decision columns do not fit a page (the browser test measures it): the
+    default layout is the list; the grid stays an option."""
+    src = copy_root(root)
+    app = make_app("html", srcdir=src)
+    app.build()
+    html = _html(app, "matrix")
+    assert "dd-matrix-list" in html and "dd-matrix-grid" not in html
+    assert _headers(html) == ["ID", "Requirement", "Status", "Traced", "Addressed by (decision)"]
+    edit(*_matrix_source(src))
+    app = make_app("html", srcdir=src)
+    app.build()
+    html = _html(app, "matrix")
+    assert "dd-matrix-grid" in html
+    assert len(_headers(html)) == 4 + 11
+
+
+@pytest.mark.parametrize(("builder", "output"), [("text", "matrix.txt"), ("latex", "*.tex")])
+def test_default_matrix_is_the_list_in_other_builders_too(
+    make_app, copy_root, builder: str, output: str
+) -> None:
+    app = make_app(builder, srcdir=copy_root("payments"))
+    app.build()
+    text = next(app.outdir.glob(output)).read_text(encoding="utf-8")
+    assert "Addressed by (decision)" in text and "PG-DEC-11" in text
+
+
+def test_a_grid_that_fits_stays_the_default(make_app, copy_root) -> None:
+    """Two decision columns fit every theme's page: ``auto`` keeps the grid."""
+    app = make_app("html", srcdir=copy_root("views"))
+    app.build()
+    html = _html(app, "views")
+    first = html[html.index('<div class="dd-view dd-matrix') :]
+    assert first.index("dd-matrix-grid") < first.index("</table>")
+
+
+#: where each builder writes the matrix page of a payments root
+MATRIX_OUTPUTS = {
+    "html": "matrix.html",
+    "singlehtml": "index.html",
+    "text": "matrix.txt",
+    "man": "*.1",
+    "texinfo": "*.texi",
+    "latex": "*.tex",
+}
+
+
+@pytest.mark.parametrize("builder", list(MATRIX_OUTPUTS))
+def test_a_legend_under_every_matrix_in_every_builder(make_app, copy_root, builder: str) -> None:
+    app = make_app(builder, srcdir=copy_root("payments"))
+    app.build()
+    out = next(app.outdir.glob(MATRIX_OUTPUTS[builder]))
+    text = " ".join(unescape(re.sub(r"<[^>]+>", "", out.read_text(encoding="utf-8"))).split())
+    assert "traced: addressed by a decision that is accepted or proposed" in text
+    assert ": a rejected or deprecated requirement, not counted" in text
+    assert "after an ID: a decision that is rejected, superseded or deprecated" in text
 
 
 def test_statuses_carry_their_tone(make_app, copy_root) -> None:
@@ -270,18 +357,77 @@ def test_legend_swatch_colours_are_plain_colours(make_app, tmp_path: Path) -> No
 # -- search ------------------------------------------------------------------------------
 
 
-def test_search_index_entries_point_at_the_objects_anchor(make_app, copy_root) -> None:
-    app = make_app("html", srcdir=copy_root("themes"))
-    app.build()
-    index = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+def _search_objects(outdir: Path) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """The search index, and per display name (as the search page rebuilds it from its
+    prefix and name) the page and the anchor a result links to (rebuilt as
+    ``searchtools.js`` does, Sphinx 7.4 to 9.x alike)."""
+    index = (outdir / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
-    entries = data["objects"][""]
-    by_name = {e[4]: e for e in entries}
-    # Sphinx's search page builds the link from the display name when the anchor is
-    # "" (the anchor equals the full name): that name must be the ID
-    assert by_name["FR-3"][3] == ""
-    assert data["docnames"][by_name["FR-3"][0]] == "design"
-    assert not any(":" in name for name in by_name)
+    results: dict[str, tuple[str, str]] = {}
+    for prefix, entries in data["objects"].items():
+        for doc, typeindex, _prio, anchor, name in entries:
+            fullname = f"{prefix}.{name}" if prefix else name
+            if anchor == "":
+                anchor = fullname
+            elif anchor == "-":
+                anchor = data["objnames"][str(typeindex)][1] + "-" + fullname
+            results[unescape(fullname)] = (data["docnames"][doc], anchor)
+    return data, results
+
+
+@pytest.mark.parametrize("root", ["payments", "payments-myst"])
+def test_search_results_read_id_and_title_and_land_on_the_object(
+    make_app, copy_root, root: str
+) -> None:
+    """A result reads "ID: title" (so a search for words of a title finds the object)
+    and links to an element of the object's box: its header."""
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    _data, results = _search_objects(app.outdir)
+    page, anchor = results["PG-DEC-7: Build our own payout engine"]
+    assert (page, anchor) == ("decisions", "dd-head-PG-DEC-7")
+    html = _html(app, "decisions")
+    assert html.count(f'id="{anchor}"') == 1
+    assert re.search(rf'id="PG-DEC-7">\s*<p class="dd-head" id="{anchor}">', html)  # first line
+    assert results["PG-DEC-4: Poll the acquirer for settlement files"][1] == "dd-head-PG-DEC-4"
+    # an apostrophe, a page of its own
+    assert results["PG-DEC-8: Use the acquirer's 3-D Secure SDK"][0] == "decisions"
+    assert results["PG-DEP-9: HTTPX"] == ("dependencies", "dd-head-PG-DEP-9")
+    assert len([name for name in results if name.startswith("PG-")]) == 35
+
+
+def test_search_titles_with_dots_and_markup_stay_whole(make_app, tmp_path: Path) -> None:
+    """The search page splits a display name at its last dot and joins it back; markup
+    in a title is escaped (Sphinx escapes display names)."""
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": "Design\n======\n\n"
+            ".. requirement:: Speak HTTP/1.1 <script>alert(1)</script>\n   :id: REQ.1\n"
+        },
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    data, results = _search_objects(app.outdir)
+    assert results["REQ.1: Speak HTTP/1.1 <script>alert(1)</script>"] == ("index", "dd-head-REQ.1")
+    assert "<script>" not in json.dumps(data["objects"])
+
+
+def test_inventory_keeps_ids_for_intersphinx(make_app, copy_root) -> None:
+    """Other projects link our objects by ID through intersphinx: the inventory's name
+    stays the ID, its display name reads "ID: title" and the anchor is the header's."""
+    from sphinx.util.inventory import InventoryFile
+
+    app = make_app("html", srcdir=copy_root("payments"))
+    app.build()
+    with open(app.outdir / "objects.inv", "rb") as stream:
+        inventory = InventoryFile.load(stream, "https://example.org/pg", posixpath.join)
+    entry = inventory["dd:decision"]["PG-DEC-7"]
+    # Sphinx 8.2 made the tuple an object with attributes
+    uri = entry.uri if hasattr(entry, "uri") else entry[2]
+    display = entry.display_name if hasattr(entry, "display_name") else entry[3]
+    assert uri == "https://example.org/pg/decisions.html#dd-head-PG-DEC-7"
+    assert display == "PG-DEC-7: Build our own payout engine"
 
 
 # -- print and plain outputs -------------------------------------------------------------
@@ -341,6 +487,58 @@ def test_latex_tables_get_column_specs_and_the_matrix_fits(make_app, copy_root) 
     assert r"\begin{sphinxuseclass}{dd-object}" in tex
     assert (app.outdir / "sphinxdesigndoc.sty").is_file()
     assert r"\usepackage{sphinxdesigndoc}" in tex
+
+
+def _engine_missing(engine: str) -> str | None:
+    """What a LaTeX engine lacks for Sphinx's LaTeX (``.ci/run`` installs pdfLaTeX's)."""
+    if shutil.which(engine) is None:
+        return f"needs {engine}"
+    needs = {"lualatex": ["luatex85.sty", "fontspec.sty"], "xelatex": ["fontspec.sty"]}
+    for name in needs.get(engine, []):
+        found = subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout
+        if not found.strip():
+            return f"{engine} needs {name} (Debian: texlive-luatex, texlive-xetex)"
+    if engine == "xelatex":
+        if shutil.which("fc-list") is None:
+            return "xelatex needs fontconfig's fc-list to find its fonts"
+        fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout
+        if "FreeSerif" not in fonts:
+            return "xelatex needs the FreeFont fonts (Debian: fonts-freefont-otf)"
+    return None
+
+
+@pytest.mark.skipif(
+    shutil.which("latexmk") is None, reason="needs latexmk and TeX Live (.ci/run installs them)"
+)
+@pytest.mark.parametrize("engine", ["pdflatex", "lualatex", "xelatex"])
+def test_pdf_matrix_shows_the_screens_tick_and_a_legend(make_app, copy_root, engine) -> None:
+    """A traced cell is the tick of the screen, not an "X" (read as "no"), with a legend
+    under the matrix; every engine has a glyph for both marks."""
+    missing = _engine_missing(engine)
+    if missing:
+        pytest.skip(missing)
+    src = copy_root("payments")
+    edit(*_matrix_source(src))
+    app = make_app("latex", srcdir=src, confoverrides={"latex_engine": engine})
+    app.build()
+    tex = next(app.outdir.glob("*.tex"))
+    text = tex.read_text(encoding="utf-8")
+    assert r"\DUrole{dd-mark}{\(\checkmark\)}" in text
+    assert "\\DUrole{dd-mark-void}{\u25cb}" in text
+    assert "X" not in re.findall(r"\\DUrole\{dd-mark\}\{([^}]*)\}", text)
+    assert "addressed by a decision that is accepted or proposed" in text
+    flag = {"pdflatex": "-pdf", "lualatex": "-pdflua", "xelatex": "-pdfxe"}[engine]
+    run = subprocess.run(
+        ["latexmk", flag, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=app.outdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, log[-3000:]
+    assert tex.with_suffix(".pdf").is_file()
+    assert "Missing character" not in log
 
 
 LATEX_ROOTS = ["themes", "basic", "basic-myst", "views", "views-myst"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..codec import decode_vocabulary, graph_of
 from ..graph import Affected, Coverage, Graph, format_percent
+from ..marks import InactiveMark, inactive_mark, marked_text
 from ..safety import natural_key, safe_url, url_scheme
 from ..vocabulary import status_tone
 
@@ -136,6 +137,19 @@ class ReportView:
         statuses = spec.get("statuses") or ()
         return status_tone(statuses, spec.get("inactive_statuses") or (), str(status))
 
+    def mark(self, obj: Obj | None) -> InactiveMark | None:
+        """The mark of a link to ``obj`` (:mod:`..marks`): the same rule as the build's
+        pages, from the report's vocabulary."""
+        if obj is None:
+            return None
+        spec = self.types.get(str(obj.get("type"))) or {}
+        return inactive_mark(obj.get("status"), spec.get("inactive_statuses") or ())
+
+    def linked_text(self, obj: Obj | None, item_id: str) -> str:
+        """A link written as text: the ID, followed by its mark (``PG-DEC-7
+        (rejected)``)."""
+        return marked_text(item_id, self.mark(obj))
+
     def separators(self, type_name: str) -> dict[str, str]:
         """Field name -> the separator of its values, for a type of the vocabulary."""
         fields = (self.types.get(type_name) or {}).get("fields") or {}
@@ -234,8 +248,11 @@ class ReportView:
             by_link: dict[str, list[str]] = {}
             kinds: list[str] = []
             for incoming, source, source_id in sources:
+                # a source that does not count: inactive (its mark), or of a status
+                # that does not count (said the same way)
                 status = (source or {}).get("status", "?")
-                by_link.setdefault(incoming, []).append(f"{source_id} ({status})")
+                mark = self.mark(source) or InactiveMark(str(status))
+                by_link.setdefault(incoming, []).append(mark.after(source_id))
                 kind = str((source or {}).get("type") or "")
                 if kind and kind not in kinds:
                     kinds.append(kind)

@@ -42,6 +42,14 @@ def unique_columns(
     return header
 
 
+def _linked(view: ReportView, ids: Any) -> Any:
+    """Link IDs as a cell shows them, each marked when its object is inactive
+    (``PG-DEC-1; PG-DEC-7 (rejected)``: :mod:`..marks`)."""
+    if not isinstance(ids, list | tuple):
+        return ids
+    return [view.linked_text(view.by_id.get(str(i)), str(i)) for i in ids]
+
+
 def render(report: Mapping[str, Any], **_: Any) -> str:
     view = ReportView(report)
     links = view.link_names()
@@ -54,8 +62,9 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
     for obj in view.objects:
         row: list[Any] = [obj.get(c) for c in BASE_COLUMNS]
         row[BASE_COLUMNS.index("url")] = safe_url(obj.get("url"))
-        row += [(obj.get("links") or {}).get(name) for name in links]
-        row += [(obj.get("incoming") or {}).get(name) for name in incoming]
+        # links as text: an ID followed by its mark when the object is inactive
+        row += [_linked(view, (obj.get("links") or {}).get(name)) for name in links]
+        row += [_linked(view, (obj.get("incoming") or {}).get(name)) for name in incoming]
         row += [(obj.get("fields") or {}).get(name) for name in fields]
         writer.writerow([neutralise(text(cell, "; ")) for cell in row])
     return out.getvalue()

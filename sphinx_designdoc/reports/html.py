@@ -31,7 +31,7 @@ td{overflow-wrap:break-word}
 code.dd-id{white-space:nowrap}
 @media (max-width:48rem){body{margin:1rem auto}.dd-scroll{overflow-x:auto}}
 .dd-bad{color:var(--bad);font-weight:600}.dd-ok{color:var(--ok)}
-.dd-muted{color:var(--muted)}
+.dd-muted{color:var(--muted)}.dd-inactive-mark{color:var(--muted);font-style:italic;white-space:nowrap}
 .dd-filter{width:100%;max-width:30rem;padding:.3rem .5rem;font:inherit}
 code{font-size:90%}
 """
@@ -92,23 +92,21 @@ def _long_words(html: str) -> str:
     return f'<span class="dd-wrap">{html}</span>'
 
 
-def _ref(view: ReportView, obj: Obj | None, item_id: str) -> str:
-    url = view.url(obj)
+def _ref(view: ReportView, obj: Obj | None, item_id: str, marked: bool = True) -> str:
+    """A link to an object, its inactive mark inside the link (:mod:`..marks`) unless
+    ``marked`` is off (a row's own ID, whose status is in a column of the row)."""
     label = f'<code class="dd-id">{esc(item_id)}</code>'
+    mark = view.mark(obj) if marked else None
+    if mark is not None:
+        label += f' <span class="{esc(" ".join(mark.classes))}">{esc(mark.text)}</span>'
+    url = view.url(obj)
     if url is not None:
         return f'<a href="{esc(url)}">{label}</a>'
     return label
 
 
-def _relations(view: ReportView, rels: Iterable[Relation], with_status: bool = True) -> str:
-    parts = []
-    for r in rels:
-        status = (r.obj or {}).get("status")
-        if with_status and status:
-            parts.append(f'{_ref(view, r.obj, r.id)} <span class="dd-muted">({esc(status)})</span>')
-        else:
-            parts.append(_ref(view, r.obj, r.id))
-    return ", ".join(parts)
+def _relations(view: ReportView, rels: Iterable[Relation]) -> str:
+    return ", ".join(_ref(view, r.obj, r.id) for r in rels)
 
 
 class _Tables:
@@ -203,7 +201,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         for row in view.matrix(type_name):
             traced: Any = row.obj.get("traced")
             cells = [
-                _ref(view, row.obj, row.obj["id"]),
+                _ref(view, row.obj, row.obj["id"], marked=False),
                 esc(row.obj.get("title")),
                 esc(row.obj.get("status")),
             ]
@@ -213,7 +211,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
             cells.append(
                 "; ".join(
                     f"{esc(name)} "
-                    + _relations(view, (r for r in row.through if r.relation == name), False)
+                    + _relations(view, (r for r in row.through if r.relation == name))
                     for name in dict.fromkeys(r.relation for r in row.through)
                 )
             )
@@ -245,7 +243,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                 _ref(view, o, o["id"]),
                 esc(o.get("title")),
                 "<br>".join(
-                    f"{esc(group)}: {_relations(view, rels, False)}"
+                    f"{esc(group)}: {_relations(view, rels)}"
                     for group, rels in view.impact_groups(o["id"])
                 )
                 or '<span class="dd-muted">nothing</span>',
@@ -314,7 +312,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         )
         rows.append(
             [
-                _ref(view, o, o["id"]),
+                _ref(view, o, o["id"], marked=False),
                 esc(o.get("type")),
                 esc(o.get("title")),
                 esc(o.get("status")),

@@ -23,11 +23,16 @@ def escape(value: Any) -> str:
     return text(value).translate(_SPECIAL)
 
 
-def _ref(view: ReportView, obj: Obj | None, item_id: str) -> str:
+def _ref(view: ReportView, obj: Obj | None, item_id: str, marked: bool = True) -> str:
+    """A link to an object, its inactive mark in the link's text (``[PG-DEC-7
+    *(rejected)*](...)``: :mod:`..marks`) unless ``marked`` is off (a matrix row's own
+    ID, whose status is in the next column)."""
+    mark = view.mark(obj) if marked else None
+    label = escape(item_id) + (f" *{escape(mark.text)}*" if mark is not None else "")
     url = view.url(obj)
     if url is not None:  # percent-encoded: no "<", ">" or space can end the destination
-        return f"[{escape(item_id)}](<{encode_url(url)}>)"
-    return escape(item_id)
+        return f"[{label}](<{encode_url(url)}>)"
+    return label
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
@@ -41,13 +46,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
     return lines
 
 
-def _relations(view: ReportView, rels: Iterable[Relation], with_status: bool = True) -> str:
-    parts = []
-    for r in rels:
-        status = (r.obj or {}).get("status")
-        ref = _ref(view, r.obj, r.id)
-        parts.append(f"{ref} ({escape(status)})" if with_status and status else ref)
-    return ", ".join(parts)
+def _relations(view: ReportView, rels: Iterable[Relation]) -> str:
+    return ", ".join(_ref(view, r.obj, r.id) for r in rels)
 
 
 def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
@@ -112,7 +112,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         body = []
         for row in rows:
             cells = [
-                _ref(view, row.obj, row.obj["id"]),
+                _ref(view, row.obj, row.obj["id"], marked=False),
                 escape(row.obj.get("title")),
                 escape(row.obj.get("status")),
             ]
@@ -120,7 +120,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                 cells.append(_relations(view, (r for r in row.tracers if r.relation == name)))
             cells.append(
                 "; ".join(
-                    f"{escape(name)} {_relations(view, (r for r in row.through if r.relation == name), False)}"
+                    f"{escape(name)} {_relations(view, (r for r in row.through if r.relation == name))}"
                     for name in dict.fromkeys(r.relation for r in row.through)
                 )
             )
@@ -141,7 +141,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
                 _ref(view, o, o["id"]),
                 escape(o.get("title")),
                 "; ".join(
-                    f"{escape(group)}: {_relations(view, rels, False)}"
+                    f"{escape(group)}: {_relations(view, rels)}"
                     for group, rels in view.impact_groups(o["id"])
                 )
                 or "nothing",

@@ -43,7 +43,9 @@ def select(graph: Graph, types: Iterable[str], predicate: Predicate | None) -> l
 
 #: One piece of a cell: ``("text", text, classes)``, ``("strong", text, classes)``,
 #: ``("ref", text, object ID)`` (a link to an object, looked up in the graph when
-#: written) or ``("doc", page title, docname)`` (a link to a page).  Plain strings and
+#: written), ``("link", text, object ID)`` (the same, with the object's inactive mark
+#: after the text inside the link: :mod:`..marks`) or ``("doc", page title, docname)``
+#: (a link to a page).  Plain strings and
 #: tuples only: Python's collector stops tracking such tuples after one pass, so a
 #: table of thousands of rows does not wake full collections over a large environment.
 Fragment = tuple[str, str, Any]
@@ -92,7 +94,7 @@ class TableModel:
             return True
         by_id = graph.by_id
         return all(
-            kind != "ref" or extra in by_id
+            kind not in ("ref", "link") or extra in by_id
             for cells in [self.headers, *(cells for cells, _ in self.row_list())]
             for cell in cells
             for kind, _text_, extra in cell
@@ -107,14 +109,29 @@ def ref_cell(item_id: str) -> Cell:
     return [("ref", item_id, item_id)]
 
 
-def id_list(ids: Sequence[str], graph: Graph) -> Cell:
+def link_cell(item_id: str) -> Cell:
+    """A link to an object, marked when the object is inactive (:mod:`..marks`)."""
+    return [("link", item_id, item_id)]
+
+
+def id_list(ids: Sequence[str], graph: Graph, counting: bool = False) -> Cell:
+    """Links to objects, comma-separated, each marked when its object is inactive
+    (``PG-DEC-7 (rejected)``: :mod:`..marks`, the mark every place that links an object
+    shows).  With ``counting`` (a matrix's list of what traces a row), an active object
+    that does not count for tracing is followed by its status too, muted: a ``spec``
+    still in ``draft`` where only ``accepted`` counts."""
     out: Cell = []
     for index, item_id in enumerate(ids):
         if index:
             out.append(("text", ", ", ()))
+        out.append(("link", item_id, item_id))
         item = graph.get(item_id)
-        out.append(("ref", item_id, item_id))
-        if item is not None and not graph.counts_for_tracing(item):
+        if (
+            counting
+            and item is not None
+            and graph.is_active(item)
+            and not graph.counts_for_tracing(item)
+        ):
             out += [("text", " ", ()), ("text", f"({item.status})", ("dd-muted",))]
     return out
 

@@ -17,7 +17,7 @@ from docutils.writers._html_base import HTMLTranslator
 
 from ..graph import Graph
 from ..nodes import designdoc_fields
-from ..render import FieldRow, Head, incoming_rows
+from ..render import FieldRow, Head, incoming_rows, search_anchor
 from ..subtypes import SUBTYPES
 from .output import Output
 
@@ -45,7 +45,8 @@ def head_html(head: Head, badges: Sequence[str], link_badges: bool) -> str:
     """The header paragraph (:func:`..render.render_head`) as Sphinx's HTML writer
     writes it."""
     label, item_id, title = head
-    out = [f'<p class="dd-head"><span class="dd-type">{_text(label)}</span> ']
+    anchor = f' id="{escape(search_anchor(item_id))}"' if item_id else ""
+    out = [f'<p class="dd-head"{anchor}><span class="dd-type">{_text(label)}</span> ']
     if item_id:
         out.append(f'<strong class="dd-id">{_text(item_id)}</strong>: ')
     out.append(f'<span class="dd-title">{_text(title)}</span>')
@@ -87,11 +88,7 @@ def object_html(
         )
 
     def links(ids: Iterable[str]) -> str:
-        refs = []
-        for target in ids:
-            item = graph.by_id[target]
-            refs.append(output.html(("ref", f"{item.id}: {item.title}", item.id)))
-        return '<p class="dd-links">' + ", ".join(refs) + "</p>"
+        return '<p class="dd-links">' + ", ".join(map(output.titled_html, ids)) + "</p>"
 
     for kind, label, classes, value, value_classes in rows:
         if kind == "status":

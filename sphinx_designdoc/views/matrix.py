@@ -1,22 +1,25 @@
 """``dd-matrix``: a traceability matrix, one row per object of one type.
 
-Columns: ID (sticky on screen), title, status, whether the row is traced, then either
-one column per linked object (grid) or the linked IDs in one column (list).  A grid
-mark tells apart a link that counts for tracing (an accepted or proposed decision, or
-an object of a type that counts while active: ``Graph.counts_for_tracing``) from one
-that does not (a rejected or superseded decision), and a legend under the table says so,
-in the column type's own statuses.
+Columns: ID (sticky on screen), title, status, whether the row is traced (sticky at the
+right edge while the table scrolls), then either one column per linked object (grid) or
+the linked IDs in one column (list).  A grid mark tells apart a link that counts for
+tracing (an accepted or proposed decision, or an object of a type that counts while
+active: ``Graph.counts_for_tracing``) from one that does not (a rejected or superseded
+decision); a linked object in an inactive status is marked as everywhere
+(:mod:`..marks`); and a legend under every matrix, in every output, says what the marks
+mean, in the types' own statuses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from docutils import nodes
 
 from ..graph import Coverage, Graph
+from ..marks import InactiveMark, mark_of
 from ..model import Item
 from ..safety import natural_key
 from ..vocabulary import Schema, display_name
@@ -28,29 +31,23 @@ from .cells import (
     compile_predicate,
     id_list,
     label,
-    ref_cell,
+    link_cell,
     row,
     select,
     status_cell,
     untraced_mark,
 )
 from .output import Output, ViewContext, latex_layout, scrolling, wrap
-from .plans import GRID_MAX_COLUMNS, MatrixPlan
+from .plans import MatrixPlan
 
 
 @dataclass(frozen=True)
 class Marks:
-    """The marks of a grid cell, in the builder's alphabet (LaTeX's default fonts have
-    no check mark)."""
+    """The marks of a grid cell: the same in every output (Sphinx's LaTeX writer sets
+    ✓ as amssymb's ``\\checkmark``, and ``sphinxdesigndoc.sty`` gives ○ a glyph)."""
 
-    counts: str
-    void: str
-
-    @classmethod
-    def for_format(cls, output_format: str) -> Marks:
-        if output_format == "latex":
-            return cls("X", "o")
-        return cls("\u2713", "\u25cb")
+    counts: str = "\u2713"
+    void: str = "\u25cb"
 
     def cell(self, counts: bool) -> Cell:
         if counts:
@@ -63,6 +60,22 @@ PRINT_FORMATS = frozenset({"latex", "texinfo"})
 #: in print, the grid is used when its title column keeps at least this share of the
 #: line at the normal font size
 MIN_PRINT_TITLE = 0.22
+#: elsewhere (screens, plain text), the grid is used when it needs at most this many em
+#: of the table's text: the narrowest content column of the five themes most projects
+#: use, at 1,400 pixels (alabaster's: 658 pixels of 15.3-pixel table text), so the
+#: default matrix never scrolls sideways there; a wider grid scrolls inside its box
+SCREEN_EM = 42.0
+#: em per character, measured in Chromium on those themes: IDs and statuses (capitals
+#: and digits), bold headers, and an inactive mark (in italics, at 0.92em)
+_CHAR_EM = 0.6
+_BOLD_CHAR_EM = 0.62
+_MARK_CHAR_EM = 0.45
+#: a cell's padding (0.6em each side), a status pill's font size and padding, and the
+#: least width of a grid's title column (``designdoc.css``)
+_CELL_EM = 1.2
+_PILL_SCALE = 0.88
+_PILL_EM = 1.0
+_GRID_TITLE_EM = 10.0
 
 
 @dataclass
@@ -104,8 +117,9 @@ class Matrix:
         widths = [12, 40, 10, 12]  # "**untraced**" on one line in plain text
         fit = ["l", "", "l", "l"]
         if grid:
-            # header cells of object columns link to the objects too
-            headers.extend(ref_cell(column_id) for column_id in self.column_ids)
+            # header cells of object columns link to the objects too, marked when the
+            # object is inactive (the mark on a line of its own on screen)
+            headers.extend(link_cell(column_id) for column_id in self.column_ids)
             widths.extend([5] * len(self.column_ids))
             fit.extend(["c"] * len(self.column_ids))
         else:
@@ -144,7 +158,8 @@ class Matrix:
                     for c in self.column_ids
                 )
             else:
-                cells.append(id_list(ids, graph) if ids else [("text", "\u2014", ("dd-na",))])
+                empty: Cell = [("text", "\u2014", ("dd-na",))]
+                cells.append(id_list(ids, graph, counting=self.plan.incoming) if ids else empty)
             yield row(cells, classes)
 
     @property
@@ -156,18 +171,126 @@ class Matrix:
         link = self.plan.link
         return display_name(link.incoming if self.plan.incoming else link.name)
 
-    def legend(self) -> nodes.paragraph:
-        """What the marks mean, under a grid."""
+    def legend(self, grid: bool) -> nodes.paragraph | None:
+        """What the marks mean, under every matrix and in every output: those the table
+        shows (the grid's cells, the Traced column's ✓, **untraced** and n/a, the
+        inactive mark after an ID), in the types' own words and statuses; ``None`` when
+        it shows none."""
         marks, what = self.marks, self.column_label
-        link_name = self.plan.link.incoming
-        statuses = " or ".join(self.graph.counting_statuses(self.plan.columns)) or "active"
+        link = self.plan.link
+        shown = self._shown()
+        if self.plan.incoming:
+            statuses = " or ".join(self.graph.counting_statuses(self.plan.columns)) or "active"
+            phrase = f"{link.incoming} a {what} that is {statuses}"
+        else:
+            phrase = f"{link.name} a {what}"
+        untraced = nodes.strong("untraced", "untraced", classes=["dd-untraced-mark"])
+        parts: list[list[nodes.Node]] = []
+        if grid:
+            if "counts" in shown:
+                parts.append([_mark(marks.counts, "dd-mark"), nodes.Text(f" {phrase}")])
+            if "void" in shown:
+                parts.append(
+                    [
+                        _mark(marks.void, "dd-mark-void"),
+                        nodes.Text(f" {link.incoming} a {what} that is not: it does not count"),
+                    ]
+                )
+            if shown & {"traced", "untraced"}:
+                parts.append(
+                    [
+                        nodes.Text("Traced: "),
+                        _mark(marks.counts, "dd-mark"),
+                        nodes.Text(f" when a row has a {marks.counts} in a column, "),
+                        untraced,
+                        nodes.Text(" when it has none"),
+                    ]
+                )
+        else:
+            if "traced" in shown:
+                parts.append([_mark(marks.counts, "dd-mark"), nodes.Text(f" traced: {phrase}")])
+            if "untraced" in shown:
+                parts.append([untraced, nodes.Text(f": no such {what}")])
+        rows_type = self.schema.types[self.plan.rows]
+        if "n/a" in shown:
+            inactive = _either(rows_type.inactive_statuses)
+            parts.append(
+                [
+                    _mark("n/a", "dd-na"),
+                    nodes.Text(f": a {inactive} {rows_type.label.lower()}, not counted"),
+                ]
+            )
+        example = self._shown_inactive()
+        if example is not None:
+            inactive = _either(self.schema.types[self.plan.columns].inactive_statuses)
+            parts.append(
+                [
+                    nodes.inline(example.text, example.text, classes=list(example.classes)),
+                    nodes.Text(f" after an ID: a {what} that is {inactive}"),
+                ]
+            )
+        if not parts:
+            return None
         legend = nodes.paragraph(classes=["dd-legend"])
-        legend += nodes.inline(marks.counts, marks.counts, classes=["dd-mark"])
-        legend += nodes.Text(f" {link_name} a {what} that is {statuses}: the row is traced")
-        legend += nodes.Text(" \u00b7 ")
-        legend += nodes.inline(marks.void, marks.void, classes=["dd-mark-void"])
-        legend += nodes.Text(f" {link_name} a {what} that is not: it does not count")
+        for index, part in enumerate(parts):
+            if index:
+                legend += nodes.Text(" \u00b7 ")
+            legend.extend(part)
         return legend
+
+    def _shown(self) -> set[str]:
+        """The marks the table shows: ``counts`` and ``void`` (grid cells), ``traced``,
+        ``untraced`` and ``n/a`` (the Traced column)."""
+        shown: set[str] = set()
+        for item in self.rows:
+            if not self.active(item):
+                shown.add("n/a")
+            else:
+                shown.add("traced" if self.traced(item) else "untraced")
+            for column_id in self.linked[item.id]:
+                shown.add("counts" if self.counts(column_id) else "void")
+        return shown
+
+    def _shown_inactive(self) -> InactiveMark | None:
+        """The mark of the first inactive object the matrix links, for the legend."""
+        for column_id in self.column_ids:
+            mark = mark_of(self.graph.by_id[column_id], self.schema)
+            if mark is not None:
+                return mark
+        return None
+
+    def screen_em(self) -> float:
+        """An estimate of the least width of the grid on screen, in em of the table's
+        text (within a tenth of what Chromium draws on the five themes, never less):
+        IDs, statuses and marks never break, the title keeps its least width."""
+        statuses = _em((item.status for item in self.rows), _CHAR_EM * _PILL_SCALE)
+        columns = [
+            _em((item.id for item in self.rows), _CHAR_EM),
+            _GRID_TITLE_EM,
+            statuses + _PILL_EM,
+            _em(("Traced", "untraced"), _BOLD_CHAR_EM),
+        ]
+        for column_id in self.column_ids:
+            mark = mark_of(self.graph.by_id[column_id], self.schema)
+            width = len(column_id) * _BOLD_CHAR_EM
+            if mark is not None:  # on a line of its own, under the ID
+                width = max(width, len(mark.text) * _MARK_CHAR_EM)
+            columns.append(width)
+        return sum(columns) + _CELL_EM * len(columns)
+
+
+def _em(texts: Iterable[str], per_char: float) -> float:
+    return max((len(text) for text in texts), default=1) * per_char
+
+
+def _mark(text: str, cls: str) -> nodes.inline:
+    return nodes.inline(text, text, classes=[cls])
+
+
+def _either(statuses: Sequence[str]) -> str:
+    """``rejected, superseded or deprecated``."""
+    names = list(statuses)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def build_matrix(plan: MatrixPlan, ctx: ViewContext) -> Matrix:
@@ -192,25 +315,29 @@ def build_matrix(plan: MatrixPlan, ctx: ViewContext) -> Matrix:
 
     linked_ids = {item.id: linked(item) for item in rows}
     column_ids = sorted({c for ids in linked_ids.values() for c in ids}, key=natural_key)
-    marks = Marks.for_format(ctx.builder.format)
-    return Matrix(plan, graph, schema, marks, rows, linked_ids, column_ids)
+    return Matrix(plan, graph, schema, Marks(), rows, linked_ids, column_ids)
 
 
 def choose_model(matrix: Matrix, output_format: str) -> TableModel:
-    """The grid or the list, as ``:layout:`` asks.  ``auto`` draws a grid: on screen it
-    scrolls inside its own box beside a sticky ID column, so no width hides a column,
-    up to :data:`.GRID_MAX_COLUMNS` columns; in print, whose width is fixed, while its
-    title column keeps :data:`MIN_PRINT_TITLE` of the line at the normal font size."""
+    """The grid or the list, as ``:layout:`` asks.  ``auto`` draws the grid where it
+    fits, so the default matrix never scrolls sideways: in print, whose width is fixed,
+    while its title column keeps :data:`MIN_PRINT_TITLE` of the line at the normal font
+    size; elsewhere (screens, plain text) while it needs at most :data:`SCREEN_EM`.
+    Else, and with nothing to put in columns, the list."""
     layout = matrix.plan.layout
-    columns = len(matrix.column_ids)
-    if layout == "list" or (layout == "auto" and not 0 < columns <= GRID_MAX_COLUMNS):
+    if layout == "list" or (layout == "auto" and not matrix.column_ids):
         return matrix.model(grid=False)
-    grid = matrix.model(grid=True)
-    if layout == "auto" and output_format in PRINT_FORMATS:
+    if layout == "grid":
+        return matrix.model(grid=True)
+    if output_format in PRINT_FORMATS:
+        grid = matrix.model(grid=True)
         fitted = latex_layout(grid)
-        if fitted.size != "normalsize" or fitted.fractions[1] < MIN_PRINT_TITLE:
-            return matrix.model(grid=False)
-    return grid
+        if fitted.size == "normalsize" and fitted.fractions[1] >= MIN_PRINT_TITLE:
+            return grid
+        return matrix.model(grid=False)
+    if matrix.screen_em() <= SCREEN_EM:
+        return matrix.model(grid=True)
+    return matrix.model(grid=False)
 
 
 def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
@@ -223,6 +350,7 @@ def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> li
     if total and traced < total:
         coverage["classes"].append("dd-coverage-incomplete")
     children: list[nodes.Node] = [coverage, scrolling(table)]
-    if "dd-matrix-grid" in model.classes and plan.incoming:
-        children.append(matrix.legend())
+    legend = matrix.legend("dd-matrix-grid" in model.classes)
+    if legend is not None:
+        children.append(legend)
     return [wrap("matrix", node["spec"], *children)]

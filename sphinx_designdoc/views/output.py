@@ -23,6 +23,7 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
 from ..graph import Graph
+from ..marks import mark_of
 from ..model import Item
 from ..nodes import designdoc_html
 from ..render import xref
@@ -44,8 +45,10 @@ class ViewContext:
     builder: Builder
     #: the page the view was written on (LaTeX and singlehtml merge pages into one tree)
     fromdocname: str
-    #: the link to an object around the given node, or the node alone (no URI for it)
-    link: Callable[[Item, nodes.Element], nodes.Element]
+    #: the link to an object around the given node (with the object's inactive mark
+    #: after it when ``marked``), or the node alone (no URI for it):
+    #: :meth:`.DesigndocDomain.link`
+    link: Callable[..., nodes.Element]
     #: a page's title, by docname
     page_title: Callable[[str], str]
     #: whether Graphviz's ``dot`` can be run
@@ -87,6 +90,7 @@ class Output:
         self.fromdocname = ctx.fromdocname
         self._uris: dict[str, str | None] = {}
         self._anchors: dict[str, str] = {}
+        self._marks: dict[str, str] = {}
 
     # -- docutils ----------------------------------------------------------------------
 
@@ -96,11 +100,13 @@ class Output:
             return text_node(text, extra)
         if kind == "strong":
             return nodes.strong(text, text, classes=list(extra))
-        if kind == "ref":
+        if kind in ("ref", "link"):
             item = self.ctx.graph.get(extra)
             if item is None:
                 return xref(text, self.fromdocname, text)
             contnode = nodes.inline(text, text, classes=["dd-ref"])
+            if kind == "link":
+                return self.ctx.link(item, contnode, marked=True)
             return self.ctx.link(item, contnode)
         try:
             return make_refnode(
@@ -197,12 +203,9 @@ class Output:
         if kind == "strong":
             classes = f' class="{_class_attr(extra)}"' if extra else ""
             return f"<strong{classes}>{escape(text)}</strong>"
-        if kind == "ref":
+        if kind in ("ref", "link"):
             inner = f'<span class="dd-ref">{escape(text)}</span>'
-            opening = self._anchors.get(extra)
-            if opening is None:
-                opening = self._anchors[extra] = self._anchor(extra)
-            return f"{opening}{inner}</a>" if opening else inner
+            return self.link_html(extra, inner, marked=kind == "link")
         uri = self.doc_uri(extra)
         if uri is None:
             return escape(text)
@@ -210,6 +213,39 @@ class Output:
             f'<a class="reference internal" href="{escape(uri or "#")}">'
             f'<span class="dd-doc">{escape(text)}</span></a>'
         )
+
+    def link_html(self, item_id: str, inner: str, marked: bool = True) -> str:
+        """The link to an object around ``inner`` (HTML), as :meth:`.DesigndocDomain.link`
+        makes it through Sphinx's writer: when ``marked``, the object's inactive mark
+        (:mod:`..marks`) follows ``inner`` inside it; with no URI, the text alone."""
+        mark = ""
+        if marked:
+            cached = self._marks.get(item_id)
+            mark = self._marks[item_id] = self._mark_html(item_id) if cached is None else cached
+        opening = self._anchors.get(item_id)
+        if opening is None:
+            opening = self._anchors[item_id] = self._anchor(item_id)
+        if opening:
+            return f"{opening}{inner}{mark}</a>"
+        return f"<span>{inner}{mark}</span>" if mark else inner
+
+    def _mark_html(self, item_id: str) -> str:
+        """The mark after a link's text, ``""`` for an active object: made once per
+        object and table."""
+        mark = mark_of(self.ctx.graph.by_id[item_id], self.ctx.schema)
+        if mark is None:
+            return ""
+        return f' <span class="{_class_attr(mark.classes)}">{escape(mark.text)}</span>'
+
+    def titled_html(self, item_id: str) -> str:
+        """The marked link that reads "ID: title" (:meth:`.DesigndocDomain.titled_reference`;
+        :func:`..render.titled_text`), as an object's links and backlinks show it."""
+        item = self.ctx.graph.by_id[item_id]
+        inner = (
+            f'<span class="dd-ref"><span class="dd-ref-id">{escape(item.id)}</span>: '
+            f"{escape(item.title)}</span>"
+        )
+        return self.link_html(item_id, inner)
 
     def _anchor(self, item_id: str) -> str:
         """The opening ``<a>`` of a link to an object (``""``: no link), made once per

@@ -16,11 +16,6 @@ from typing import Any
 from ..filters import FilterError, parse, validate
 from ..vocabulary import COMMON_FIELDS, LinkDef, Schema, did_you_mean, display_name, split_names
 
-#: ``:layout: auto`` draws a grid up to this many columns: on screen the grid scrolls
-#: inside its own box beside a sticky ID column, so no width hides a column, but past
-#: this one column per object stops being readable (in print, the width decides:
-#: :func:`.matrix.choose_model`)
-GRID_MAX_COLUMNS = 40
 #: A graph larger than this is cut (with a note): Graphviz output stops being readable.
 MAX_GRAPH_NODES = 400
 DEFAULT_GRAPH_DEPTH = 2

@@ -44,8 +44,10 @@ def render_table(plan: TablePlan, node: nodes.Element, ctx: ViewContext) -> list
         text = "No objects match."
         return [wrap("table", spec, nodes.paragraph(text, text, classes=["dd-empty"]))]
     rows: list[Row] = []
+    # an object's own ID is marked when it is inactive, unless its status is shown
+    id_kind = "ref" if any(c.kind == "attr" and c.key == "status" for c in plan.columns) else "link"
     for item in items:
-        cells = [_cell(item, column, ctx) for column in plan.columns]
+        cells = [_cell(item, column, ctx, id_kind) for column in plan.columns]
         classes = ["dd-row", f"dd-type-{css_class(item.type)}"]
         if graph.is_traced(item.id) is False:
             classes.append("dd-untraced")
@@ -60,11 +62,11 @@ def render_table(plan: TablePlan, node: nodes.Element, ctx: ViewContext) -> list
     return [wrap("table", spec, scrolling(output.render(model, node)))]
 
 
-def _cell(item: Item, column: Column, ctx: ViewContext) -> Cell:
+def _cell(item: Item, column: Column, ctx: ViewContext, id_kind: str) -> Cell:
     graph = ctx.graph
     if column.kind == "attr":
         if column.key == "id":
-            return [("ref", item.id, item.id)]
+            return [(id_kind, item.id, item.id)]
         if column.key == "status":
             return status_cell(item, ctx.schema)
         if column.key == "doc":

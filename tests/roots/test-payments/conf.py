@@ -1,0 +1,9 @@
+"""A payment gateway's design, in the shape issue 21 tried: 15 requirements, 11
+decisions (2 rejected, 1 superseded) and 9 dependencies, in reStructuredText.
+Its default matrix must fit the page on every theme (tests/test_browser_matrix.py)."""
+
+project = "Payment gateway"
+extensions = ["sphinx_designdoc"]
+exclude_patterns = ["_build"]
+show_warning_types = True
+html_theme = "alabaster"
