@@ -23,7 +23,7 @@ from conftest import load_report, write_project
 from sphinx_designdoc.marks import InactiveMark, inactive_mark, mark_of, marked_text
 from sphinx_designdoc.model import Item
 from sphinx_designdoc.reports import csv_, html, junit, markdown
-from sphinx_designdoc.vocabulary import build_schema
+from sphinx_designdoc.vocabulary_config import build_schema
 
 ROOTS = ["payments", "payments-myst"]
 
@@ -232,7 +232,7 @@ def test_reports_mark_the_same_links(make_app, copy_root) -> None:
     row = next(line for line in md.splitlines() if line.startswith("| [PG-REQ-5]"))
     assert "[PG-DEC-4 *(superseded)*]" in row and "[PG-DEC-10](" in row
     page = html.render(report)
-    assert (f'<a href="decisions.html#PG-DEC-7"><code>PG-DEC-7</code> {MARK_REJECTED}</a>') in page
+    assert (f'<a href="decisions.html#PG-DEC-7"><code class="dd-id">PG-DEC-7</code> {MARK_REJECTED}</a>') in page
     assert "(accepted)" not in page  # a status in brackets after an ID means inactive
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(csv_.render(report)))}
     assert rows["PG-REQ-12"]["addressed by"] == "PG-DEC-7 (rejected)"
