@@ -1,5 +1,7 @@
-"""``dd-graph`` and Graphviz: a readable table and one located warning without it, and
-graph links that land on their objects in PNG image maps and SVG files alike."""
+"""``dd-graph`` and Graphviz: a readable table and one located warning without it; the
+package's own SVG in the page (links that land on their objects from any page, every
+string escaped, inactive objects marked), what a ``:root:`` graph shows, PNG pictures
+with links where Graphviz draws the boxes, and what happens when dot fails."""
 
 from __future__ import annotations
 
