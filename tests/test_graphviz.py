@@ -423,3 +423,30 @@ def test_a_graph_laid_out_before_is_not_laid_out_again(make_app, copy_root, monk
     assert not [w for w in warnings_of(again) if "[designdoc.graph]" in w]
     assert _svgs(again.outdir / "views.html") == _svgs(app.outdir / "views.html")
     assert len(_svgs(again.outdir / "views.html")) == 2 and first
+
+
+@requires_dot
+def test_a_damaged_layout_cache_is_laid_out_again(tmp_path: Path) -> None:
+    """A cache file that is not a layout (another version's, half written, edited) is
+    never trusted: the graph is laid out again, and nothing in the file reaches the SVG
+    but numbers and an anchor of three."""
+    import json
+
+    from sphinx_designdoc.views.drawing import Box, Dot, Drawing, write_svg
+
+    drawing = Drawing(
+        'digraph g { "A" [shape=box, label="A"]; }\n',
+        (Box("A", ((("A", ""),),), (), "#A", "A: a (x, y)"),),
+        (),
+        "g",
+    )
+    dot = Dot("dot", (), tmp_path)
+    cached = tmp_path / f"{dot.key(drawing)}.json"
+    cached.write_text("{not json", encoding="utf-8")
+    layout = dot.layout(drawing)
+    assert len(layout.nodes) == 1 and json.loads(cached.read_text(encoding="utf-8"))
+    data = json.loads(cached.read_text(encoding="utf-8"))
+    data[2][0][4][0][2] = '"><script>alert(1)</script>'
+    cached.write_text(json.dumps(data), encoding="utf-8")
+    svg = write_svg(drawing, dot.layout(drawing))
+    assert "<script>" not in svg and 'text-anchor="middle"' in svg

@@ -217,18 +217,34 @@ def _layout(data: dict[str, Any]) -> Layout:
 
 
 def _cached_layout(text: str) -> Layout:
-    """A layout as :meth:`Dot.layout` keeps it (``json.dumps`` of the tuples)."""
+    """A layout as :meth:`Dot.layout` keeps it (``json.dumps`` of the tuples), every
+    value checked to be what it must be: numbers, an anchor, box numbers."""
     width, height, shapes, edges = json.loads(text)
 
+    def points(values: list[Any]) -> tuple[tuple[float, float], ...]:
+        return tuple((_number(x), _number(y)) for x, y in values)
+
     def text_of(t: list[Any] | None) -> Text | None:
-        return Text(*t) if t is not None else None
+        if t is None:
+            return None
+        anchor = t[2] if t[2] in _ANCHORS.values() else "middle"
+        return Text(_number(t[0]), _number(t[1]), anchor, _number(t[3]), _number(t[4]))
 
     return Layout(
-        width,
-        height,
-        tuple(NodeShape(n[0], n[1], n[2], n[3], tuple(Text(*t) for t in n[4])) for n in shapes),
+        _number(width),
+        _number(height),
         tuple(
-            EdgeShape(e[0], e[1], tuple(map(tuple, e[2])), tuple(map(tuple, e[3])), text_of(e[4]))
+            NodeShape(
+                _number(n[0]),
+                _number(n[1]),
+                _number(n[2]),
+                _number(n[3]),
+                tuple(t for t in map(text_of, n[4]) if t is not None),
+            )
+            for n in shapes
+        ),
+        tuple(
+            EdgeShape(int(e[0]), int(e[1]), points(e[2]), points(e[3]), text_of(e[4]))
             for e in edges
         ),
     )
