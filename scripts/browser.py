@@ -90,17 +90,14 @@ def chromium() -> tuple[str, str]:
 
 
 @contextlib.contextmanager
-def browser(width: int = 1000, height: int = 900, page_load: str = "normal") -> Iterator[Any]:
-    """A headless Chromium driven by Selenium, ``width`` x ``height`` CSS pixels;
-    ``page_load="eager"`` returns from a navigation once the page is parsed, without
-    waiting for its images and fonts."""
+def browser(width: int = 1000, height: int = 900) -> Iterator[Any]:
+    """A headless Chromium driven by Selenium, ``width`` x ``height`` CSS pixels."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     binary, driver_path = chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    options.page_load_strategy = page_load
     for flag in (
         "--headless=new",
         "--no-sandbox",
