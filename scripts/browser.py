@@ -12,7 +12,7 @@ import contextlib
 import io
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +50,24 @@ def theme_installed(theme: str) -> bool:
     return True
 
 
-def build(theme: str, outdir: Path, builder: str = "html", root: Path = ROOT) -> Path:
-    """Build the showcase (or another test ``root``) with ``theme`` into ``outdir``;
-    return the output folder."""
+def build(
+    theme: str,
+    outdir: Path,
+    builder: str = "html",
+    root: Path = ROOT,
+    settings: Sequence[str] = (),
+) -> Path:
+    """Build the showcase (or another test root) with ``theme`` into ``outdir``, with
+    ``settings`` (``name=value``, as ``-D`` takes them); return the output folder."""
     from sphinx.cmd.build import build_main
 
     src = outdir.parent / (f"src-{theme}" if root == ROOT else f"src-{root.name}-{theme}")
     if not src.exists():
         shutil.copytree(root, src)
-    args = ["-q", "-b", builder, "-D", f"html_theme={theme}", str(src), str(outdir)]
+    args = ["-q", "-b", builder, "-D", f"html_theme={theme}"]
+    for setting in settings:
+        args += ["-D", setting]
+    args += [str(src), str(outdir)]
     with contextlib.redirect_stderr(io.StringIO()) as err:
         code = build_main(args)
     if code:
@@ -172,6 +181,16 @@ function background(el) {
   for (let i = layers.length - 1; i >= 0; i--) bg = blend(layers[i], bg);
   return bg;
 }
+function svgText(el) {
+  const text = el.closest("text") || el;
+  let bg = background(text.closest("svg"));
+  for (let s = text.previousElementSibling; s; s = s.previousElementSibling) {
+    if (s.tagName.toLowerCase() !== "rect") continue;
+    const fill = parse(getComputedStyle(s).fill);
+    if (fill && fill.a > 0) { bg = blend(fill, bg); break; }
+  }
+  return bg;
+}
 function lum(c) {
   const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
   return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
@@ -191,8 +210,11 @@ for (const root of document.querySelectorAll(selector)) {
     if (rect.width === 0 || rect.height === 0) continue;
     let opacity = 1;
     for (let e = el; e; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity || 1);
-    let fg = parse(style.color);
-    const bg = background(el);
+    // in a drawing (SVG) a text is painted with its fill, over the shape drawn just
+    // before it (a graph's box or an arrow label's chip), over the page
+    const drawn = el.closest("svg") ? svgText(el) : null;
+    let fg = parse(drawn ? style.fill : style.color);
+    const bg = drawn ? drawn : background(el);
     fg = blend({r: fg.r, g: fg.g, b: fg.b, a: fg.a * opacity}, bg);
     const l1 = lum(fg), l2 = lum(bg);
     const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
@@ -208,6 +230,32 @@ return out;
 def contrasts(driver: Any) -> list[dict[str, Any]]:
     """Every text inside our elements, with its contrast ratio against its background."""
     result: list[dict[str, Any]] = driver.execute_script(CONTRAST_JS, OURS)
+    return result
+
+
+#: in the page: every colour swatch of a graph legend, with the contrast of its outline
+#: against the background behind it (a swatch must stay visible: 3:1, WCAG's measure
+#: for the parts of a graphic one must see)
+SWATCH_JS = (
+    CONTRAST_JS.split("const out = [];", 1)[0]
+    + r"""
+const out = [];
+for (const swatch of document.querySelectorAll(".dd-graph-legend .dd-swatch")) {
+  const style = getComputedStyle(swatch);
+  const bg = background(swatch.parentElement);
+  const edge = blend(parse(style.borderTopColor), bg);
+  const l1 = lum(edge), l2 = lum(bg);
+  const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+  out.push({cls: swatch.className, ratio: Math.round(ratio * 100) / 100,
+            width: swatch.getBoundingClientRect().width});
+}
+return out;
+"""
+)
+
+
+def swatches(driver: Any) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = driver.execute_script(SWATCH_JS)
     return result
 
 
@@ -229,7 +277,7 @@ for (const box of document.querySelectorAll(".dd-object, .dd-view")) {
   }
   const reported = new Set();
   for (const el of box.querySelectorAll("*")) {
-    const scroller = el.parentElement.closest(".dd-scroll, .graphviz");
+    const scroller = el.parentElement.closest(".dd-scroll, .dd-graph-figure");
     if (scroller && box.contains(scroller)) continue;
     if (reported.has(el.parentElement)) { reported.add(el); continue; }
     const r = el.getBoundingClientRect();

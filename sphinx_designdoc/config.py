@@ -153,7 +153,19 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "parallel builds of large projects).",
         rebuild="",
     ),
+    ConfigValue(
+        "designdoc_graph_format",
+        "svg",
+        (str,),
+        "How dd-graph is drawn in HTML: svg (in the page: boxes link to their objects and "
+        "take the theme's colours, light or dark) or png (a picture with a link over each "
+        "box, scaled with it). Other builders draw as sphinx.ext.graphviz does, and the "
+        "project's graphviz_output_format stays its own graphviz directives'.",
+    ),
 )
+
+#: the values ``designdoc_graph_format`` takes
+GRAPH_FORMATS = ("svg", "png")
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,8 @@ class Settings:
     #: sphinx-needs need type -> our type, for the project's own needs
     needs_types: Mapping[str, str] = field(default_factory=dict)
     plain_directives: bool = True
+    #: how ``dd-graph`` is drawn in HTML (:data:`GRAPH_FORMATS`)
+    graph_format: str = "svg"
 
 
 def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
@@ -362,6 +376,14 @@ def build_settings(
     if not isinstance(plain, bool):
         problems.append(f"designdoc_plain_directives must be True or False, not {plain!r}")
         plain = True
+    graph_format = get("designdoc_graph_format")
+    if graph_format not in GRAPH_FORMATS:
+        shown = graph_format if isinstance(graph_format, str) else ""
+        problems.append(
+            f"designdoc_graph_format must be one of {', '.join(GRAPH_FORMATS)}, not "
+            f"{graph_format!r}{did_you_mean(shown, GRAPH_FORMATS)}"
+        )
+        graph_format = "svg"
     return (
         Settings(
             schema=schema,
@@ -377,6 +399,7 @@ def build_settings(
             gc_freeze=gc_freeze,
             needs_types=needs_types,
             plain_directives=plain,
+            graph_format=graph_format,
         ),
         problems,
     )

@@ -41,10 +41,11 @@ from .domain import (
 )
 from .fileio import write_atomic
 from .model import Finding
-from .nodes import PLACEHOLDERS, designdoc_html
+from .nodes import PLACEHOLDERS, designdoc_graph, designdoc_html
 from .render import fill_title
 from .safety import is_web_url
 from .transforms import DesigndocPostTransform
+from .views.graph import visit_graph_html
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -338,6 +339,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for node_class in PLACEHOLDERS:
         _add_node(app, node_class, html_visit=_skip)
     _add_node(app, designdoc_html, html_visit=_visit_html)
+    _add_node(app, designdoc_graph, html_visit=visit_graph_html)
     app.add_post_transform(DesigndocPostTransform)
     setup_views(app)
     app.connect("builder-inited", _on_builder_inited)

@@ -49,4 +49,15 @@ class designdoc_html(nodes.General, nodes.Element):
     """
 
 
+class designdoc_graph(nodes.General, nodes.Element):
+    """A ``dd-graph`` drawn by the HTML translator (:func:`.views.graph.visit_graph_html`);
+    attributes: ``drawing`` (:class:`.views.drawing.Drawing`, plain data) and
+    ``location`` (``path:line`` of the directive, for a warning when dot fails).
+
+    Drawn when the page is written, so a parallel build runs Graphviz in its writer
+    processes, as ``sphinx.ext.graphviz`` does.  It has no text child: the objects a
+    graph shows are found by a search on their own pages.
+    """
+
+
 PLACEHOLDERS = (designdoc_fields, designdoc_view)

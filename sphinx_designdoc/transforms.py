@@ -51,6 +51,7 @@ class DesigndocPostTransform(SphinxPostTransform):
             link=partial(domain.link, builder, fromdocname),
             page_title=partial(page_title, self.env),
             graphviz=domain.graphviz,
+            graph_format=domain.settings.graph_format,
         )
 
     def _fill_object(

@@ -3,7 +3,7 @@
 A small design document (``tests/roots/test-themes``) is built once per theme and opened
 in headless Chromium at 1,000 CSS pixels wide: every text inside an object box, a view
 or a badge must reach 4.5:1 contrast against the background actually behind it (WCAG
-AA), the matrix's Traced column must be in view without scrolling sideways, nothing of
+AA; a graph's texts against the box they are drawn on), the matrix's Traced column must be in view without scrolling sideways, nothing of
 ours may stick out of the content column, and a search for an object must land on it.
 
 Needs Chromium, ChromeDriver and selenium (``.ci/run`` installs them); skipped with the
@@ -80,6 +80,29 @@ def test_every_text_of_ours_is_readable(driver, built, tmp_path_factory, theme, 
         bs.set_dark(driver, False)
     assert seen > 100  # the pages were read: objects, statuses, badges, tables, legends
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_graphs_are_drawn_in_the_themes_colours(driver, built, tmp_path_factory, theme, dark):
+    """A graph's texts are in the page (SVG): each box and arrow label reaches 4.5:1
+    against the box or label it is drawn on; in a dark mode the boxes are dark and the
+    texts light, as the theme's; the legend's swatches stay visible (3:1)."""
+    out = site(built, theme, tmp_path_factory)
+    bs.set_dark(driver, dark)
+    try:
+        bs.open_page(driver, out, "graph")
+        texts = [t for t in bs.contrasts(driver) if t["tag"] in ("text", "tspan")]
+        swatches = bs.swatches(driver)
+    finally:
+        bs.set_dark(driver, False)
+    assert len(texts) >= 40  # the two graphs' boxes and arrow labels
+    low = [t for t in texts if t["ratio"] < MIN_CONTRAST]
+    assert not low, low
+    backgrounds = [[int(v) for v in t["bg"][4:-1].split(",")] for t in texts]
+    dark_boxes = [sum(bg) < 3 * 128 for bg in backgrounds]
+    assert all(dark_boxes) if dark and theme in bs.DARK_THEMES else not any(dark_boxes)
+    assert swatches and all(s["ratio"] >= 3 and s["width"] > 5 for s in swatches), swatches
 
 
 @pytest.mark.parametrize("theme", THEMES)

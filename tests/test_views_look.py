@@ -21,6 +21,7 @@ import pytest
 from conftest import edit, requires_dot, warnings_of, write_project
 from sphinx import addnodes
 
+from sphinx_designdoc.nodes import designdoc_graph
 from sphinx_designdoc.subtypes import SUBTYPES
 from sphinx_designdoc.views.cells import TableModel
 from sphinx_designdoc.views.output import latex_layout
@@ -310,47 +311,62 @@ def test_statuses_carry_their_tone(make_app, copy_root) -> None:
 
 @requires_dot
 def test_graph_legend_and_root(make_app, copy_root) -> None:
-    from sphinx.ext.graphviz import graphviz
-
     app = make_app("html", srcdir=copy_root("themes"))
     app.build()
     doctree = app.env.get_and_resolve_doctree("graph", app.builder)
-    codes = [node["code"] for node in doctree.findall(graphviz)]
+    codes = [node["drawing"].dot for node in doctree.findall(designdoc_graph)]
     assert (
         '"DEC-1" [' in codes[1] and "peripheries" in codes[1].split('"DEC-1" [')[1].split("\n")[0]
     )
     assert "peripheries" not in codes[0]  # no root, nothing drawn twice
     html = _html(app, "graph")
+    assert len(re.findall(r'<a class="dd-node [^"]*dd-root', html)) == 1
     legends = re.findall(r'<ul class="dd-graph-legend[^"]*">(.*?)</ul>', html, re.S)
     assert len(legends) == 2
     text = re.sub(r"<[^>]+>", "", legends[1])
     assert "Requirement" in text and "Decision" in text and "Dependency" in text
     assert "arrows: addresses, refines, uses" in text
     assert "double outline: DEC-1" in text
-    assert 'style="background:#dbeafe"' in legends[0]  # the swatch of requirements
+    # the swatch of requirements, tinted as their boxes are (by the stylesheet)
+    assert '<span class="dd-swatch dd-type-requirement"></span>' in legends[0]
     assert "thick red outline: untraced" in re.sub(r"<[^>]+>", "", legends[0])
+    # the inactive statuses a graph shows, as its boxes show them (none in the second)
+    whole = re.sub(r"<[^>]+>", "", legends[0])
+    assert "dashed, (rejected) or (superseded) after the ID: inactive" in whole
+    assert "dashed" not in text
 
 
 @requires_dot
-def test_legend_swatch_colours_are_plain_colours(make_app, tmp_path: Path) -> None:
+@pytest.mark.parametrize("graph_format", ["svg", "png"])
+def test_legend_swatch_colours_are_plain_colours(make_app, tmp_path: Path, graph_format) -> None:
     """A colour from conf.py reaches a style attribute only when it is a colour."""
     src = write_project(
         tmp_path / "src",
         {
             "index.rst": "Risks\n=====\n\n.. risk:: Outage\n   :id: RISK-1\n\n"
-            ".. decision:: Failover\n   :id: DEC-1\n   :status: accepted\n   :mitigates: RISK-1\n\n"
+            ".. risk:: Flood\n   :id: RISK-2\n   :status: closed\n\n"
+            ".. decision:: Failover\n   :id: DEC-1\n   :status: accepted\n"
+            "   :mitigates: RISK-1, RISK-2\n\n"
             ".. dd-graph::\n"
         },
         conf='extensions = ["sphinx_designdoc"]\n'
         "designdoc_types = {'risk': {'statuses': ['open', 'closed'],"
-        " 'color': 'red;background:url(https://evil.example/x)'}}\n"
+        " 'color': 'red;background:url(https://evil.example/x)'},"
+        " 'hazard': {'statuses': ['open'], 'color': '#fee2e2'}}\n"
         "designdoc_links = {'mitigates': {'source': 'decision', 'target': 'risk'}}\n",
     )
-    app = make_app("html", srcdir=src, confoverrides={"graphviz_dot": "dot"})
+    app = make_app(
+        "html",
+        srcdir=src,
+        confoverrides={"graphviz_dot": "dot", "designdoc_graph_format": graph_format},
+    )
     app.build()
     html = _html(app, "index")
     assert 'class="dd-graph-legend' in html and "Risk" in html
-    assert 'style="background:#dcfce7"' in html  # decisions keep their swatch
+    if graph_format == "png":
+        assert 'style="background:#dcfce7"' in html  # decisions keep their swatch
+    else:
+        assert '<span class="dd-swatch dd-type-decision"></span>' in html
     assert "evil.example" not in html
 
 
@@ -609,15 +625,23 @@ def test_manual_page_starts_a_paragraph_for_each_object(make_app, tmp_path: Path
 
 
 @requires_dot
-def test_epub_has_no_stray_image_map_files(make_app, copy_root) -> None:
+@requires_dot
+def test_epub_graphs_are_well_formed_xhtml(make_app, copy_root) -> None:
+    """An EPUB's pages are XHTML, read by an XML parser: the drawings in them too."""
+    import defusedxml.ElementTree as SafeET
+
     app = make_app(
         "epub",
         srcdir=copy_root("themes"),
         confoverrides={"version": "1", "copyright": "2026", "epub_copyright": "2026"},
     )
     app.build()
-    assert list((app.outdir / "_images").glob("*.map"))  # Graphviz wrote them ...
-    assert not [w for w in warnings_of(app) if ".map" in w]  # ... the book leaves them out
+    page = (app.outdir / "graph.xhtml").read_text(encoding="utf-8")
+    tree = SafeET.fromstring(page)
+    svgs = [e for e in tree.iter() if e.tag == "{http://www.w3.org/2000/svg}svg"]
+    assert len(svgs) == 2
+    assert not list((app.outdir / "_images").glob("*.map"))  # no image maps to leave out
+    assert not [w for w in warnings_of(app) if ".map" in w or "[designdoc.graph]" in w]
 
 
 # -- the gallery -------------------------------------------------------------------------

@@ -232,7 +232,9 @@ def test_reports_mark_the_same_links(make_app, copy_root) -> None:
     row = next(line for line in md.splitlines() if line.startswith("| [PG-REQ-5]"))
     assert "[PG-DEC-4 *(superseded)*]" in row and "[PG-DEC-10](" in row
     page = html.render(report)
-    assert (f'<a href="decisions.html#PG-DEC-7"><code class="dd-id">PG-DEC-7</code> {MARK_REJECTED}</a>') in page
+    assert (
+        f'<a href="decisions.html#PG-DEC-7"><code class="dd-id">PG-DEC-7</code> {MARK_REJECTED}</a>'
+    ) in page
     assert "(accepted)" not in page  # a status in brackets after an ID means inactive
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(csv_.render(report)))}
     assert rows["PG-REQ-12"]["addressed by"] == "PG-DEC-7 (rejected)"

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from conftest import find_warning, load_report, requires_dot, warnings_of
-from sphinx.ext.graphviz import graphviz
+
+from sphinx_designdoc.nodes import designdoc_graph
 
 
 @pytest.mark.parametrize(
@@ -132,9 +133,15 @@ def test_custom_vocabulary_in_graphs(make_app, copy_root) -> None:
     app = _build_risks(make_app, copy_root)
     # graph: custom type coloured by its own colour
     resolved = app.env.get_and_resolve_doctree("risks", app.builder)
-    code = next(iter(resolved.findall(graphviz)))["code"]
+    code = next(iter(resolved.findall(designdoc_graph)))["drawing"].dot
     assert 'fillcolor="#fee2e2"' in code and '"RISK-3"' not in code
     assert '"DEC-9" -> "RISK-1" [label=<' in code and ">mitigates</font>" in code
+    # in the page's drawing, the type's colour is its boxes' accent (dark enough to tint
+    # a box on a light page and on a dark one)
+    html = (app.outdir / "risks.html").read_text(encoding="utf-8")
+    risk_box = re.search(r'<a class="dd-node dd-type-risk[^"]*"[^>]*>', html)
+    assert risk_box is not None and "dd-accent-own" in risk_box.group(0)
+    assert 'style="--dd-type-color:#' in risk_box.group(0)
 
 
 def test_custom_vocabulary_in_views_checks_and_report(make_app, copy_root) -> None:

@@ -14,7 +14,7 @@ from sphinx.ext.graphviz import graphviz
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinx_designdoc.nodes import designdoc_html, designdoc_view
+from sphinx_designdoc.nodes import designdoc_graph, designdoc_html, designdoc_view
 from sphinx_designdoc.views import output
 
 ROOTS = ["views", "views-myst"]
@@ -82,12 +82,17 @@ def test_html_views(make_app, copy_root, root: str) -> None:
     assert 'href="requirements.html"' in table_html  # doc column
     assert "security, speed" in table_html
 
-    # graph: Graphviz image with a clickable map to the objects
-    assert html.count('class="graphviz"') >= 2
-    assert 'href="decisions.html#DEC-1"' in html[html.index("<map") :]
-    assert 'href="requirements.html#REQ-1" target="_top"' in html
-    map_ids = re.findall(r'<map id="([^"]+)"', html)
-    assert len(map_ids) == len(set(map_ids)) == 2
+    # graph: drawn in the page as SVG, each box a link to its object
+    svgs = re.findall(r'<svg [^>]*class="dd-graph-svg".*?</svg>', html, re.S)
+    assert len(svgs) == 2
+    assert '<a class="dd-node dd-type-decision' in svgs[0]
+    assert 'href="decisions.html#DEC-1"' in svgs[0]
+    assert (
+        'href="requirements.html#REQ-1" xlink:href="requirements.html#REQ-1" target="_top"'
+        in svgs[0]
+    )
+    assert "<map" not in html and 'class="graphviz"' not in html
+    assert ' id="' not in "".join(svgs)  # no ID of the drawing's can clash with the page's
 
 
 @requires_dot  # asserts on the drawn graphs too
@@ -127,7 +132,8 @@ def test_html_doctree_has_html_tables(make_app, copy_root, root: str) -> None:
     assert len(tables) == 4 and all(t.startswith('<table class="dd-table') for t in tables)
     assert 'href="requirements.html#REQ-1"' in tables[3]
     assert "REQ-2" not in tables[3]  # "security" in tags and approved
-    assert len(list(doctree.findall(graphviz))) == 2
+    assert not list(doctree.findall(graphviz))
+    assert len(list(doctree.findall(designdoc_graph))) == 2  # drawn when written
     # the page shows the tables ...
     assert (app.outdir / "views.html").read_text(encoding="utf-8").count(tables[3]) == 1
 

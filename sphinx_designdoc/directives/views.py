@@ -86,7 +86,8 @@ VIEW_DIRECTIVES: dict[str, type[ViewDirective]] = {
 
 
 def setup_views(app: Sphinx) -> None:
-    """Register the view directives; ``dd-graph`` draws through ``sphinx.ext.graphviz``."""
+    """Register the view directives; ``dd-graph`` draws through ``sphinx.ext.graphviz``
+    for the builders other than HTML."""
     app.setup_extension("sphinx.ext.graphviz")
     for name, directive in VIEW_DIRECTIVES.items():
         app.add_directive(name, directive)

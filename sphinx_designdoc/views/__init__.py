@@ -4,9 +4,9 @@ Each view kind has a planner (:data:`.plans.PLANNERS`: what the view shows, from
 options and the vocabulary, without Sphinx) and a renderer, one module per view, listed
 in :data:`RENDERERS`.  Renderers take the placeholder node and a :class:`ViewContext`
 (the graph, the vocabulary, the builder, how to link), and emit standard docutils nodes
-(tables, paragraphs, resolved references) and the Graphviz node of
+(tables, paragraphs, resolved references) and, for graphs, the Graphviz node of
 ``sphinx.ext.graphviz``, so every builder works; :mod:`.output` writes the HTML
-builders' tables straight to HTML.
+builders' tables straight to HTML, and :mod:`.drawing` their graphs.
 """
 
 from __future__ import annotations

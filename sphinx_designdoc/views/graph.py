@@ -1,21 +1,28 @@
-"""``dd-graph``: a traceability graph drawn by Graphviz through ``sphinx.ext.graphviz``,
-or, where Graphviz cannot be run, a table of the same objects and links."""
+"""``dd-graph``: a traceability graph.  For HTML, Graphviz lays it out and the package
+draws it (:mod:`.drawing`: inline SVG by default, or a PNG with links over its boxes);
+other builders get the drawing of ``sphinx.ext.graphviz`` (PDF in LaTeX).  Where Graphviz
+cannot be run, the graph is a table of the same objects and links."""
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import re
 import textwrap
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
+from pathlib import Path
+from typing import Any
 
 from docutils import nodes
+from sphinx.util import logging
 
 from ..graph import Graph
 from ..model import Item
+from ..nodes import designdoc_graph
 from ..safety import css_class, css_color, natural_key
-from ..vocabulary import Schema
+from ..vocabulary import BUILTIN_TYPES, Schema
 from .cells import (
     Cell,
     Row,
@@ -27,21 +34,38 @@ from .cells import (
     select,
     status_cell,
 )
+from .drawing import Arrow, Box, Dot, Drawing, DrawingError, Span, drawing_html, fallback_html
 from .output import Output, ViewContext, error, scrolling, wrap
 from .plans import MAX_GRAPH_NODES, GraphPlan, graph_types
 
+logger = logging.getLogger(__name__)
+
 #: outline colour of a box by the tone of its status (:func:`..vocabulary.status_tone`)
 _TONE_COLOURS = {"good": "#15803d", "pending": "#a16207"}
-#: box text: dark on the light fills, whatever the page's mode (the drawing keeps its
-#: own light boxes on a dark page, and transparent space around them)
+#: box text: dark on the light fills of Graphviz's own pictures (PNG, PDF), which keep
+#: their light boxes on a dark page (an HTML drawing takes its colours from the theme)
 _TEXT = "#111827"
 _TEXT_INACTIVE = "#4b5563"
 _UNTRACED = "#dc2626"
 _EDGE = "#6b7280"
+#: the colours of the built-in types, which the stylesheet gives their accents
+_BUILTIN_COLOURS = {(t.name, t.color) for t in BUILTIN_TYPES}
+#: characters XML 1.0 cannot hold, not even as references (Graphviz writes its labels
+#: into SVG and image maps; the package's own drawing replaces them too)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _dot(value: str) -> str:
+    """A DOT string (characters XML cannot hold replaced: dot copies names and labels
+    into SVG and image maps, and the source must encode to UTF-8)."""
+    value = _NOT_XML.sub("\ufffd", value)
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _dot_text(text: str) -> str:
+    """A label's text for Graphviz, which reads entities in labels (``&lt;`` would be
+    drawn as ``<``): its ``&`` escaped, so Graphviz draws the text as written."""
+    return text.replace("&", "&amp;")
 
 
 def _edge_label(text: str) -> str:
@@ -49,7 +73,7 @@ def _edge_label(text: str) -> str:
     on a dark page (Graphviz HTML-like label; the name is escaped for it)."""
     return (
         '<<table border="0" cellborder="0" cellspacing="0" cellpadding="1" bgcolor="#ffffff">'
-        f'<tr><td><font color="{_TEXT}">{escape(text)}</font></td></tr></table>>'
+        f'<tr><td><font color="{_TEXT}">{escape(_NOT_XML.sub("", text))}</font></td></tr></table>>'
     )
 
 
@@ -65,6 +89,8 @@ def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
     if plan.direction == "both":  # what a change to the root affects, as designdoc impact
         for affected in graph.impact(root.id, plan.depth):
             reached.setdefault(affected.item.id, affected.item)
+        for item in root_context(graph, root, plan.depth):
+            reached.setdefault(item.id, item)
     else:  # only outgoing (down) or incoming (up) links
         for step in graph.walk(root.id, plan.direction, plan.depth):
             reached.setdefault(step.item.id, step.item)
@@ -77,20 +103,136 @@ def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
     return items
 
 
-def build_dot(
+def root_context(graph: Graph, root: Item, depth: int) -> Iterable[Item]:
+    """What a reader needs beside the root to judge a change to it, which a change does
+    not necessarily reach (:meth:`.Graph.impact` leaves it out):
+
+    - its history: the objects of its own type it is linked with either way (for a
+      decision: what it supersedes, amends or extends and what supersedes it, ...),
+      and theirs, up to ``depth`` links from the root;
+    - its alternatives: the other sources of its tracing links into the same targets
+      (for a decision: the other decisions, of any status, that address the
+      requirements it addresses), one step from those targets.
+    """
+    by_id, links = graph.by_id, graph.schema.links
+    incoming_links = graph.schema.links_by_incoming()
+    seen = {root.id}
+    queue: deque[tuple[str, int]] = deque([(root.id, 0)])
+    while queue:
+        current, hops = queue.popleft()
+        if hops >= depth:
+            continue
+        neighbours = [target for name, target in graph.outgoing(by_id[current]) if name in links]
+        neighbours += [
+            source
+            for name, sources in graph.incoming_of(current).items()
+            if name in incoming_links
+            for source in sources
+        ]
+        for other in neighbours:
+            item = by_id.get(other)
+            if item is None or item.type != root.type or other in seen:
+                continue
+            seen.add(other)
+            yield item
+            queue.append((other, hops + 1))
+    for link_name, target in graph.outgoing(root):
+        link = links.get(link_name)
+        if link is None or not link.traces or target not in by_id:
+            continue
+        for source in graph.incoming_of(target).get(link.incoming, ()):
+            if source not in seen:
+                seen.add(source)
+                yield by_id[source]
+
+
+def _accent(schema: Schema, type_name: str) -> str | None:
+    """The accent of a type the stylesheet has no rule for (a project's own type, or a
+    built-in one given another ``color``): its colour's hue, dark enough to tint a box
+    on a light page and light enough on a dark one."""
+    typedef = schema.types.get(type_name)
+    if typedef is None or (typedef.name, typedef.color) in _BUILTIN_COLOURS:
+        return None
+    colour = css_color(typedef.color)
+    if colour is None or not colour.startswith("#") or len(colour) not in (4, 7):
+        return colour
+    digits = colour[1:] if len(colour) == 7 else "".join(c * 2 for c in colour[1:])
+    red, green, blue = (int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, _light, saturation = colorsys.rgb_to_hls(red, green, blue)
+    red, green, blue = colorsys.hls_to_rgb(hue, 0.42, min(saturation, 0.75))
+    return "#" + "".join(f"{round(v * 255):02x}" for v in (red, green, blue))
+
+
+def _lines(item: Item, active: bool) -> tuple[tuple[Span, ...], ...]:
+    """A box's label: the ID (followed, for an inactive object, by its status in
+    brackets, as tables and the list matrix mark it) and up to three lines of title."""
+    first: tuple[Span, ...] = ((item.id, ""),)
+    if not active:
+        first += ((f" ({item.status})", "dd-muted"),)
+    title = textwrap.wrap(item.title, 28)
+    if len(title) > 3:
+        title = [*title[:2], textwrap.shorten(" ".join(title[2:]), 27, placeholder="…")]
+    return (first, *(((line, ""),) for line in title))
+
+
+def make_boxes(
     items: Sequence[Item],
     graph: Graph,
     schema: Schema,
-    url: Callable[[Item], str | None],
-    root: str | None = None,
-) -> str:
+    href: Callable[[Item], str | None],
+    root: str | None,
+) -> list[Box]:
+    """The boxes of the drawing: label, classes (type, status tone, inactive, untraced,
+    root), link and tooltip of each object."""
+    boxes = []
+    for item in items:
+        typedef = schema.types.get(item.type)
+        active = graph.is_active(item)
+        tone = typedef.tone(item.status) if typedef else ""
+        classes = [f"dd-type-{css_class(item.type)}", f"dd-tone-{tone or 'none'}"]
+        if not active:
+            classes.append("dd-inactive")
+        if graph.is_traced(item.id) is False:
+            classes.append("dd-untraced")
+        if item.id == root:
+            classes.append("dd-root")
+        tooltip = f"{item.id}: {item.title} ({item.type}, {item.status})"
+        boxes.append(
+            Box(
+                item.id,
+                _lines(item, active),
+                tuple(classes),
+                href(item),
+                tooltip,
+                _accent(schema, item.type),
+            )
+        )
+    return boxes
+
+
+def make_arrows(items: Sequence[Item], graph: Graph, schema: Schema) -> list[Arrow]:
+    """The links between the objects shown, each between two places in ``items``."""
+    place = {item.id: index for index, item in enumerate(items)}
+    return [
+        Arrow(place[item.id], place[target], link_name)
+        for item in items
+        for link_name, target in graph.outgoing(item)
+        if target in place and link_name in schema.links
+    ]
+
+
+def build_dot(items: Sequence[Item], graph: Graph, schema: Schema, root: str | None = None) -> str:
     """DOT source of the traceability graph: fill colour by type, outline by status (red
-    and thick: untraced; dashed: inactive), the root drawn with a double outline."""
-    shown = {item.id for item in items}
-    # a name unique to the content: HTML image maps of two graphs on a page must differ
+    and thick: untraced; dashed: inactive), the root drawn with a double outline.  The
+    colours are those of Graphviz's own pictures; the package's SVG takes its colours
+    from the stylesheet, and only the layout from this source."""
+    boxes = make_boxes(items, graph, schema, lambda item: None, root)
+    # a name unique to the content
     name = (
         "dd_"
-        + hashlib.sha1("\0".join(sorted(shown)).encode(), usedforsecurity=False).hexdigest()[:12]
+        + hashlib.sha1(
+            "\0".join(sorted(b.name for b in boxes)).encode(), usedforsecurity=False
+        ).hexdigest()[:12]
     )
     lines = [
         f"digraph {name} {{",
@@ -99,64 +241,70 @@ def build_dot(
         f'fontcolor="{_TEXT}"];',
         f'  edge [fontname="Helvetica", fontsize=8, color="{_EDGE}", arrowsize=0.7];',
     ]
-    for item in items:
+    for item, box in zip(items, boxes, strict=True):
         typedef = schema.types.get(item.type)
+        text = "\n".join("".join(t for t, _ in line) for line in box.lines)
         attrs = {
-            "label": f"{item.id}\n" + "\n".join(textwrap.wrap(item.title, 28)[:3]),
-            "fillcolor": typedef.color if typedef else "#e5e7eb",
+            "label": _dot_text(text),
+            # only a colour: Graphviz reads more in a colour list (and crashes on some)
+            "fillcolor": (css_color(typedef.color) if typedef else None) or "#e5e7eb",
             "color": _TONE_COLOURS.get(typedef.tone(item.status) if typedef else "", "#374151"),
-            "tooltip": f"{item.id}: {item.title} ({item.type}, {item.status})",
         }
         style = "rounded,filled"
-        if not graph.is_active(item):
+        if "dd-inactive" in box.classes:
             style += ",dashed"
             attrs["fontcolor"] = _TEXT_INACTIVE
             attrs["color"] = "#9ca3af"
-        if graph.is_traced(item.id) is False:
+        if "dd-untraced" in box.classes:
             attrs["color"] = _UNTRACED
             attrs["penwidth"] = "2"
-        if item.id == root:
+        if "dd-root" in box.classes:
             attrs["peripheries"] = "2"
             attrs["penwidth"] = "2"
             attrs["fontname"] = "Helvetica-Bold"
         attrs["style"] = style
-        link = url(item)
-        if link:
-            # Graphviz copies a URL into SVG and image-map attributes as it is, where
-            # a raw "&" is not well-formed: the entity passes through unchanged
-            attrs["URL"] = link.replace("&", "&amp;")
-            attrs["target"] = "_top"
         body = ", ".join(f"{k}={_dot(v)}" for k, v in attrs.items())
         lines.append(f"  {_dot(item.id)} [{body}];")
-    for item in items:
-        for link_name, target in graph.outgoing(item):
-            if target in shown and link_name in schema.links:
-                label = _edge_label(link_name)
-                lines.append(f"  {_dot(item.id)} -> {_dot(target)} [label={label}];")
+    for arrow in make_arrows(items, graph, schema):
+        tail, head = _dot(items[arrow.tail].id), _dot(items[arrow.head].id)
+        lines.append(f"  {tail} -> {head} [label={_edge_label(arrow.label)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def graph_legend(
-    items: Sequence[Item], graph: Graph, schema: Schema, root: str | None, swatches: bool
+    items: Sequence[Item],
+    graph: Graph,
+    schema: Schema,
+    root: str | None,
+    swatches: str | None,
 ) -> nodes.bullet_list:
     """What the drawing's colours, outlines and arrows mean, for the types and links it
-    shows; with colour swatches where the output is HTML."""
+    shows; with colour swatches where the output is HTML: ``swatches`` is ``svg`` (the
+    stylesheet's colours, as the package's drawing has them) or ``png`` (Graphviz's)."""
     legend = nodes.bullet_list(classes=["dd-graph-legend"])
 
-    def entry(text: str, color: str | None = None, classes: Sequence[str] = ()) -> None:
+    def entry(text: str, swatch: str | None = None, classes: Sequence[str] = ()) -> None:
         para = nodes.paragraph(classes=list(classes))
-        style = css_color(color) if (swatches and color) else None
-        if style is not None:
-            html = f'<span class="dd-swatch" style="background:{style}"></span>'
-            para += nodes.raw("", html, format="html")
+        if swatch is not None:
+            para += nodes.raw("", swatch, format="html")
         para += nodes.Text(text)
         legend.append(nodes.list_item("", para))
 
     present = {item.type for item in items}
     for typedef in schema.types.values():
-        if typedef.name in present:
-            entry(typedef.label, typedef.color)
+        if typedef.name not in present:
+            continue
+        swatch = None
+        if swatches == "svg":
+            accent = _accent(schema, typedef.name)
+            own = f' dd-accent-own" style="--dd-type-color:{accent}' if accent else ""
+            swatch = f'<span class="dd-swatch dd-type-{css_class(typedef.name)}{own}"></span>'
+        elif swatches == "png" and css_color(typedef.color):
+            swatch = (
+                f'<span class="dd-swatch" style="background:{css_color(typedef.color)}"></span>'
+            )
+        entry(typedef.label, swatch)
     shown = {item.id for item in items}
     links = sorted(
         {
@@ -168,7 +316,14 @@ def graph_legend(
     )
     if links:
         entry("arrows: " + ", ".join(links))
-    entry("green outline: accepted; amber: proposed; dashed: rejected or superseded")
+    inactive = sorted({f"({i.status})" for i in items if not graph.is_active(i)})
+    outlines = "green outline: accepted; amber: proposed"
+    if inactive:
+        marks = (
+            ", ".join(inactive[:-1]) + " or " + inactive[-1] if len(inactive) > 1 else inactive[0]
+        )
+        outlines += f"; dashed, {marks} after the ID: inactive"
+    entry(outlines)
     if any(graph.is_traced(item.id) is False for item in items):
         entry("thick red outline: untraced", classes=["dd-legend-untraced"])
     if root is not None:
@@ -203,24 +358,54 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
         table = output.render(_graph_table(items, graph, schema, plan.caption), node)
         children.append(scrolling(table))
         return [wrap("graph", spec, *children)]
-    gv = graphviz()
-    if builder.format == "html":  # image-map and SVG links only mean something in HTML
-        svg = builder.config.graphviz_output_format == "svg"
-        url: Callable[[Item], str | None] = partial(output.graph_href, svg=svg)
-    else:
-        url = lambda item: None  # noqa: E731
-    gv["code"] = build_dot(items, graph, schema, url, plan.root)
-    gv["options"] = {"docname": ctx.fromdocname}
-    gv["alt"] = _graph_alt(
-        plan.caption
-        or (f"Traceability graph of {plan.root}" if plan.root else "Traceability graph"),
-        builder.format,
+    alt = plan.caption or (
+        f"Traceability graph of {plan.root}" if plan.root else "Traceability graph"
     )
-    children.append(gv)
+    code = build_dot(items, graph, schema, plan.root)
+    html = builder.format == "html"
+    if html:
+        drawing = Drawing(
+            code,
+            tuple(make_boxes(items, graph, schema, output.graph_href, plan.root)),
+            tuple(make_arrows(items, graph, schema)),
+            alt,
+            ctx.graph_format,
+        )
+        source = Path(builder.srcdir, str(node.get("source") or spec.get("source") or ""))
+        location = f"{source}:{node.get('line') or spec.get('line') or 0}"
+        children.append(designdoc_graph(drawing=drawing, location=location))
+    else:
+        gv = graphviz()
+        gv["code"] = code
+        gv["options"] = {"docname": ctx.fromdocname}
+        gv["alt"] = _graph_alt(alt, builder.format)
+        children.append(gv)
     if plan.caption:
         children.append(nodes.paragraph(plan.caption, plan.caption, classes=["dd-caption"]))
-    children.append(graph_legend(items, graph, schema, plan.root, builder.format == "html"))
+    swatches = ctx.graph_format if html else None
+    children.append(graph_legend(items, graph, schema, plan.root, swatches))
     return [wrap("graph", spec, *children)]
+
+
+def visit_graph_html(self: Any, node: designdoc_graph) -> None:
+    """Write a graph's drawing into the page (the HTML translator's visitor)."""
+    builder, config = self.builder, self.builder.config
+    cache = Path(builder.doctreedir) / "designdoc-graphs"
+    dot = Dot(str(config.graphviz_dot or "dot"), tuple(config.graphviz_dot_args or ()), cache)
+    images = (Path(builder.outdir) / getattr(builder, "imagedir", "_images"), builder.imgpath)
+    drawing: Drawing = node["drawing"]
+    try:
+        html = drawing_html(drawing, dot, images)
+    except DrawingError as exc:
+        logger.warning(
+            f"dd-graph cannot be drawn: {exc}; its objects and links are listed instead",
+            type="designdoc",
+            subtype="graph",
+            location=node["location"],
+        )
+        html = fallback_html(drawing, str(exc))
+    self.body.append(html)
+    raise nodes.SkipNode
 
 
 def _graph_alt(text: str, output_format: str) -> str:
@@ -254,6 +439,8 @@ def _graph_table(
         classes = ["dd-row", f"dd-type-{css_class(item.type)}"]
         if graph.is_traced(item.id) is False:
             classes.append("dd-untraced")
+        elif not graph.is_active(item):
+            classes.append("dd-inactive")
         cells: list[Cell] = [
             [("ref", item.id, item.id)],
             [("text", item.title, ())],

@@ -8,7 +8,6 @@ writes the same elements, classes and links as Sphinx's writer would.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -17,17 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.errors import NoUri
 from sphinx.locale import _ as translate
 from sphinx.util.nodes import make_refnode
-from sphinx.util.osutil import relative_uri
 
 from ..graph import Graph
 from ..marks import mark_of
 from ..model import Item
 from ..nodes import designdoc_html
 from ..render import xref
-from ..safety import encode_url
+from ..safety import encode_url, safe_url
 from ..vocabulary import Schema, split_names
 from .cells import Fragment, TableModel
 
@@ -53,6 +50,8 @@ class ViewContext:
     page_title: Callable[[str], str]
     #: whether Graphviz's ``dot`` can be run
     graphviz: bool = True
+    #: how ``dd-graph`` is drawn in HTML: ``svg`` or ``png`` (``designdoc_graph_format``)
+    graph_format: str = "svg"
 
 
 def paragraph(*children: nodes.Node, classes: Sequence[str] = ()) -> nodes.paragraph:
@@ -169,30 +168,22 @@ class Output:
             return None
         return f"{uri}#{item.id}"
 
-    def graph_href(self, item: Item, svg: bool = False) -> str | None:
-        """The link of a graph node: :meth:`item_href`, percent-encoded so that no
-        quote in it can end the attribute Graphviz writes it into.
+    def graph_href(self, item: Item) -> str | None:
+        """The link of a graph's box, written into the page itself (inline SVG, or links
+        over a PNG): :meth:`item_href`, on the URL policy and percent-encoded.
 
-        Sphinx's graphviz extension rewrites the relative links of an SVG, which lives
-        in the images folder, by resolving them against the page's folder and making
-        them relative to the images folder again (``fix_svg_relative_paths``).  A link
-        to the page itself (``#ID``) has no path and comes out wrong, and dirhtml pages
-        get the wrong folder; so for SVG the link is written as the path from the
-        images folder to the page, prefixed with the page's own path to that folder,
-        which the rewrite turns into exactly that path.
+        Sphinx's single-page builder rewrites a link to another document's object
+        (``index.html#document-x#ID``) to the object alone; raw HTML escapes that
+        rewrite, so the graph makes it itself.
         """
         href = self.item_href(item)
-        if href is None or not svg or item.external:
-            return None if href is None else encode_url(href)
-        try:
-            target = self.builder.get_target_uri(item.docname).split("#", 1)[0]
-            page = self.builder.get_target_uri(self.fromdocname).split("#", 1)[0]
-        except NoUri:
+        if href is None or safe_url(href) is None:
             return None
-        imagedir = getattr(self.builder, "imagedir", "_images")
-        from_images = posixpath.relpath(target or ".", imagedir)
-        written = posixpath.normpath(posixpath.join(relative_uri(page, imagedir), from_images))
-        return encode_url(f"{written}#{item.id}")
+        first = href.find("#")
+        second = href.find("#", first + 1) if first >= 0 else -1
+        if second >= 0:
+            href = href[second:]
+        return encode_url(href)
 
     def html(self, fragment: Fragment) -> str:
         kind, text, extra = fragment
