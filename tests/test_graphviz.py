@@ -272,7 +272,7 @@ def test_root_context_follows_the_decisions_history_to_the_depth() -> None:
     from sphinx_designdoc.graph import Graph
     from sphinx_designdoc.model import Item
     from sphinx_designdoc.views.graph import root_context
-    from sphinx_designdoc.vocabulary import build_schema
+    from sphinx_designdoc.vocabulary_config import build_schema
 
     schema = build_schema({}, {})
 
