@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from ..build import build_reports, count_sources
-from ..reports.load import load_report, resolve_data
+from ..reports.load import load_report
 from ..safety import terminal_data
+from .data import resolve_data
 from .errors import EXIT_FINDINGS, EXIT_OK, CLIError
 from .terminal import Style, announcer, dump_json, write_output
 
+#: source files above which ``check`` shows Sphinx's progress on a terminal
 PROGRESS_THRESHOLD = 100
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from ..codec import graph_of
 from ..reports._common import ReportView
-from ..reports.load import find_object, load_for_trace, load_report, resolve_data
+from ..reports.load import find_object, load_for_trace, load_report
 from ..safety import natural_key, terminal_data, terminal_text
+from .data import resolve_data
 from .errors import EXIT_OK
 from .terminal import Style, announcer, dump_json, format_table, status_cell, write_line
 
