@@ -1,6 +1,6 @@
 """Finding and reading a ``designdoc.json`` for the command line's reading verbs.
 
-A report is read once, checked member by member (:func:`..codec.check_report`), and
+A report is read once, checked member by member (:func:`..shapes.check_report`), and
 every problem is a :class:`DataError` of one line naming the file and what is wrong.
 ``trace`` decodes only the objects it shows (:mod:`.reader`); everything else parses the
 whole file.  Which file ``--data`` names, and building a source folder for it, is the
