@@ -285,12 +285,31 @@ class ReportView:
             groups.setdefault(a.item.type, []).append(relation)
         return [(self.label(t), rels) for t, rels in groups.items() if rels]
 
+    def impact_tables(self) -> list[ImpactTable]:
+        """The reports' "what a change affects" sections: one per dependency-like type
+        (:meth:`leaf_types`) with objects of this project, each object with what a change
+        to it affects (:meth:`impact_groups`).  HTML and Markdown differ in markup only."""
+        tables = []
+        for type_name in self.leaf_types():
+            objects = [o for o in self.of_type(type_name) if not o.get("external")]
+            if objects:
+                rows = [(o, self.impact_groups(o["id"])) for o in objects]
+                tables.append(ImpactTable(self.label(type_name), rows))
+        return tables
+
     def leaf_types(self) -> list[str]:
         """Types that links point to but that link to nothing themselves (dependencies):
         what a change to one of them affects is a question reports answer."""
         sources = {t for spec in self.links.values() for t in spec.get("sources") or ()}
         targets = {t for spec in self.links.values() for t in spec.get("targets") or ()}
         return [t for t in self.types if t in targets and t not in sources]
+
+
+@dataclass(frozen=True)
+class ImpactTable:
+    label: str
+    #: each object, and the groups of :meth:`ReportView.impact_groups`
+    rows: list[tuple[Obj, list[tuple[str, list[Relation]]]]]
 
 
 @dataclass(frozen=True)
