@@ -106,3 +106,12 @@ def test_trace_follows_the_links_not_a_rows_stale_backlinks(
     assert main(["trace", "SRD-2", "--data", str(path), "--json"]) == 0
     relations = json.loads(capsys.readouterr().out)["relations"]
     assert [(r["relation"], r["id"]) for r in relations] == [("satisfied by", "SPEC-2")]
+
+
+def test_an_untraced_reason_decodes_only_the_untraced_and_their_sources() -> None:
+    """JUnit explains every untraced object: that must not cost a decode of every row."""
+    graph = project()
+    view = ReportView(report_of(graph))
+    assert view.untraced_reason(view.by_id["SRD-2"]) == untraced_reason(graph, "SRD-2")
+    assert "graph" not in vars(view)
+    assert sorted(i.id for i in view._untraced_graph.items()) == ["SPEC-2", "SRD-2"]

@@ -225,8 +225,24 @@ class ReportView:
         return None
 
     def untraced_reason(self, obj: Obj) -> str:
-        """Why ``obj`` is untraced, as the graph says it (:func:`..neighbourhood.untraced_reason`)."""
-        return untraced_reason(self.graph, obj["id"])
+        """Why ``obj`` is untraced, as the graph says it (:func:`..neighbourhood.untraced_reason`):
+        the whole graph once a walk has decoded it, else the untraced objects and their
+        sources alone (JUnit explains every untraced object and walks nothing)."""
+        graph = self.__dict__.get("graph") or self._untraced_graph
+        if obj["id"] not in graph:
+            graph = self.graph
+        return untraced_reason(graph, obj["id"])
+
+    @cached_property
+    def _untraced_graph(self) -> Graph:
+        """The untraced objects and the sources of their backlinks: all that a reason
+        asks of the graph, without decoding every row."""
+        rows: dict[str, Obj] = {}
+        for obj in self.untraced():
+            rows[obj["id"]] = obj
+            for sources in (obj.get("incoming") or {}).values():
+                rows.update((s, self.by_id[s]) for s in sources if s in self.by_id)
+        return graph_of({**self.report, "objects": list(rows.values())})
 
     def neighbourhood(self, obj: Obj) -> list[Relation]:
         """The object's links and backlinks, and one hop further through backlinks, as the
