@@ -2,7 +2,8 @@
 
 Each member has an encode/decode pair: objects (with their links, backlinks and tracing
 flag), findings and the vocabulary.  The build writes through it, and the command line,
-``designdoc_external`` and every report read through it, so they cannot disagree.
+``designdoc_external`` and every report read through it, so they cannot disagree.  What
+each member must be is :mod:`.shapes`' to check, before anything here decodes it.
 Decoding a row and encoding it again gives the same bytes (a test holds that for every
 test root).
 
@@ -23,7 +24,7 @@ from ._version import __version__
 from .graph import Graph
 from .model import FieldValue, Finding, Item
 from .shapes import DecodeError, check_finding, check_object
-from .shapes import check_report as check_report  # the codec's readers check through it
+from .subtypes import is_suppressed, rule_name
 from .vocabulary import FieldDef, LinkDef, Schema, TypeDef
 
 SCHEMA_VERSION = 1
@@ -117,18 +118,10 @@ def encode_row(row: Any) -> str:
 # -- findings --------------------------------------------------------------------------
 
 
-def is_suppressed(subtype: str, suppress_warnings: Iterable[str]) -> bool:
-    """Mirror Sphinx's ``suppress_warnings`` matching for our warning type."""
-    patterns = set(suppress_warnings)
-    return (
-        "designdoc" in patterns or f"designdoc.{subtype}" in patterns or "designdoc.*" in patterns
-    )
-
-
 def finding_dict(finding: Finding, suppressed: bool) -> dict[str, Any]:
     return {
         "subtype": finding.subtype,
-        "rule": f"designdoc.{finding.subtype}",
+        "rule": rule_name(finding.subtype),
         "message": finding.message,
         "id": finding.id,
         "docname": finding.docname,

@@ -25,7 +25,6 @@ from sphinx.util.nodes import make_refnode
 
 from ._compat import env_app
 from .checks import CheckContext, run_checks
-from .codec import is_suppressed
 from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
 from .external import load_external
@@ -33,7 +32,7 @@ from .graph import Graph
 from .marks import mark_of
 from .model import DocRecord, Finding, Item, Ref
 from .render import mark_nodes, search_anchor, titled_text
-from .subtypes import BADGES
+from .subtypes import BADGES, is_suppressed
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:

@@ -44,6 +44,7 @@ from .model import Finding
 from .nodes import PLACEHOLDERS, designdoc_graph, designdoc_html
 from .render import fill_title
 from .safety import is_web_url
+from .subtypes import WARNING_TYPE, is_suppressed
 from .transforms import DesigndocPostTransform
 from .views.graph import visit_graph_html
 
@@ -67,7 +68,7 @@ def log_finding(finding: Finding, srcdir: Path) -> None:
         else:  # a node with a source and no line: "path:", as Sphinx itself writes it
             location = nodes.Element()
             location.source = path
-    logger.warning(finding.message, type="designdoc", subtype=finding.subtype, location=location)
+    logger.warning(finding.message, type=WARNING_TYPE, subtype=finding.subtype, location=location)
 
 
 def _directive_owner(name: str) -> str | None:
@@ -256,7 +257,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     suppress = app.config.suppress_warnings
     for finding in get_domain(env).findings:
         # what Sphinx would drop anyway costs its logging machinery nothing this way
-        if not codec.is_suppressed(finding.subtype, suppress):
+        if not is_suppressed(finding.subtype, suppress):
             log_finding(finding, srcdir)
 
 

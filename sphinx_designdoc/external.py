@@ -24,13 +24,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .codec import DecodeError, decode_object
+from .codec import decode_object
 from .fetch import fetch
 from .fileio import write_atomic
 from .jsonpos import member_lines
 from .model import FieldValue, Item
 from .needs_names import object_type
 from .safety import URL_POLICY, redact_url, safe_url
+from .shapes import DecodeError
 from .vocabulary import Schema
 
 #: a status that can be shown and styled as a word

@@ -157,3 +157,32 @@ def test_no_module_is_over_500_lines() -> None:
         for path in PACKAGE.rglob("*.py")
     }
     assert {name: size for name, size in sizes.items() if size > 500} == {}
+
+
+def test_readers_and_the_core_import_no_sphinx_docutils_nor_the_build() -> None:
+    """Every module of the command line and the report readers, and every core module,
+    imports neither Sphinx, docutils nor an optional extra at import time (what builds
+    or parses imports them inside its function); the readers never import the build."""
+    readers = sorted(
+        name
+        for name in map(_module_name, PACKAGE.rglob("*.py"))
+        if name.startswith((f"{NAME}.cli", f"{NAME}.reports"))
+    )
+    modules = [*readers, *(f"{NAME}.{module}" for module in CORE)]
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "heavy = ('sphinx', 'docutils', 'myst_parser', 'sphinx_needs', 'pygls', 'lsprotocol')\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))"
+    )
+    loaded = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert loaded == []
+    graph = _graph()
+    assert [
+        m for m in readers if m.startswith(f"{NAME}.reports") and f"{NAME}.build" in graph[m]
+    ] == []

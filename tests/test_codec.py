@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOTS
 from sphinx.cmd.build import build_main
 
-from sphinx_designdoc import codec
+from sphinx_designdoc import codec, shapes
 
 ROOT_NAMES = sorted(
     root.name
@@ -40,7 +40,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_build_then_decode_then_encode_is_byte_identical(reports, name: str) -> None:
     text = reports[name]
     report = json.loads(text)
-    codec.check_report(report)
+    shapes.check_report(report)
     lines = text.splitlines()
     objects = [line.strip().rstrip(",") for line in lines if line.startswith('  {"id": ')]
     assert len(objects) == len(report["objects"])

@@ -17,7 +17,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sphinx_designdoc import build, cli
-from sphinx_designdoc.codec import DecodeError, check_report
 from sphinx_designdoc.safety import (
     allowed_url,
     css_class,
@@ -29,6 +28,7 @@ from sphinx_designdoc.safety import (
     terminal_text,
 )
 from sphinx_designdoc.scaffold import scaffold
+from sphinx_designdoc.shapes import DecodeError, check_report
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ answers in a fraction of a second.  Only ``check`` and ``--data SRC`` (a source 
 build, and they import Sphinx when they do.  Every expected error is one line on stderr
 and exit status 2; ``check`` exits 1 when a finding is not suppressed.
 
-The commands are small functions over the library (:mod:`..reports.load`,
+The commands are small functions over the library (:mod:`..reports.load`, :mod:`.data`,
 :mod:`..reports.diff`, :mod:`..build`); this module runs them and turns every expected
 error into one line.
 """

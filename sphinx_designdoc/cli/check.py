@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from ..build import build_reports, count_sources
-from ..reports.load import load_report, resolve_data
+from ..reports.load import load_report
 from ..safety import terminal_data
+from ..subtypes import rule_name
+from .data import resolve_data
 from .errors import EXIT_FINDINGS, EXIT_OK, CLIError
 from .terminal import Style, announcer, dump_json, write_output
 
+#: source files above which ``check`` shows Sphinx's progress on a terminal
 PROGRESS_THRESHOLD = 100
 
 
@@ -116,7 +119,7 @@ def _check_text(
         if where and f.get("line"):
             where += f":{f['line']}"
         # as Sphinx writes a warning: where, what, and the kind at the end
-        tag = f"[designdoc.{f.get('subtype')}]"
+        tag = f"[{rule_name(str(f.get('subtype')))}]"
         if f.get("suppressed"):
             tag += " (suppressed)"
         lines.append(

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..reports.diff import coverage_text, diff_reports, regressions
-from ..reports.load import load_report, resolve_data
+from ..reports.load import load_report
 from ..safety import safe_url, terminal_data, terminal_text
+from .data import resolve_data
 from .errors import EXIT_FINDINGS, EXIT_OK, CLIError
 from .terminal import Style, announcer, dump_json, write_line, write_output
 

@@ -1,5 +1,5 @@
 """``designdoc trace`` and ``designdoc impact``: an object and what it links to, near
-and far."""
+and far, both as the one :class:`..graph.Graph` walks it (decoded from the rows read)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from ..codec import graph_of
+from ..graph import Graph
 from ..reports._common import ReportView
-from ..reports.load import find_object, load_for_trace, load_report, resolve_data
+from ..reports.load import find_object, load_for_trace, load_report
 from ..safety import natural_key, terminal_data, terminal_text
+from .data import resolve_data
 from .errors import EXIT_OK
 from .terminal import Style, announcer, dump_json, format_table, status_cell, write_line
 
@@ -85,10 +86,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
 # -- impact -----------------------------------------------------------------------
 
 
-def impact_rows(report: Mapping[str, Any], item_id: str, depth: int | None) -> list[dict[str, Any]]:
+def impact_rows(graph: Graph, item_id: str, depth: int | None) -> list[dict[str, Any]]:
     """What a change to ``item_id`` may affect (:meth:`..graph.Graph.impact`), as rows
     grouped by type in the vocabulary's order, nearest first."""
-    graph = graph_of(report)
     order = {name: index for index, name in enumerate(graph.schema.types)}
     affected = sorted(
         graph.impact(item_id, depth),
@@ -123,14 +123,13 @@ def cmd_impact(args: argparse.Namespace) -> int:
     wanted = args.id
     if not args.json:  # text for a terminal: nothing in the report may drive it
         report, wanted = terminal_data(report), terminal_text(wanted)
-    by_id = {o["id"]: o for o in report["objects"]}
-    obj = find_object(by_id, wanted, path)
-    rows = impact_rows(report, obj["id"], args.depth)
+    view = ReportView(report)
+    obj = find_object(view.by_id, wanted, path)
+    rows = impact_rows(view.graph, obj["id"], args.depth)
     if args.json:
         write_line(dump_json({"object": obj, "affects": rows}))
         return EXIT_OK
     style = Style.for_stream(sys.stdout, args.color)
-    view = ReportView(report)
     lines = _header(obj, view, style)
     lines.append("")
     if not rows:

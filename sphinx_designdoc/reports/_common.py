@@ -1,8 +1,10 @@
-"""Read-only views over a ``designdoc.json`` report dict, shared by the writers and the CLI.
+"""Read-only views over a ``designdoc.json`` report, shared by the writers and the CLI.
 
-The writers work from the report dict rather than from a :class:`~..graph.Graph` so that
-``designdoc export`` can render any saved report without Sphinx and without rebuilding
-the graph: the report already carries every backlink and tracing flag.
+The writers show the report's rows as the build wrote them (URLs, fields, the traced
+flag), so ``designdoc export`` renders any saved report without Sphinx.  Whatever
+follows links (neighbours, impact, why an object is untraced) is asked of the one
+:class:`~..graph.Graph`, decoded from the rows (:func:`..codec.graph_of`), so no reader
+walks the rows by a rule of its own.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..codec import decode_vocabulary, graph_of
+from ..codec import graph_of
 from ..graph import Affected, Coverage, Graph, format_percent
 from ..marks import InactiveMark, inactive_mark, marked_text
+from ..neighbourhood import neighbourhood, untraced_reason
 from ..safety import natural_key, safe_url, url_scheme
 from ..vocabulary import status_tone
 
@@ -162,14 +165,6 @@ class ReportView:
             if spec.get("traces") and type_name in (spec.get("targets") or ())
         ]
 
-    @cached_property
-    def rules(self) -> Graph:
-        """The report's tracing rule (which statuses of a type count), from its
-        vocabulary and tracing statuses alone: the same :class:`Graph` methods as the
-        build's checks, without decoding every object."""
-        vocabulary = decode_vocabulary(self.report.get("vocabulary") or {})
-        return Graph((), vocabulary, self.tracing_statuses)
-
     def traced_types(self) -> list[str]:
         """Types that links trace and that the project has objects of, with every type
         that has a coverage figure, by name: a traced type the project does not use
@@ -229,83 +224,38 @@ class ReportView:
                 return f
         return None
 
-    def tracing_sources(self, obj: Obj) -> list[tuple[str, Obj | None, str]]:
-        """(incoming name, source object, source ID) for each link that could trace ``obj``."""
-        out: list[tuple[str, Obj | None, str]] = []
-        incoming = obj.get("incoming") or {}
-        for _, spec in self.tracing_links_into(str(obj.get("type"))):
-            name = spec.get("incoming", "")
-            for source_id in incoming.get(name, ()):
-                out.append((name, self.by_id.get(source_id), source_id))
-        return out
-
     def untraced_reason(self, obj: Obj) -> str:
-        """Why ``obj`` is untraced, in words a reviewer can act on: the statuses that
-        count are each source type's own (:meth:`.Graph.counting_statuses`)."""
-        rules = self.rules
-        sources = self.tracing_sources(obj)
-        if sources:
-            by_link: dict[str, list[str]] = {}
-            kinds: list[str] = []
-            for incoming, source, source_id in sources:
-                # a source that does not count: inactive (its mark), or of a status
-                # that does not count (said the same way)
-                status = (source or {}).get("status", "?")
-                mark = self.mark(source) or InactiveMark(str(status))
-                by_link.setdefault(incoming, []).append(mark.after(source_id))
-                kind = str((source or {}).get("type") or "")
-                if kind and kind not in kinds:
-                    kinds.append(kind)
-            named = "; ".join(f"{name} {', '.join(ids)}" for name, ids in by_link.items())
-            counts = "; ".join(
-                f"a {kind} counts when it is {' or '.join(rules.counting_statuses(kind))}"
-                if rules.counting_statuses(kind)
-                else f"no status of a {kind} counts"
-                for kind in sorted(kinds)
-            )
-            return f"{obj['id']} is untraced: {named} only" + (f", and {counts}" if counts else "")
-        links = rules.tracing_links_into(str(obj.get("type")))
-        if not links:
-            return f"{obj['id']} is untraced"
-        return f"{obj['id']} is untraced: {rules.no_counting_source(links)}"
+        """Why ``obj`` is untraced, as the graph says it (:func:`..neighbourhood.untraced_reason`):
+        the whole graph once a walk has decoded it, else the untraced objects and their
+        sources alone (JUnit explains every untraced object and walks nothing)."""
+        graph = self.__dict__.get("graph") or self._untraced_graph
+        if obj["id"] not in graph:
+            graph = self.graph
+        return untraced_reason(graph, obj["id"])
+
+    @cached_property
+    def _untraced_graph(self) -> Graph:
+        """The untraced objects and the sources of their backlinks: all that a reason
+        asks of the graph, without decoding every row."""
+        rows: dict[str, Obj] = {}
+        for obj in self.untraced():
+            rows[obj["id"]] = obj
+            for sources in (obj.get("incoming") or {}).values():
+                rows.update((s, self.by_id[s]) for s in sources if s in self.by_id)
+        return graph_of({**self.report, "objects": list(rows.values())})
 
     def neighbourhood(self, obj: Obj) -> list[Relation]:
-        """The object's links and backlinks, and one hop further through backlinks.
-
-        The second hop follows what a reader asks next: a requirement's decisions and,
-        through them, their dependencies; a dependency's decisions and the requirements
-        behind them.  It never repeats the link that was followed in (a decision's other
-        requirements), nor links between objects of one type (supersession chains).
-        """
-        rows: list[Relation] = []
-        own_type = obj.get("type")
-        for name, targets in (obj.get("links") or {}).items():
-            for target in targets:
-                rows.append(Relation(name, "down", target, self.by_id.get(target)))
-        for incoming_name, sources in (obj.get("incoming") or {}).items():
-            arrived_by = self.link_of_incoming.get(incoming_name)
-            for source_id in sources:
-                source = self.by_id.get(source_id)
-                rows.append(Relation(incoming_name, "up", source_id, source))
-                if source is None or source.get("type") == own_type:
-                    continue
-                for name, targets in (source.get("links") or {}).items():
-                    if name == arrived_by:
-                        continue
-                    for target in targets:
-                        target_obj = self.by_id.get(target)
-                        if (
-                            target == obj.get("id")
-                            or target_obj is None
-                            or target_obj.get("type") == source.get("type")
-                        ):
-                            continue
-                        rows.append(Relation(name, "down", target, target_obj, via=source_id))
-        return rows
+        """The object's links and backlinks, and one hop further through backlinks, as the
+        graph walks them (:func:`..neighbourhood.neighbourhood`), with the rows they name."""
+        return [
+            Relation(n.relation, n.direction, n.id, self.by_id.get(n.id), n.via)
+            for n in neighbourhood(self.graph, obj["id"])
+        ]
 
     @cached_property
     def graph(self) -> Graph:
-        """The report's graph, for walks (decoded on first use)."""
+        """The graph every walk and tracing question asks: the report's rows, decoded on
+        first use (:func:`..codec.graph_of`)."""
         return graph_of(self.report)
 
     def affects(self, item_id: str, max_depth: int | None = None) -> list[Affected]:
@@ -351,12 +301,31 @@ class ReportView:
             groups.setdefault(a.item.type, []).append(relation)
         return [(self.label(t), rels) for t, rels in groups.items() if rels]
 
+    def impact_tables(self) -> list[ImpactTable]:
+        """The reports' "what a change affects" sections: one per dependency-like type
+        (:meth:`leaf_types`) with objects of this project, each object with what a change
+        to it affects (:meth:`impact_groups`).  HTML and Markdown differ in markup only."""
+        tables = []
+        for type_name in self.leaf_types():
+            objects = [o for o in self.of_type(type_name) if not o.get("external")]
+            if objects:
+                rows = [(o, self.impact_groups(o["id"])) for o in objects]
+                tables.append(ImpactTable(self.label(type_name), rows))
+        return tables
+
     def leaf_types(self) -> list[str]:
         """Types that links point to but that link to nothing themselves (dependencies):
         what a change to one of them affects is a question reports answer."""
         sources = {t for spec in self.links.values() for t in spec.get("sources") or ()}
         targets = {t for spec in self.links.values() for t in spec.get("targets") or ()}
         return [t for t in self.types if t in targets and t not in sources]
+
+
+@dataclass(frozen=True)
+class ImpactTable:
+    label: str
+    #: each object, and the groups of :meth:`ReportView.impact_groups`
+    rows: list[tuple[Obj, list[tuple[str, list[Relation]]]]]
 
 
 @dataclass(frozen=True)

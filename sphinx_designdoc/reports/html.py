@@ -232,25 +232,19 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         ]
         body.append(tables.table(header, rows, caption=f"{label} matrix"))
 
-    for type_name in view.leaf_types():
-        objects = [o for o in view.of_type(type_name) if not o.get("external")]
-        if not objects:
-            continue
-        label = view.label(type_name)
-        body.append(f"<h2>What a change affects: {esc(label)}</h2>")
+    for impact in view.impact_tables():
+        body.append(f"<h2>What a change affects: {esc(impact.label)}</h2>")
         rows = [
             [
                 _ref(view, o, o["id"]),
                 esc(o.get("title")),
-                "<br>".join(
-                    f"{esc(group)}: {_relations(view, rels)}"
-                    for group, rels in view.impact_groups(o["id"])
-                )
+                "<br>".join(f"{esc(group)}: {_relations(view, rels)}" for group, rels in groups)
                 or '<span class="dd-muted">nothing</span>',
             ]
-            for o in objects
+            for o, groups in impact.rows
         ]
-        body.append(tables.table(["ID", "Title", "Affects"], rows, caption=f"{label} impact"))
+        caption = f"{impact.label} impact"
+        body.append(tables.table(["ID", "Title", "Affects"], rows, caption=caption))
 
     body.append('<h2 id="untraced">Untraced</h2>')
     untraced = view.untraced()

@@ -18,9 +18,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from ..subtypes import SUBTYPES
+from ..subtypes import SUBTYPES, rule_name
 from ._common import Obj, ReportView
 
+UNTRACED = rule_name("untraced")
 # characters XML 1.0 cannot carry at all, even escaped
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -55,12 +56,10 @@ def _case(view: ReportView, obj: Obj, docname: str) -> tuple[ET.Element, str]:
         ET.SubElement(
             case,
             "skipped",
-            {"message": clean(f"{reason} (designdoc.untraced is in suppress_warnings)")},
+            {"message": clean(f"{reason} ({UNTRACED} is in suppress_warnings)")},
         )
         return case, "skipped"
-    failure = ET.SubElement(
-        case, "failure", {"type": "designdoc.untraced", "message": clean(reason)}
-    )
+    failure = ET.SubElement(case, "failure", {"type": UNTRACED, "message": clean(reason)})
     where = f"{obj.get('source')}:{obj.get('line')}" if obj.get("source") else obj.get("docname")
     failure.text = clean(
         f"{reason}\n{obj.get('type')} {obj['id']} ({obj.get('status')}) at {where}"
@@ -85,7 +84,7 @@ def _checks_suite(view: ReportView) -> tuple[ET.Element, dict[str, int]]:
             suite.append(
                 ET.Element(
                     "testcase",
-                    {"classname": "designdoc.checks", "name": f"designdoc.{subtype}", "time": "0"},
+                    {"classname": "designdoc.checks", "name": rule_name(subtype), "time": "0"},
                 )
             )
             counts["tests"] += 1
@@ -97,7 +96,7 @@ def _checks_suite(view: ReportView) -> tuple[ET.Element, dict[str, int]]:
                 "testcase",
                 {
                     "classname": "designdoc.checks",
-                    "name": clean(f"designdoc.{subtype} {where or f.get('id') or ''}".strip()),
+                    "name": clean(f"{rule_name(subtype)} {where or f.get('id') or ''}".strip()),
                     "time": "0",
                 },
             )
@@ -115,7 +114,7 @@ def _checks_suite(view: ReportView) -> tuple[ET.Element, dict[str, int]]:
                 failure = ET.SubElement(
                     case,
                     "failure",
-                    {"type": f"designdoc.{subtype}", "message": clean(f.get("message"))},
+                    {"type": rule_name(subtype), "message": clean(f.get("message"))},
                 )
                 failure.text = clean(f"{where}: {f.get('message')}" if where else f.get("message"))
                 counts["failures"] += 1

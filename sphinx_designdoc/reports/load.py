@@ -1,24 +1,21 @@
 """Finding and reading a ``designdoc.json`` for the command line's reading verbs.
 
-A report is read once, checked member by member (:func:`..codec.check_report`), and
+A report is read once, checked member by member (:func:`..shapes.check_report`), and
 every problem is a :class:`DataError` of one line naming the file and what is wrong.
 ``trace`` decodes only the objects it shows (:mod:`.reader`); everything else parses the
-whole file.  No Sphinx here, unless ``--data`` names a source folder, which is built
-first (:mod:`..build`).
+whole file.  Which file ``--data`` names, and building a source folder for it, is the
+command line's business (:mod:`..cli.data`): reading a report never runs Sphinx.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..build import build_cached
 from ..codec import SCHEMA_VERSION
 from ..shapes import DecodeError, check_object, check_report, check_text, may_hold_surrogates
 from .locate import trouble
@@ -26,26 +23,6 @@ from .locate import trouble
 
 class DataError(Exception):
     """A report that cannot be found or read: one line for the user, exit status 2."""
-
-
-#: where a build usually leaves designdoc.json, relative to the current folder
-BUILD_FOLDERS = (
-    "_build/html",
-    "_build/designdoc",
-    "_build/dirhtml",
-    "docs/_build/html",
-    "docs/_build/designdoc",
-    "docs/_build/dirhtml",
-    "doc/_build/html",
-    "doc/_build/designdoc",
-    "build/html",
-    "build/designdoc",
-    "build/sphinx/html",
-    "docs/build/html",
-    "docs/build/designdoc",
-)
-REPORT_NAME = "designdoc.json"
-#: source files above which ``check`` shows Sphinx's progress on a terminal
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -175,73 +152,6 @@ def load_for_trace(path: Path, wanted: str) -> dict[str, Any]:
         # anything the shortcut cannot read (NotIndexable, DecodeError, bytes that are
         # not UTF-8, a number too long) is read and named by the full parse
         return load_report(path, raw)
-
-
-def _usual_report(base: Path) -> Path | None:
-    """The newest designdoc.json under ``base``'s usual build folders."""
-    found = [base / folder / REPORT_NAME for folder in BUILD_FOLDERS]
-    existing = [p for p in found if p.is_file()]
-    if not existing:
-        return None
-    return max(existing, key=lambda p: p.stat().st_mtime)
-
-
-def resolve_data(
-    data: str | None,
-    *,
-    verbose: bool = False,
-    jobs: int = 1,
-    say: Callable[[str], None] | None = None,
-) -> Path:
-    """The designdoc.json that ``--data`` names, building a source folder if need be.
-
-    When it had to look for the file (no ``--data``, or a folder to search), ``say``
-    hears which file it read and how old it is: a stale report should not pass for a
-    fresh one.
-    """
-    if data is None:
-        found = _usual_report(Path.cwd())
-        if found is None:
-            looked = ", ".join(BUILD_FOLDERS[:4]) + ", ..."
-            raise DataError(
-                f"no designdoc.json found under the current folder ({looked}); "
-                "build the docs first or pass --data PATH"
-            )
-        return _found(found, say)
-    path = Path(data)
-    if not path.exists():
-        raise DataError(f"no such file or folder: {data}")
-    if not path.is_dir():  # a file, or a pipe: --data <(git show main:designdoc.json)
-        return path
-    if (path / REPORT_NAME).is_file():
-        return _found(path / REPORT_NAME, say)
-    if (path / "conf.py").is_file():
-        return build_cached(path, verbose=verbose, jobs=jobs)
-    nested = _usual_report(path)
-    if nested is not None:
-        return _found(nested, say)
-    raise DataError(
-        f"{data} holds neither designdoc.json nor conf.py; pass a designdoc.json, "
-        "a build output folder or a Sphinx source folder"
-    )
-
-
-def _found(path: Path, say: Callable[[str], None] | None) -> Path:
-    if say is not None:
-        try:
-            shown = os.path.relpath(path)
-        except ValueError:  # another drive on Windows
-            shown = str(path)
-        say(f"reading {shown} (written {_age(time.time() - path.stat().st_mtime)})")
-    return path
-
-
-def _age(seconds: float) -> str:
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = int(seconds // size)
-            return f"{count} {unit}{'s' * (count != 1)} ago"
-    return "just now"
 
 
 def find_object(by_id: Mapping[str, Any], wanted: str, source: Path | None = None) -> Any:

@@ -130,23 +130,16 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         out += [*_table(header, body), ""]
 
     # -- impact ----------------------------------------------------------------
-    for type_name in view.leaf_types():
-        objects = [o for o in view.of_type(type_name) if not o.get("external")]
-        if not objects:
-            continue
-        label = view.label(type_name)
-        out += [f"## What a change affects: {escape(label)}", ""]
+    for impact in view.impact_tables():
+        out += [f"## What a change affects: {escape(impact.label)}", ""]
         body = [
             [
                 _ref(view, o, o["id"]),
                 escape(o.get("title")),
-                "; ".join(
-                    f"{escape(group)}: {_relations(view, rels)}"
-                    for group, rels in view.impact_groups(o["id"])
-                )
+                "; ".join(f"{escape(group)}: {_relations(view, rels)}" for group, rels in groups)
                 or "nothing",
             ]
-            for o in objects
+            for o, groups in impact.rows
         ]
         out += [*_table(["ID", "Title", "Affects"], body), ""]
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ..safety import is_web_url
-from ..subtypes import DOCS_URL, SUBTYPES
+from ..subtypes import DOCS_URL, SUBTYPES, rule_name
 from ._common import text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -46,12 +46,12 @@ def _rule(subtype: str) -> dict[str, Any]:
     summary = known.summary if known else f"designdoc check {subtype!r}."
     fix = f"{known.fix} " if known else ""
     return {
-        "id": f"designdoc.{subtype}",
+        "id": rule_name(subtype),
         "name": "".join(part.capitalize() for part in subtype.split("_")),
         "shortDescription": {"text": summary},
         "fullDescription": {
             "text": f"{summary} {fix}Silence it with suppress_warnings = "
-            f'["designdoc.{subtype}"] in conf.py.'
+            f'["{rule_name(subtype)}"] in conf.py.'
         },
         "defaultConfiguration": {"level": _level(subtype)},
         "helpUri": known.help_url if known else INFORMATION_URI,
@@ -110,7 +110,7 @@ def build(report: Mapping[str, Any], path_prefix: str = "") -> dict[str, Any]:
     for f in findings:
         subtype = str(f.get("subtype"))
         result: dict[str, Any] = {
-            "ruleId": f"designdoc.{subtype}",
+            "ruleId": rule_name(subtype),
             "ruleIndex": index[subtype],
             "level": _level(subtype),
             "message": {"text": text(f.get("message")) or subtype},
