@@ -1,7 +1,8 @@
 """The ``dd`` domain: the per-document store of what was read, and link resolution.
 
 The store is keyed by docname, so ``clear_doc`` and ``merge_domaindata`` are exact and
-cheap, and parallel reads merge nothing global.  What the store implies for the whole
+cheap, and parallel reads merge nothing global.  A record is complete once its page is
+read (:meth:`DesigndocDomain.complete_doc`).  What the store implies for the whole
 project (the graph, the findings, the badges, other projects' objects) is
 :mod:`.project`'s, held by the domain instance, which Sphinx never pickles: derived data
 is always recomputed, never merged.  The one exception is the encoded
@@ -11,14 +12,16 @@ is always recomputed, never merged.  The one exception is the encoded
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import weakref
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.domains import Domain, ObjType
 from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
@@ -31,7 +34,7 @@ from .graph import Graph
 from .marks import mark_of
 from .model import DocRecord, Finding, Item, Ref
 from .project import Project, ProjectNeeds
-from .render import mark_nodes, search_anchor, titled_text
+from .render import fill_title, mark_nodes, search_anchor, titled_text
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
@@ -151,6 +154,51 @@ class DesigndocDomain(Domain):
             rec = otherdata["docs"].get(docname)
             if rec is not None:
                 self.docs[docname] = rec
+        self.invalidate()
+
+    def complete_doc(self, docname: str, doctree: nodes.document) -> None:
+        """Complete the record of a page just read with what only the whole page tells,
+        at ``doctree-read``, once Sphinx collected the page's title.
+
+        A directive cannot know it while it runs: the page title may come after it (a
+        ``designdoc`` without a title takes it, and ``dd-table``'s ``doc`` column shows
+        it), the top-level section titles that the ``section`` check compares with the
+        template come after it, and the ``.. only::`` blocks around it are not its
+        ancestors yet (an inner block is read before it is placed in the outer one).
+        """
+        if docname not in self.docs:
+            return
+        rec = self.record(docname)
+        title_node = self.env.titles.get(docname)
+        rec.title = title_node.astext() if title_node is not None else ""
+        only: dict[str, list[tuple[str, ...]]] = {}
+        for box in doctree.findall(nodes.container):
+            if box.get("dd_id"):
+                exprs = tuple(
+                    parent["expr"]
+                    for parent in _ancestors(box)
+                    if isinstance(parent, addnodes.only)
+                )
+                only.setdefault(box["dd_id"], []).append(exprs[::-1])
+        for index, item in enumerate(rec.items):
+            queue = only.get(item.id)
+            exprs = queue.pop(0) if queue else ()
+            if exprs:
+                rec.items[index] = dataclasses.replace(item, only=exprs)
+        types = self.settings.schema.types
+        if any(types[i.type].page_header for i in rec.items):
+            top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
+            if top is not None:
+                rec.sections = [
+                    child[0].astext()
+                    for child in top.children
+                    if isinstance(child, nodes.section) and isinstance(child[0], nodes.title)
+                ]
+            for index, item in enumerate(rec.items):
+                if types[item.type].page_header and not item.title:
+                    title = rec.title or docname
+                    rec.items[index] = dataclasses.replace(item, title=title)
+                    fill_title(doctree, item.id, title)
         self.invalidate()
 
     def relative_source(self, path: str | os.PathLike[str] | None) -> str:
@@ -335,6 +383,13 @@ def project_state(app: Sphinx) -> ProjectState:
         conf = ConfLocation(Path(app.confdir or app.srcdir) / "conf.py", app.srcdir)
         state = _STATES[app] = ProjectState(build_settings(values)[0], conf)
     return state
+
+
+def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def get_domain(env: BuildEnvironment) -> DesigndocDomain:
