@@ -1,15 +1,18 @@
 """The ``dd`` domain: the per-document store of what was read, and link resolution.
 
 The store is keyed by docname, so ``clear_doc`` and ``merge_domaindata`` are exact and
-cheap, and parallel reads merge nothing global.  The project-wide graph and the findings
-are derived from it once per build and cached on the domain instance, which Sphinx never
-pickles: derived data is always recomputed, never merged.  The one exception is the
-encoded ``designdoc.json`` rows, kept per document with the digest of everything they
-depend on (:func:`.incremental.refresh_rows`).
+cheap, and parallel reads merge nothing global.  A record is complete once its page is
+read (:meth:`DesigndocDomain.complete_doc`).  What the store implies for the whole
+project (the graph, the findings, the badges, other projects' objects) is
+:mod:`.project`'s, held by the domain instance, which Sphinx never pickles: derived data
+is always recomputed, never merged.  The one exception is the encoded
+``designdoc.json`` rows, kept per document with the digest of everything they depend on
+(:func:`.incremental.refresh_rows`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Set
@@ -18,21 +21,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.domains import Domain, ObjType
 from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from ._compat import env_app
-from .checks import CheckContext, run_checks
 from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
 from .directives.objects import make_directive
-from .external import load_external
 from .graph import Graph
 from .marks import mark_of
 from .model import DocRecord, Finding, Item, Ref
-from .render import mark_nodes, search_anchor, titled_text
-from .subtypes import BADGES, is_suppressed
+from .project import Project, ProjectNeeds
+from .render import fill_title, mark_nodes, search_anchor, titled_text
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
@@ -79,12 +81,8 @@ class DesigndocDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._settings: Settings | None = None
-        self._external: tuple[list[Item], list[Finding]] | None = None
-        self._graph: Graph | None = None
-        self._findings: list[Finding] | None = None
-        self._needs: ProjectNeeds | None = None
-        #: :meth:`badges`, made from the checks' findings (:meth:`invalidate` resets it)
-        self._badges: dict[str, tuple[str, ...]] | None = None
+        #: what the store implies for the whole project; :meth:`invalidate` resets it
+        self.project = Project(self)
         #: findings of this build made outside the checks (the sphinx-needs bridge's)
         self.build_findings: list[Finding] = []
         #: per document, the digest of what it shows that other documents decide, as
@@ -108,7 +106,7 @@ class DesigndocDomain(Domain):
         """Validated settings, computed on first use: domains are created before Sphinx
         attaches the current configuration to the environment."""
         if self._settings is None:
-            self._settings = project_state(env_app(self.env)).settings
+            self._settings = self.state.settings
             for name, typedef in self._settings.schema.types.items():
                 if name not in self.object_types:
                     self.add_object_type(name, ObjType(typedef.label, "ref", "any"))
@@ -124,10 +122,7 @@ class DesigndocDomain(Domain):
 
     def invalidate(self) -> None:
         """Forget derived data after the store changed."""
-        self._graph = None
-        self._findings = None
-        self._needs = None
-        self._badges = None
+        self.project.invalidate()
 
     def start_build(self) -> None:
         """Forget the findings the previous build made outside the checks."""
@@ -161,6 +156,51 @@ class DesigndocDomain(Domain):
                 self.docs[docname] = rec
         self.invalidate()
 
+    def complete_doc(self, docname: str, doctree: nodes.document) -> None:
+        """Complete the record of a page just read with what only the whole page tells,
+        at ``doctree-read``, once Sphinx collected the page's title.
+
+        A directive cannot know it while it runs: the page title may come after it (a
+        ``designdoc`` without a title takes it, and ``dd-table``'s ``doc`` column shows
+        it), the top-level section titles that the ``section`` check compares with the
+        template come after it, and the ``.. only::`` blocks around it are not its
+        ancestors yet (an inner block is read before it is placed in the outer one).
+        """
+        if docname not in self.docs:
+            return
+        rec = self.record(docname)
+        title_node = self.env.titles.get(docname)
+        rec.title = title_node.astext() if title_node is not None else ""
+        only: dict[str, list[tuple[str, ...]]] = {}
+        for box in doctree.findall(nodes.container):
+            if box.get("dd_id"):
+                exprs = tuple(
+                    parent["expr"]
+                    for parent in _ancestors(box)
+                    if isinstance(parent, addnodes.only)
+                )
+                only.setdefault(box["dd_id"], []).append(exprs[::-1])
+        for index, item in enumerate(rec.items):
+            queue = only.get(item.id)
+            exprs = queue.pop(0) if queue else ()
+            if exprs:
+                rec.items[index] = dataclasses.replace(item, only=exprs)
+        types = self.settings.schema.types
+        if any(types[i.type].page_header for i in rec.items):
+            top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
+            if top is not None:
+                rec.sections = [
+                    child[0].astext()
+                    for child in top.children
+                    if isinstance(child, nodes.section) and isinstance(child[0], nodes.title)
+                ]
+            for index, item in enumerate(rec.items):
+                if types[item.type].page_header and not item.title:
+                    title = rec.title or docname
+                    rec.items[index] = dataclasses.replace(item, title=title)
+                    fill_title(doctree, item.id, title)
+        self.invalidate()
+
     def relative_source(self, path: str | os.PathLike[str] | None) -> str:
         """A source path relative to the source folder, with ``/`` separators."""
         if not path:
@@ -168,138 +208,23 @@ class DesigndocDomain(Domain):
         rel = os.path.relpath(os.fspath(path), os.fspath(self.env.srcdir))
         return rel.replace(os.sep, "/")
 
-    # -- derived data ----------------------------------------------------------
+    # -- what the store implies -----------------------------------------------
 
-    def all_items(self) -> Iterator[Item]:
-        """Every object this builder shows: local ones outside ``.. only::`` blocks
-        its tags exclude, external ones, and the project's needs of mapped types (a
-        need whose ID an object of ours has stays sphinx-needs' alone)."""
-        visible = self._visible
-        ours: set[str] = set()
-        for rec in self.docs.values():
-            for item in rec.items:
-                ours.add(item.id)
-                if not item.only or visible(item.only):
-                    yield item
-        yield from self.external()[0]
-        for item in self.project_needs().items:
-            if item.id not in ours:
-                yield item
-
-    def project_needs(self) -> ProjectNeeds:
-        """The project's own needs (:class:`ProjectNeeds`), read from sphinx-needs once
-        per graph: they change only while documents are read."""
-        if self._needs is None:
-            source = project_state(env_app(self.env)).needs_source
-            self._needs = source(self.env, self.settings) if source else ProjectNeeds()
-        return self._needs
-
-    def foreign_items(self) -> list[Item]:
-        """Objects no record of ours holds: other projects', the project's needs."""
-        return [*self.external()[0], *self.project_needs().items]
-
-    def hidden_ids(self) -> set[str]:
-        """IDs declared only inside ``.. only::`` blocks this builder leaves out: links
-        to them are not dangling, they are just not shown."""
-        visible = self._visible
-        return {
-            item.id
-            for rec in self.docs.values()
-            for item in rec.items
-            if item.only and not visible(item.only)
-        }
-
-    def _visible(self, only: tuple[str, ...]) -> bool:
-        tags = env_app(self.env).tags
-        for expr in only:
-            try:
-                if not tags.eval_condition(expr):
-                    return False
-            except Exception:  # Sphinx keeps the content of an unreadable expression
-                continue
-        return True
-
-    def external(self) -> tuple[list[Item], list[Finding]]:
-        """Objects of ``designdoc_external`` files and the problems loading them; read
-        once per build (never pickled), so a changed file is always picked up."""
-        if self._external is None:
-            app = env_app(self.env)
-            conf = project_state(app).conf
-            items: list[Item] = []
-            findings: list[Finding] = []
-            for entry in self.settings.external:
-                loaded, problems = load_external(
-                    entry,
-                    Path(app.confdir),
-                    self.settings.schema,
-                    self.settings.id_regex,
-                    cache_dir=Path(self.env.doctreedir) / "designdoc-external",
-                    srcdir=Path(self.env.srcdir),
-                )
-                items.extend(loaded)
-                line = conf.line("designdoc_external")
-                findings.extend(Finding("external", p, conf.source, line) for p in problems)
-            self._external = (items, findings)
-        return self._external
+    @property
+    def state(self) -> ProjectState:
+        """The application's :class:`ProjectState`, read here so that :mod:`.project`,
+        which this module imports, need not import it back."""
+        return project_state(env_app(self.env))
 
     @property
     def graph(self) -> Graph:
-        if self._graph is None:
-            self._graph = Graph(
-                self.all_items(),
-                self.settings.schema,
-                self.settings.tracing_statuses,
-                hidden=self.hidden_ids(),
-            )
-        return self._graph
-
-    @property
-    def graphviz(self) -> bool:
-        """Whether Graphviz's ``dot`` can be run in this build."""
-        return project_state(env_app(self.env)).graphviz
+        """The project's graph, which links resolve against (:mod:`.project`)."""
+        return self.project.graph
 
     @property
     def findings(self) -> list[Finding]:
-        """Every finding of this build, sorted: the checks', the problems of the
-        settings and external files, and those made outside the checks."""
-        if self._findings is None:
-            state = project_state(env_app(self.env))
-            ctx = CheckContext(
-                self.graph,
-                self.settings,
-                self.docs,
-                os.fspath(self.env.srcdir),
-                conf=state.conf,
-                graphviz=state.graphviz,
-                unmapped_needs=self.project_needs().unmapped,
-            )
-            found = {*run_checks(ctx), *self.external()[1], *state.config_findings}
-            self._findings = sorted(found, key=Finding.sort_key)
-        if not self.build_findings:
-            return self._findings
-        return sorted({*self._findings, *self.build_findings}, key=Finding.sort_key)
-
-    def badges(self) -> dict[str, tuple[str, ...]]:
-        """Per object ID, the kinds of problem its own box shows (:data:`.BADGES`):
-        those of this build's findings that ``suppress_warnings`` does not silence.
-
-        Made once per build, not once per page written: a project has thousands of
-        findings and hundreds of pages.  Badges come from the checks only (the findings
-        made outside them are not of a badge's kind), so the checks' cache decides."""
-        if self._badges is not None:
-            return self._badges
-        suppress = self.env.config.suppress_warnings
-        out: dict[str, tuple[str, ...]] = {}
-        for finding in self.findings:
-            if finding.id is None or finding.subtype not in BADGES:
-                continue
-            if is_suppressed(finding.subtype, suppress):
-                continue
-            shown = out.get(finding.id, ())
-            if finding.subtype not in shown:
-                out[finding.id] = (*shown, finding.subtype)
-        self._badges = out
-        return out
+        """Every finding of this build (:attr:`.Project.findings`)."""
+        return self.project.findings
 
     # -- cross-references ------------------------------------------------------
 
@@ -441,16 +366,6 @@ class ProjectState:
     needs_source: Callable[[BuildEnvironment, Settings], ProjectNeeds] | None = None
 
 
-@dataclass(frozen=True)
-class ProjectNeeds:
-    """The needs sphinx-needs read in this project, as the checks and views see them."""
-
-    #: needs of a mapped type, as objects of ours (``origin="sphinx-needs"``)
-    items: list[Item] = field(default_factory=list)
-    #: every other need: ID -> need type (a link to one says how to map its type)
-    unmapped: dict[str, str] = field(default_factory=dict)
-
-
 _STATES: weakref.WeakKeyDictionary[Sphinx, ProjectState] = weakref.WeakKeyDictionary()
 
 
@@ -468,6 +383,13 @@ def project_state(app: Sphinx) -> ProjectState:
         conf = ConfLocation(Path(app.confdir or app.srcdir) / "conf.py", app.srcdir)
         state = _STATES[app] = ProjectState(build_settings(values)[0], conf)
     return state
+
+
+def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def get_domain(env: BuildEnvironment) -> DesigndocDomain:

@@ -10,17 +10,15 @@ and tells Sphinx which unchanged pages show something that changed
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.util import logging
 
 from . import codec, collector, incremental
@@ -42,7 +40,6 @@ from .domain import (
 from .fileio import write_atomic
 from .model import Finding
 from .nodes import PLACEHOLDERS, designdoc_graph, designdoc_html
-from .render import fill_title
 from .safety import is_web_url
 from .subtypes import WARNING_TYPE, is_suppressed
 from .transforms import DesigndocPostTransform
@@ -188,51 +185,8 @@ def needs_version_problem() -> str | None:
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Complete what the directives could not know while the page was being read: the
-    page title (a ``designdoc`` without a title takes it, and ``dd-table``'s ``doc``
-    column shows it), the top-level section titles that the ``section`` check compares
-    with the template, and the ``.. only::`` blocks around each object."""
-    domain = get_domain(app.env)
-    docname = app.env.docname
-    if docname not in domain.docs:
-        return
-    rec = domain.record(docname)
-    title_node = app.env.titles.get(docname)
-    rec.title = title_node.astext() if title_node is not None else ""
-    only: dict[str, list[tuple[str, ...]]] = {}
-    for box in doctree.findall(nodes.container):
-        if box.get("dd_id"):
-            exprs = tuple(
-                parent["expr"] for parent in _ancestors(box) if isinstance(parent, addnodes.only)
-            )
-            only.setdefault(box["dd_id"], []).append(exprs[::-1])
-    for index, item in enumerate(rec.items):
-        queue = only.get(item.id)
-        exprs = queue.pop(0) if queue else ()
-        if exprs:
-            rec.items[index] = dataclasses.replace(item, only=exprs)
-    types = domain.settings.schema.types
-    if any(types[i.type].page_header for i in rec.items):
-        top = next((n for n in doctree.children if isinstance(n, nodes.section)), None)
-        if top is not None:
-            rec.sections = [
-                child[0].astext()
-                for child in top.children
-                if isinstance(child, nodes.section) and isinstance(child[0], nodes.title)
-            ]
-        for index, item in enumerate(rec.items):
-            if types[item.type].page_header and not item.title:
-                title = rec.title or docname
-                rec.items[index] = dataclasses.replace(item, title=title)
-                fill_title(doctree, item.id, title)
-    domain.invalidate()
-
-
-def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
+    """Complete the record of the page just read (:meth:`.DesigndocDomain.complete_doc`)."""
+    get_domain(app.env).complete_doc(app.env.docname, doctree)
 
 
 def _on_builder_inited(app: Sphinx) -> None:

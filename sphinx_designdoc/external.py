@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from .codec import decode_object
+from .config import ConfLocation, Settings
 from .fetch import fetch
 from .fileio import write_atomic
 from .jsonpos import member_lines
-from .model import FieldValue, Item
+from .model import FieldValue, Finding, Item
 from .needs_names import object_type
 from .safety import URL_POLICY, redact_url, safe_url
 from .shapes import DecodeError
@@ -167,10 +168,10 @@ def load_external(
     """Items of one ``designdoc_external`` entry (as :func:`.config.build_settings`
     checked it), and the problems met loading it.
 
-    A ``url`` entry is fetched (once per build: the domain keeps what this returns)
-    and, when it reads as a designdoc.json or needs.json, kept in ``cache_dir``; when
-    the fetch fails or returns something else, the last good copy is used, with a
-    warning that says so.  Its URL is written everywhere without credentials or query
+    A ``url`` entry is fetched (once per build: :class:`.project.Project` keeps what
+    this returns) and, when it reads as a designdoc.json or needs.json, kept in
+    ``cache_dir``; when the fetch fails or returns something else, the last good copy is
+    used, with a warning that says so.  Its URL is written everywhere without credentials or query
     values (:func:`.safety.redact_url`); only the fetch and the cache's file name (a
     hash) see it whole.
 
@@ -219,6 +220,24 @@ def load_external(
     else:
         _from_needs(data, loader, text)
     return loader.items, loader.summary()
+
+
+def load_all(
+    settings: Settings, conf: ConfLocation, confdir: Path, cache_dir: Path, srcdir: Path
+) -> tuple[list[Item], list[Finding]]:
+    """The objects of every ``designdoc_external`` entry, and each problem loading them
+    as a finding at the line of conf.py that sets the entries: the problems are the
+    setting's, wherever the file is."""
+    items: list[Item] = []
+    findings: list[Finding] = []
+    for entry in settings.external:
+        loaded, problems = load_external(
+            entry, confdir, settings.schema, settings.id_regex, cache_dir=cache_dir, srcdir=srcdir
+        )
+        items.extend(loaded)
+        line = conf.line("designdoc_external")
+        findings.extend(Finding("external", p, conf.source, line) for p in problems)
+    return items, findings
 
 
 def _relative(path: Path, srcdir: Path) -> str:

@@ -59,7 +59,7 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
         return sig
 
     type_digests: dict[str | None, bytes] = {}
-    foreign = domain.foreign_items()
+    foreign = domain.project.foreign_items()
     docs = domain.docs
 
     def type_digest(type_name: str | None) -> bytes:
@@ -81,9 +81,9 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
             value = type_digests[type_name] = digest(pieces)
         return value
 
-    graphviz = b"graphviz" if domain.graphviz else b"no graphviz"
+    graphviz = b"graphviz" if domain.project.graphviz else b"no graphviz"
     schema = domain.settings.schema
-    badges = domain.badges()
+    badges = domain.project.badges()
     result: dict[str, str] = {}
     for docname, rec in docs.items():
         parts: list[bytes] = []

@@ -65,7 +65,7 @@ from sphinx_needs.exceptions import NeedsApiConfigException, NeedsApiConfigWarni
 from sphinx_needs.need_item import NeedItem, NeedItemSourceImport
 
 from .config import Settings
-from .domain import ProjectNeeds, ProjectState, get_domain
+from .domain import ProjectState, get_domain
 from .model import Finding, Item
 from .needs_names import (
     CORE_LINKS,
@@ -78,6 +78,7 @@ from .needs_names import (
     type_fields,
     vocabulary_fields,
 )
+from .project import ProjectNeeds
 from .safety import safe_url
 from .sources import uses_designdoc
 from .vocabulary import Schema

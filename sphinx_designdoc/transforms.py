@@ -50,7 +50,7 @@ class DesigndocPostTransform(SphinxPostTransform):
             fromdocname=fromdocname,
             link=partial(domain.link, builder, fromdocname),
             page_title=partial(page_title, self.env),
-            graphviz=domain.graphviz,
+            graphviz=domain.project.graphviz,
             graph_format=domain.settings.graph_format,
         )
 
@@ -89,7 +89,7 @@ class DesigndocPostTransform(SphinxPostTransform):
         builder = current_builder(self.env)
         fast = view_output.use_html_fast_path(builder)
         outputs: dict[str, Output] = {}  # one per page the fields were read on
-        badges = domain.badges()
+        badges = domain.project.badges()
         link_badges = builder.format == "latex" or (
             builder.format == "html" and not builder.name.startswith("epub")
         )

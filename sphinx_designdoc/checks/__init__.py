@@ -8,17 +8,25 @@ warning subtypes each can report.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from ..model import Finding
-from ..subtypes import SUBTYPES
+from ..subtypes import BADGES, SUBTYPES, is_suppressed
 from .context import Check, CheckContext
 from .lifecycle import check_cycles, check_sections, check_supersession
 from .links import check_duplicates, check_links, check_read_problems, check_refs, check_views
 from .pyproject import check_pyproject
 from .tracing import check_coverage, check_unjustified, check_untraced, check_unused
 
-__all__ = ["CHECKS", "CheckContext", "RegisteredCheck", "checked_subtypes", "run_checks"]
+__all__ = [
+    "CHECKS",
+    "CheckContext",
+    "RegisteredCheck",
+    "badges",
+    "checked_subtypes",
+    "run_checks",
+]
 
 
 @dataclass(frozen=True)
@@ -58,3 +66,21 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
     for check in CHECKS:
         found.extend(check.run(ctx))
     return sorted(set(found), key=Finding.sort_key)
+
+
+def badges(
+    findings: Iterable[Finding], suppress_warnings: Collection[str]
+) -> dict[str, tuple[str, ...]]:
+    """Per object ID, the kinds of problem its own box shows (:data:`.BADGES`): those of
+    the checks' findings that ``suppress_warnings`` does not silence.  A badge is a
+    check's verdict shown where the object is, so it is read from the checks alone."""
+    out: dict[str, tuple[str, ...]] = {}
+    for finding in findings:
+        if finding.id is None or finding.subtype not in BADGES:
+            continue
+        if is_suppressed(finding.subtype, suppress_warnings):
+            continue
+        shown = out.get(finding.id, ())
+        if finding.subtype not in shown:
+            out[finding.id] = (*shown, finding.subtype)
+    return out

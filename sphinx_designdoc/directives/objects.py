@@ -131,7 +131,7 @@ class ObjectDirective(SphinxDirective):
             )
 
         # a page header without a title takes the page's title once the page is read
-        # (see extension._on_doctree_read); the directive cannot see it in MyST
+        # (see DesigndocDomain.complete_doc); the directive cannot see it in MyST
         if not title and not typedef.page_header:
             problems.append(
                 (f"{item_id or typedef.name} has no title; write one after '{self.name}::'", None)

@@ -1,0 +1,189 @@
+"""The project the ``dd`` domain's store describes, as the checks, views and reports see
+it: every object the builder shows, the graph of their links, the findings and the
+badges.
+
+All of it is derived, so none of it is pickled or merged: it is made on first use in a
+build and forgotten whenever the store changes (:meth:`Project.invalidate`).  Only the
+objects of other projects outlive that, for the whole build: they change with files
+outside the sources, never with what was read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from ._compat import env_app
+from .checks import CheckContext, badges, run_checks
+from .config import Settings
+from .external import load_all
+from .graph import Graph
+from .model import DocRecord, Finding, Item
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+    from .domain import ProjectState
+
+
+@dataclass(frozen=True)
+class ProjectNeeds:
+    """The needs sphinx-needs read in this project, as the checks and views see them."""
+
+    #: needs of a mapped type, as objects of ours (``origin="sphinx-needs"``)
+    items: list[Item] = field(default_factory=list)
+    #: every other need: ID -> need type (a link to one says how to map its type)
+    unmapped: dict[str, str] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    """What the project is derived from: the ``dd`` domain, which imports this module."""
+
+    env: BuildEnvironment
+    #: findings of this build made outside the checks (the sphinx-needs bridge's)
+    build_findings: list[Finding]
+
+    @property
+    def docs(self) -> Mapping[str, DocRecord]: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def state(self) -> ProjectState: ...
+
+
+class Project:
+    """What the store implies for the whole project, made once per version of it."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._external: tuple[list[Item], list[Finding]] | None = None
+        self._graph: Graph | None = None
+        self._findings: list[Finding] | None = None
+        self._needs: ProjectNeeds | None = None
+        #: :meth:`badges`, made from the checks' findings
+        self._badges: dict[str, tuple[str, ...]] | None = None
+
+    def invalidate(self) -> None:
+        """Forget what the store implied before it changed."""
+        self._graph = None
+        self._findings = None
+        self._needs = None
+        self._badges = None
+
+    def all_items(self) -> Iterator[Item]:
+        """Every object this builder shows: local ones outside ``.. only::`` blocks
+        its tags exclude, external ones, and the project's needs of mapped types (a
+        need whose ID an object of ours has stays sphinx-needs' alone)."""
+        visible = self._visible
+        ours: set[str] = set()
+        for rec in self._store.docs.values():
+            for item in rec.items:
+                ours.add(item.id)
+                if not item.only or visible(item.only):
+                    yield item
+        yield from self.external()[0]
+        for item in self.needs().items:
+            if item.id not in ours:
+                yield item
+
+    def needs(self) -> ProjectNeeds:
+        """The project's own needs, read from sphinx-needs once per graph: they change
+        only while documents are read."""
+        if self._needs is None:
+            store = self._store
+            source = store.state.needs_source
+            self._needs = source(store.env, store.settings) if source else ProjectNeeds()
+        return self._needs
+
+    def foreign_items(self) -> list[Item]:
+        """Objects no record of ours holds: other projects', the project's needs."""
+        return [*self.external()[0], *self.needs().items]
+
+    def hidden_ids(self) -> set[str]:
+        """IDs declared only inside ``.. only::`` blocks this builder leaves out: links
+        to them are not dangling, they are just not shown."""
+        visible = self._visible
+        return {
+            item.id
+            for rec in self._store.docs.values()
+            for item in rec.items
+            if item.only and not visible(item.only)
+        }
+
+    def _visible(self, only: tuple[str, ...]) -> bool:
+        tags = env_app(self._store.env).tags
+        for expr in only:
+            try:
+                if not tags.eval_condition(expr):
+                    return False
+            except Exception:  # Sphinx keeps the content of an unreadable expression
+                continue
+        return True
+
+    def external(self) -> tuple[list[Item], list[Finding]]:
+        """Objects of ``designdoc_external`` files and the problems loading them; read
+        once per build (never pickled), so a changed file is always picked up."""
+        if self._external is None:
+            store = self._store
+            env = store.env
+            self._external = load_all(
+                store.settings,
+                store.state.conf,
+                Path(env_app(env).confdir),
+                cache_dir=Path(env.doctreedir) / "designdoc-external",
+                srcdir=Path(env.srcdir),
+            )
+        return self._external
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            settings = self._store.settings
+            self._graph = Graph(
+                self.all_items(),
+                settings.schema,
+                settings.tracing_statuses,
+                hidden=self.hidden_ids(),
+            )
+        return self._graph
+
+    @property
+    def graphviz(self) -> bool:
+        """Whether Graphviz's ``dot`` can be run in this build."""
+        return self._store.state.graphviz
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of this build, sorted: the checks', the problems of the
+        settings and external files, and those made outside the checks."""
+        store = self._store
+        if self._findings is None:
+            state = store.state
+            ctx = CheckContext(
+                self.graph,
+                store.settings,
+                store.docs,
+                os.fspath(store.env.srcdir),
+                conf=state.conf,
+                graphviz=state.graphviz,
+                unmapped_needs=self.needs().unmapped,
+            )
+            found = {*run_checks(ctx), *self.external()[1], *state.config_findings}
+            self._findings = sorted(found, key=Finding.sort_key)
+        if not store.build_findings:
+            return self._findings
+        return sorted({*self._findings, *store.build_findings}, key=Finding.sort_key)
+
+    def badges(self) -> dict[str, tuple[str, ...]]:
+        """:func:`.checks.badges` of this build, made once per build, not once per page
+        written: a project has thousands of findings and hundreds of pages.  Badges come
+        from the checks only (the findings made outside them are not of a badge's
+        kind), so the checks' cache decides."""
+        if self._badges is None:
+            self._badges = badges(self.findings, self._store.env.config.suppress_warnings)
+        return self._badges
