@@ -26,7 +26,7 @@ from sphinx.util.nodes import make_refnode
 from ._compat import env_app
 from .checks import CheckContext, run_checks
 from .codec import is_suppressed
-from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
+from .config import ConfLocation, Settings, build_settings, config_values
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
@@ -465,9 +465,8 @@ def project_state(app: Sphinx) -> ProjectState:
     configuration as they are."""
     state = _STATES.get(app)
     if state is None:
-        values = {cv.name: getattr(app.config, cv.name, cv.default) for cv in CONFIG_VALUES}
         conf = ConfLocation(Path(app.confdir or app.srcdir) / "conf.py", app.srcdir)
-        state = _STATES[app] = ProjectState(build_settings(values)[0], conf)
+        state = _STATES[app] = ProjectState(build_settings(config_values(app.config))[0], conf)
     return state
 
 

@@ -9,6 +9,7 @@ from typing import NoReturn
 from .._version import __version__
 from ..formats import FORMATS
 from ..reports.diff import REGRESSION_RULES
+from ..reports.load import BUILD_FOLDERS
 from .check import cmd_check
 from .commands import cmd_diff, cmd_export, cmd_import_adr, cmd_new
 from .errors import UsageError
@@ -32,7 +33,7 @@ def _add_data(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="a designdoc.json, a build output folder holding one, or a Sphinx source "
         "folder (with conf.py) to build first; default: the newest designdoc.json under "
-        "_build/html, _build/designdoc, docs/_build/html, docs/_build/designdoc, build/...",
+        + ", ".join(BUILD_FOLDERS),
     )
 
 
