@@ -11,9 +11,7 @@ depend on (:func:`.incremental.refresh_rows`).
 from __future__ import annotations
 
 import os
-import weakref
-from collections.abc import Callable, Iterable, Iterator, Set
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -26,20 +24,20 @@ from sphinx.util.nodes import make_refnode
 from ._compat import env_app
 from .checks import CheckContext, run_checks
 from .codec import is_suppressed
-from .config import ConfLocation, Settings, build_settings, config_values
+from .config import Settings
 from .directives.objects import make_directive
 from .external import load_external
 from .graph import Graph
 from .marks import mark_of
 from .model import DocRecord, Finding, Item, Ref
 from .render import mark_nodes, search_anchor, titled_text
+from .state import ProjectNeeds, project_state
 from .subtypes import BADGES
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
     from docutils.parsers.rst import Directive
     from sphinx.addnodes import pending_xref
-    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
@@ -420,54 +418,6 @@ class DesigndocDomain(Domain):
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         return node.get("reftarget")
-
-
-@dataclass
-class ProjectState:
-    """What the extension knows of one Sphinx application besides its environment:
-    the settings, validated once when the configuration is read, the problems found
-    with them, and whether Graphviz can be run.  Lives with the application, so it is
-    never pickled, and parallel workers inherit it."""
-
-    settings: Settings
-    conf: ConfLocation
-    #: problems of the settings (``config``) and of the sphinx-needs bridge's set-up
-    config_findings: list[Finding] = field(default_factory=list)
-    #: whether Graphviz's ``dot`` can be run (``dd-graph`` draws, or shows a table)
-    graphviz: bool = True
-    #: whether this build froze objects and must hand them back (:mod:`.collector`)
-    frozen: bool = False
-    #: with the sphinx-needs bridge: the project's needs as objects (those of the types
-    #: ``designdoc_needs_types`` maps) and the need type of every other need, by ID
-    needs_source: Callable[[BuildEnvironment, Settings], ProjectNeeds] | None = None
-
-
-@dataclass(frozen=True)
-class ProjectNeeds:
-    """The needs sphinx-needs read in this project, as the checks and views see them."""
-
-    #: needs of a mapped type, as objects of ours (``origin="sphinx-needs"``)
-    items: list[Item] = field(default_factory=list)
-    #: every other need: ID -> need type (a link to one says how to map its type)
-    unmapped: dict[str, str] = field(default_factory=dict)
-
-
-_STATES: weakref.WeakKeyDictionary[Sphinx, ProjectState] = weakref.WeakKeyDictionary()
-
-
-def set_project_state(app: Sphinx, state: ProjectState) -> None:
-    _STATES[app] = state
-
-
-def project_state(app: Sphinx) -> ProjectState:
-    """The state :func:`set_project_state` recorded at ``config-inited``; for an
-    application that never ran it (a stand-in in a benchmark), settings from its
-    configuration as they are."""
-    state = _STATES.get(app)
-    if state is None:
-        conf = ConfLocation(Path(app.confdir or app.srcdir) / "conf.py", app.srcdir)
-        state = _STATES[app] = ProjectState(build_settings(config_values(app.config))[0], conf)
-    return state
 
 
 def get_domain(env: BuildEnvironment) -> DesigndocDomain:

@@ -32,18 +32,13 @@ from .checks import checked_subtypes
 from .config import CONFIG_VALUES, ConfLocation, build_settings, config_values
 from .directives.objects import ObjectDirective, make_directive
 from .directives.views import setup_views
-from .domain import (
-    DesigndocDomain,
-    ProjectState,
-    get_domain,
-    project_state,
-    set_project_state,
-)
+from .domain import DesigndocDomain, get_domain
 from .fileio import write_atomic
 from .model import Finding
 from .nodes import PLACEHOLDERS, designdoc_graph, designdoc_html
 from .render import fill_title
 from .safety import is_web_url
+from .state import ProjectState, project_state, set_project_state
 from .transforms import DesigndocPostTransform
 from .views.graph import visit_graph_html
 
@@ -85,7 +80,7 @@ def _directive_owner(name: str) -> str | None:
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Validate the settings, once: every other module reads them through
-    :func:`.domain.project_state`, and each problem is a finding, located at its
+    :func:`.state.project_state`, and each problem is a finding, located at its
     line of conf.py, reported by every build (:func:`_on_env_updated`)."""
     need_types = _need_type_names(app, config)
     settings, problems = build_settings(
