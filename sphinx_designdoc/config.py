@@ -57,16 +57,12 @@ class ConfigValue:
 @dataclass
 class _Reading:
     """What the readers of one project's settings share: the problems found so far, and
-    the vocabulary, which the settings read after it are checked against."""
+    the vocabulary the settings read after it are checked against (the built-in one
+    until the project's is read)."""
 
     problems: list[str] = field(default_factory=list)
     taken: Callable[[str], str | None] | None = None
-    schema: Schema | None = None
-
-    @property
-    def vocabulary(self) -> Schema:
-        assert self.schema is not None, "the vocabulary is declared before what reads it"
-        return self.schema
+    schema: Schema = field(default_factory=lambda: build_schema({}, {}))
 
 
 #: reads the raw values of a field's settings into the field's value; it notes a problem
@@ -84,16 +80,16 @@ class _Declared:
 _DECLARED = "designdoc"
 
 
-def declare(*settings: ConfigValue, read: Reader) -> Mapping[str, _Declared]:
-    """The metadata of a field of :class:`Settings` read from ``settings`` (almost always
-    one): what Sphinx registers, the docs list and :func:`build_settings` validates."""
-    return {_DECLARED: _Declared(settings, read)}
+def declare(*settings: ConfigValue, read: Reader) -> Any:
+    """A field of :class:`Settings` read from ``settings`` (almost always one): what
+    Sphinx registers, the docs list and :func:`build_settings` validates."""
+    return field(metadata={_DECLARED: _Declared(settings, read)})
 
 
 def setting(
     name: str, default: Any, read: Reader, help: str, rebuild: Literal["", "env"] = "env"
-) -> Mapping[str, _Declared]:
-    """The metadata of a field of :class:`Settings` read from the one setting ``name``."""
+) -> Any:
+    """A field of :class:`Settings` read from the one setting ``name``."""
     return declare(ConfigValue(name, default, help, rebuild), read=read)
 
 
@@ -117,7 +113,7 @@ def _read_decided_scopes(value: Any, reading: _Reading) -> frozenset[str]:
     """The scopes ``value`` means (``development`` is ``dev``); a name that is no scope
     of a type is reported and left out, the others kept."""
     names = name_list(value, "designdoc_decided_scopes")
-    types = reading.vocabulary.types.values()
+    types = reading.schema.types.values()
     scope_fields = [f for t in types if (f := t.field("scope")) is not None]
     known = list(dict.fromkeys(c for f in scope_fields for c in f.choices if f.kind == "choice"))
     spellings = {a: c for f in scope_fields for a, c in f.aliases}
@@ -195,7 +191,7 @@ def _read_needs_types(value: Any, reading: _Reading) -> Mapping[str, str]:
         raise ConfigError(
             f"designdoc_needs_types must map need types to object types, not {value!r}"
         )
-    schema = reading.vocabulary
+    schema = reading.schema
     out: dict[str, str] = {}
     for need_type, ours in value.items():
         typedef = schema.types.get(ours) if isinstance(ours, str) else None
@@ -246,151 +242,124 @@ class Settings:
     the reader makes of it: Sphinx registration (:data:`CONFIG_VALUES`), validation
     (:func:`build_settings`) and the docs' settings table all come from here.  The
     fields are in the order the docs list them; a reader may use what the fields
-    before it read (the vocabulary).
+    before it read (the vocabulary).  A new setting is one more field here; only prose
+    beyond its help goes elsewhere (``docs/configuration.md``).
     """
 
-    id_regex: re.Pattern[str] = field(
-        metadata=setting(
-            "designdoc_id_regex",
-            DEFAULT_ID_REGEX,
-            _read_id_regex,
-            "Regular expression every object ID must match.",
-        )
+    id_regex: re.Pattern[str] = setting(
+        "designdoc_id_regex",
+        DEFAULT_ID_REGEX,
+        _read_id_regex,
+        "Regular expression every object ID must match.",
     )
-    schema: Schema = field(
-        metadata=declare(
-            ConfigValue(
-                "designdoc_types",
-                {},
-                "Object types: name -> {label, statuses, fields, inactive_statuses, color}; an "
-                "entry for a built-in type changes only the keys it names (fields are added or "
-                "replaced by name; a field set to False is removed).",
-            ),
-            ConfigValue(
-                "designdoc_links",
-                {},
-                "Link types: option -> {incoming, source, target, traces, affects, loops}; an "
-                "entry for a built-in link changes only the keys it names.",
-            ),
-            read=_read_schema,
-        )
+    schema: Schema = declare(
+        ConfigValue(
+            "designdoc_types",
+            {},
+            "Object types: name -> {label, statuses, fields, inactive_statuses, color}; an "
+            "entry for a built-in type changes only the keys it names (fields are added or "
+            "replaced by name; a field set to False is removed).",
+        ),
+        ConfigValue(
+            "designdoc_links",
+            {},
+            "Link types: option -> {incoming, source, target, traces, affects, loops}; an "
+            "entry for a built-in link changes only the keys it names.",
+        ),
+        read=_read_schema,
     )
-    tracing_statuses: frozenset[str] = field(
-        metadata=setting(
-            "designdoc_tracing_statuses",
-            ["accepted", "proposed"],
-            _read_tracing_statuses,
-            "Statuses of a linking object (e.g. a decision) that make its links count for tracing.",
-        )
+    tracing_statuses: frozenset[str] = setting(
+        "designdoc_tracing_statuses",
+        ["accepted", "proposed"],
+        _read_tracing_statuses,
+        "Statuses of a linking object (e.g. a decision) that make its links count for tracing.",
     )
     #: dependency scopes (their meaning: ``dev``, not ``development``) that need a decision
-    decided_scopes: frozenset[str] = field(
-        metadata=setting(
-            "designdoc_decided_scopes",
-            ["runtime"],
-            _read_decided_scopes,
-            "Dependency scopes (runtime, dev, test, build, docs) whose dependencies must be "
-            "used (:uses:) by a counting decision, or warn designdoc.unused; a service "
-            "dependency is decided with runtime.",
-        )
+    decided_scopes: frozenset[str] = setting(
+        "designdoc_decided_scopes",
+        ["runtime"],
+        _read_decided_scopes,
+        "Dependency scopes (runtime, dev, test, build, docs) whose dependencies must be "
+        "used (:uses:) by a counting decision, or warn designdoc.unused; a service "
+        "dependency is decided with runtime.",
     )
-    min_coverage: float = field(
-        metadata=setting(
-            "designdoc_min_coverage",
-            0,
-            _read_min_coverage,
-            "Minimum traced share of requirements, in percent; 0 turns the check off.",
-        )
+    min_coverage: float = setting(
+        "designdoc_min_coverage",
+        0,
+        _read_min_coverage,
+        "Minimum traced share of requirements, in percent; 0 turns the check off.",
     )
-    templates: Mapping[str, tuple[tuple[str, ...], ...]] = field(
-        metadata=setting(
-            "designdoc_templates",
-            {},
-            _read_templates,
-            "Section templates: name -> list of required top-level section titles "
-            "(a title may be a list of aliases).",
-        )
+    templates: Mapping[str, tuple[tuple[str, ...], ...]] = setting(
+        "designdoc_templates",
+        {},
+        _read_templates,
+        "Section templates: name -> list of required top-level section titles "
+        "(a title may be a list of aliases).",
     )
-    pyproject: str | None = field(
-        metadata=setting(
-            "designdoc_pyproject",
-            None,
-            _read_pyproject,
-            "Path (relative to the source folder) of a pyproject.toml to check dependencies against.",
-        )
+    pyproject: str | None = setting(
+        "designdoc_pyproject",
+        None,
+        _read_pyproject,
+        "Path (relative to the source folder) of a pyproject.toml to check dependencies against.",
     )
-    exports: tuple[str, ...] = field(
-        metadata=setting(
-            "designdoc_exports",
-            [],
-            _read_exports,
-            "Report formats written next to designdoc.json in every build "
-            # json is designdoc.json itself, which every build writes
-            f"({', '.join(name for name in EXPORT_FORMATS if name != 'json')}).",
-        )
+    exports: tuple[str, ...] = setting(
+        "designdoc_exports",
+        [],
+        _read_exports,
+        "Report formats written next to designdoc.json in every build "
+        # json is designdoc.json itself, which every build writes
+        f"({', '.join(name for name in EXPORT_FORMATS if name != 'json')}).",
     )
-    external: tuple[Mapping[str, Any], ...] = field(
-        metadata=setting(
-            "designdoc_external",
-            [],
-            _read_external,
-            "Objects from other projects: [{path or url, prefix, base_url, types, timeout}] of "
-            "designdoc.json or needs.json files (a url is fetched once per build, within its "
-            "timeout, and cached; it is shown without credentials or query values).",
-        )
+    external: tuple[Mapping[str, Any], ...] = setting(
+        "designdoc_external",
+        [],
+        _read_external,
+        "Objects from other projects: [{path or url, prefix, base_url, types, timeout}] of "
+        "designdoc.json or needs.json files (a url is fetched once per build, within its "
+        "timeout, and cached; it is shown without credentials or query values).",
     )
     #: sphinx-needs need type -> our type, for the project's own needs
-    needs_types: Mapping[str, str] = field(
-        metadata=setting(
-            "designdoc_needs_types",
-            {},
-            _read_needs_types,
-            "With sphinx-needs: need types whose needs are objects of one of ours, e.g. "
-            "{'req': 'requirement'}, so decisions can address them (checks, views, reports).",
-        )
+    needs_types: Mapping[str, str] = setting(
+        "designdoc_needs_types",
+        {},
+        _read_needs_types,
+        "With sphinx-needs: need types whose needs are objects of one of ours, e.g. "
+        "{'req': 'requirement'}, so decisions can address them (checks, views, reports).",
     )
-    plain_directives: bool = field(
-        metadata=setting(
-            "designdoc_plain_directives",
-            True,
-            _flag("designdoc_plain_directives"),
-            "Register each type under its plain name (requirement) besides dd:requirement; "
-            "a name a sphinx-needs need type already has stays the need type's.",
-        )
+    plain_directives: bool = setting(
+        "designdoc_plain_directives",
+        True,
+        _flag("designdoc_plain_directives"),
+        "Register each type under its plain name (requirement) besides dd:requirement; "
+        "a name a sphinx-needs need type already has stays the need type's.",
     )
-    report_base_url: str = field(
-        metadata=setting(
-            "designdoc_report_base_url",
-            "",
-            _read_report_base_url,
-            "Absolute URL of the built pages, put in front of the links of the html and md "
-            "reports (for reports read away from the output folder); empty: relative links.",
-            rebuild="",
-        )
+    report_base_url: str = setting(
+        "designdoc_report_base_url",
+        "",
+        _read_report_base_url,
+        "Absolute URL of the built pages, put in front of the links of the html and md "
+        "reports (for reports read away from the output folder); empty: relative links.",
+        rebuild="",
     )
-    gc_freeze: bool = field(
-        metadata=setting(
-            "designdoc_gc_freeze",
-            True,
-            _flag("designdoc_gc_freeze"),
-            "Keep long-lived objects out of Python's cyclic garbage collector until the build "
-            "ends: the environment an incremental build loads, and in a parallel build what "
-            "exists before Sphinx forks its readers and its writers (faster incremental and "
-            "parallel builds of large projects).",
-            rebuild="",
-        )
+    gc_freeze: bool = setting(
+        "designdoc_gc_freeze",
+        True,
+        _flag("designdoc_gc_freeze"),
+        "Keep long-lived objects out of Python's cyclic garbage collector until the build "
+        "ends: the environment an incremental build loads, and in a parallel build what "
+        "exists before Sphinx forks its readers and its writers (faster incremental and "
+        "parallel builds of large projects).",
+        rebuild="",
     )
     #: how ``dd-graph`` is drawn in HTML (:data:`GRAPH_FORMATS`)
-    graph_format: str = field(
-        metadata=setting(
-            "designdoc_graph_format",
-            "svg",
-            _read_graph_format,
-            "How dd-graph is drawn in HTML: svg (in the page: boxes link to their objects and "
-            "take the theme's colours, light or dark) or png (a picture with a link over each "
-            "box, scaled with it). Other builders draw as sphinx.ext.graphviz does, and the "
-            "project's graphviz_output_format stays its own graphviz directives'.",
-        )
+    graph_format: str = setting(
+        "designdoc_graph_format",
+        "svg",
+        _read_graph_format,
+        "How dd-graph is drawn in HTML: svg (in the page: boxes link to their objects and "
+        "take the theme's colours, light or dark) or png (a picture with a link over each "
+        "box, scaled with it). Other builders draw as sphinx.ext.graphviz does, and the "
+        "project's graphviz_output_format stays its own graphviz directives'.",
     )
 
 
@@ -479,7 +448,7 @@ def build_settings(
         except ConfigError as exc:
             reading.problems.append(str(exc))
             defaults = [value.default for value in declared.settings]
-            read[name] = declared.read(*defaults, _Reading(schema=build_schema({}, {})))
+            read[name] = declared.read(*defaults, _Reading())
     return Settings(**read), reading.problems
 
 
