@@ -31,7 +31,7 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
 
     from sphinx_designdoc import codec
     from sphinx_designdoc.checks import CheckContext, checked_subtypes, run_checks
-    from sphinx_designdoc.config import CONFIG_VALUES, build_settings
+    from sphinx_designdoc.config import build_settings, config_values
     from sphinx_designdoc.fileio import write_atomic
     from sphinx_designdoc.graph import Graph
     from sphinx_designdoc.incremental import cached_rows
@@ -42,8 +42,7 @@ def time_report(outdir: Path, repeat: int = 3) -> dict[str, Any]:
     load = time.perf_counter() - t0
     data = env.domaindata["dd"]
     docs = data["docs"]
-    values = {cv.name: getattr(env.config, cv.name, cv.default) for cv in CONFIG_VALUES}
-    settings = build_settings(values)[0]
+    settings = build_settings(config_values(env.config))[0]
     srcdir = os.fspath(env.srcdir)
 
     def url_for(item: Any) -> str:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from sphinx.builders import Builder
 from sphinx.locale import _
 
-from .domain import project_state
 from .fileio import write_atomic
 from .formats import FORMATS
 from .reports import render
 from .reports.sarif import repository_prefix
+from .state import project_state
 
 if TYPE_CHECKING:
     from docutils import nodes

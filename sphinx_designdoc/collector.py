@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util.parallel import parallel_available
 
-from .domain import project_state
+from .state import project_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import weakref
-from collections.abc import Callable, Iterable, Iterator, Set
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
@@ -28,19 +25,19 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from ._compat import env_app
-from .config import CONFIG_VALUES, ConfLocation, Settings, build_settings
+from .config import Settings
 from .directives.objects import make_directive
 from .graph import Graph
 from .marks import mark_of
 from .model import DocRecord, Finding, Item, Ref
-from .project import Project, ProjectNeeds
+from .project import Project
 from .render import fill_title, mark_nodes, search_anchor, titled_text
+from .state import ProjectState, project_state
 from .vocabulary import BUILTIN_TYPES
 
 if TYPE_CHECKING:
     from docutils.parsers.rst import Directive
     from sphinx.addnodes import pending_xref
-    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
@@ -212,8 +209,8 @@ class DesigndocDomain(Domain):
 
     @property
     def state(self) -> ProjectState:
-        """The application's :class:`ProjectState`, read here so that :mod:`.project`,
-        which this module imports, need not import it back."""
+        """The application's :class:`ProjectState`, which :mod:`.project` reads through
+        the store it is given, so that it needs no Sphinx application of its own."""
         return project_state(env_app(self.env))
 
     @property
@@ -344,45 +341,6 @@ class DesigndocDomain(Domain):
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         return node.get("reftarget")
-
-
-@dataclass
-class ProjectState:
-    """What the extension knows of one Sphinx application besides its environment:
-    the settings, validated once when the configuration is read, the problems found
-    with them, and whether Graphviz can be run.  Lives with the application, so it is
-    never pickled, and parallel workers inherit it."""
-
-    settings: Settings
-    conf: ConfLocation
-    #: problems of the settings (``config``) and of the sphinx-needs bridge's set-up
-    config_findings: list[Finding] = field(default_factory=list)
-    #: whether Graphviz's ``dot`` can be run (``dd-graph`` draws, or shows a table)
-    graphviz: bool = True
-    #: whether this build froze objects and must hand them back (:mod:`.collector`)
-    frozen: bool = False
-    #: with the sphinx-needs bridge: the project's needs as objects (those of the types
-    #: ``designdoc_needs_types`` maps) and the need type of every other need, by ID
-    needs_source: Callable[[BuildEnvironment, Settings], ProjectNeeds] | None = None
-
-
-_STATES: weakref.WeakKeyDictionary[Sphinx, ProjectState] = weakref.WeakKeyDictionary()
-
-
-def set_project_state(app: Sphinx, state: ProjectState) -> None:
-    _STATES[app] = state
-
-
-def project_state(app: Sphinx) -> ProjectState:
-    """The state :func:`set_project_state` recorded at ``config-inited``; for an
-    application that never ran it (a stand-in in a benchmark), settings from its
-    configuration as they are."""
-    state = _STATES.get(app)
-    if state is None:
-        values = {cv.name: getattr(app.config, cv.name, cv.default) for cv in CONFIG_VALUES}
-        conf = ConfLocation(Path(app.confdir or app.srcdir) / "conf.py", app.srcdir)
-        state = _STATES[app] = ProjectState(build_settings(values)[0], conf)
-    return state
 
 
 def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:

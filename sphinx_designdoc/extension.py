@@ -27,20 +27,15 @@ from ._version import __version__
 from .assets import setup_assets
 from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
-from .config import CONFIG_VALUES, ConfLocation, build_settings
+from .config import CONFIG_VALUES, ConfLocation, build_settings, config_values
 from .directives.objects import ObjectDirective, make_directive
 from .directives.views import setup_views
-from .domain import (
-    DesigndocDomain,
-    ProjectState,
-    get_domain,
-    project_state,
-    set_project_state,
-)
+from .domain import DesigndocDomain, get_domain
 from .fileio import write_atomic
 from .model import Finding
 from .nodes import PLACEHOLDERS, designdoc_graph, designdoc_html
 from .safety import is_web_url
+from .state import ProjectState, project_state, set_project_state
 from .subtypes import WARNING_TYPE, is_suppressed
 from .transforms import DesigndocPostTransform
 from .views.graph import visit_graph_html
@@ -83,12 +78,12 @@ def _directive_owner(name: str) -> str | None:
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Validate the settings, once: every other module reads them through
-    :func:`.domain.project_state`, and each problem is a finding, located at its
+    :func:`.state.project_state`, and each problem is a finding, located at its
     line of conf.py, reported by every build (:func:`_on_env_updated`)."""
     need_types = _need_type_names(app, config)
-    values = {cv.name: getattr(config, cv.name) for cv in CONFIG_VALUES}
     settings, problems = build_settings(
-        values, taken=lambda name: None if name in need_types else _directive_owner(name)
+        config_values(config),
+        taken=lambda name: None if name in need_types else _directive_owner(name),
     )
     conf = ConfLocation(Path(app.confdir) / "conf.py", app.srcdir)
     findings = [Finding("config", p, conf.source, conf.line(p)) for p in problems]

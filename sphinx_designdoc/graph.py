@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from .config import DEFAULTS
 from .model import Item
 from .safety import natural_key
 from .vocabulary import LinkDef, Schema
@@ -133,7 +134,7 @@ class Graph:
         self,
         items: Iterable[Item],
         schema: Schema,
-        tracing_statuses: Iterable[str] = ("accepted", "proposed"),
+        tracing_statuses: Iterable[str] = DEFAULTS["designdoc_tracing_statuses"],
         hidden: Iterable[str] = (),
     ) -> None:
         self.schema = schema

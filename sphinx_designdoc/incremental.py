@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import weakref
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._compat import env_app
 from .codec import ObjectRow, encode_object
 from .fileio import write_atomic
 from .model import Item, digest, encode
+from .state import project_state
 from .views.plans import view_types
 
 if TYPE_CHECKING:
@@ -123,9 +124,6 @@ def _signature(item: Item | None) -> bytes:
 #: when it was last written
 WRITTEN_FILE = "designdoc-written.json"
 
-#: per environment, during one build: page -> fingerprint it was written with
-_WRITTEN: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, str]] = weakref.WeakKeyDictionary()
-
 
 def _written_key(app: Sphinx) -> str:
     return f"{app.builder.name}:{Path(app.outdir).resolve()}"
@@ -144,20 +142,21 @@ def pages_to_rewrite(app: Sphinx, new: dict[str, str]) -> list[str]:
     start recording what this build writes (:func:`note_written`)."""
     written = _load_written(app).get(_written_key(app))
     written = written if isinstance(written, dict) else {}
-    _WRITTEN[app.env] = {doc: fp for doc, fp in written.items() if doc in new}
+    project_state(app).written = {doc: fp for doc, fp in written.items() if doc in new}
     return sorted(doc for doc, fp in new.items() if written.get(doc) != fp)
 
 
 def note_written(env: BuildEnvironment, docname: str, fingerprint: str | None) -> None:
     """A page is being written with ``fingerprint``."""
-    written = _WRITTEN.get(env)
+    written = project_state(env_app(env)).written
     if written is not None and fingerprint is not None:
         written[docname] = fingerprint
 
 
 def save_written(app: Sphinx) -> None:
     """Keep what this build wrote, once it has finished."""
-    written = _WRITTEN.pop(app.env, None)
+    state = project_state(app)
+    written, state.written = state.written, None
     if written is None:
         return
     data = _load_written(app)

@@ -50,7 +50,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +64,7 @@ from sphinx_needs.exceptions import NeedsApiConfigException, NeedsApiConfigWarni
 from sphinx_needs.need_item import NeedItem, NeedItemSourceImport
 
 from .config import Settings
-from .domain import ProjectState, get_domain
+from .domain import get_domain
 from .model import Finding, Item
 from .needs_names import (
     CORE_LINKS,
@@ -78,9 +77,9 @@ from .needs_names import (
     type_fields,
     vocabulary_fields,
 )
-from .project import ProjectNeeds
 from .safety import safe_url
 from .sources import uses_designdoc
+from .state import ProjectNeeds, ProjectState, project_state
 from .vocabulary import Schema
 
 if TYPE_CHECKING:
@@ -232,13 +231,6 @@ def _configured_fields(config: Config) -> set[str]:
     return names
 
 
-#: the needs the previous build added, taken out before reading, by environment: only
-#: ever between the two events of one build, in the main process, never pickled
-_STASH: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, NeedItem]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _state(env: BuildEnvironment) -> dict[str, Any]:
     """What the previous build added: per need ID, a digest of what it was made from;
     and a digest of them all."""
@@ -264,7 +256,7 @@ def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[
             data.remove_need(need_id)
             stash[need_id] = need
     # a need is reused only if made under the same configuration (field defaults, types)
-    _STASH[env] = stash if env.config_status == CONFIG_OK else {}
+    project_state(app).needs_stash = stash if env.config_status == CONFIG_OK else {}
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment, *, vocabulary: Vocabulary) -> list[str]:
@@ -296,7 +288,8 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment, *, vocabulary: Vocabular
     targets = {item.id for item in items} | set(existing)
 
     state = _state(env)
-    stash = _STASH.pop(env, {})
+    project = project_state(app)
+    stash, project.needs_stash = project.needs_stash, {}
     previous: dict[str, str] = state["made"]
 
     def make(item: Item, keep: set[str]) -> tuple[str, NeedItem]:

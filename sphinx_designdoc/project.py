@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,21 +21,10 @@ from .config import Settings
 from .external import load_all
 from .graph import Graph
 from .model import DocRecord, Finding, Item
+from .state import ProjectNeeds, ProjectState
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
-
-    from .domain import ProjectState
-
-
-@dataclass(frozen=True)
-class ProjectNeeds:
-    """The needs sphinx-needs read in this project, as the checks and views see them."""
-
-    #: needs of a mapped type, as objects of ours (``origin="sphinx-needs"``)
-    items: list[Item] = field(default_factory=list)
-    #: every other need: ID -> need type (a link to one says how to map its type)
-    unmapped: dict[str, str] = field(default_factory=dict)
 
 
 class Store(Protocol):

@@ -11,6 +11,7 @@ from ..formats import FORMATS
 from ..reports.diff import REGRESSION_RULES
 from .check import cmd_check
 from .commands import cmd_diff, cmd_export, cmd_import_adr, cmd_new
+from .data import BUILD_FOLDERS
 from .errors import UsageError
 from .lookup import cmd_impact, cmd_trace
 
@@ -32,7 +33,7 @@ def _add_data(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="a designdoc.json, a build output folder holding one, or a Sphinx source "
         "folder (with conf.py) to build first; default: the newest designdoc.json under "
-        "_build/html, _build/designdoc, docs/_build/html, docs/_build/designdoc, build/...",
+        + ", ".join(BUILD_FOLDERS),
     )
 
 
