@@ -24,6 +24,30 @@ def rootdir() -> Path:
     return ROOTS
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of ``test-reports`` built once for the whole run (its source is
+    ``src`` beside it): for tests that only read it (the export test adds its ``out.*``
+    files beside ``designdoc.json``, which no other test reads).  A test that changes a
+    build makes its own."""
+    from sphinx_designdoc.build import build_reports
+
+    tmp = tmp_path_factory.mktemp("reports")
+    shutil.copytree(ROOTS / "test-reports", tmp / "src")
+    build_reports(tmp / "src", tmp / "out", tmp / "doctrees")
+    return tmp / "out"
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The hostile corpus, each (configuration, builder) built once for the whole run, on
+    first use (``hostile_helpers.Builds``): for the test_safety_* modules, which only read
+    them."""
+    from hostile_helpers import Builds
+
+    return Builds(tmp_path_factory)
+
+
 @pytest.fixture
 def copy_root(tmp_path: Path) -> Callable[..., Path]:
     """A private, editable copy of a test root (for incremental builds that edit files)."""
