@@ -61,9 +61,17 @@ def copy_root(tmp_path: Path) -> Callable[..., Path]:
 
 
 def touch_later(path: Path) -> None:
-    """Make sure Sphinx sees an edit even on coarse file-system clocks."""
-    later = time.time() + 5
-    os.utime(path, (later, later))
+    """Make sure Sphinx sees an edit even on coarse file-system clocks, and that the build
+    after next sees none.  A write takes its time from a clock coarser than the one Sphinx
+    stamps a read with, so it can be earlier than the last read: the file gets the time of
+    now to the nanosecond instead.  A file system that keeps only whole seconds gets the
+    next second but one, and we wait for it, so that no later read is before it."""
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
+    if path.stat().st_mtime_ns != now:
+        later = now // 1_000_000_000 + 2
+        os.utime(path, (later, later))
+        time.sleep(max(0.0, later - time.time()))
 
 
 def edit(path: Path, old: str, new: str) -> None:
