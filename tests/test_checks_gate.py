@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,19 @@ def test_an_unchanged_tree_fails_w_again(tmp_path: Path) -> None:
     assert "reading sources... [" not in second[1] and "writing output... [" not in second[1]
 
 
+#: the findings of ``test-checks``, by kind (every check family reports in it)
+CHECKS_FINDINGS = {
+    "coverage": 1,
+    "section": 7,
+    "untraced": 2,
+    "unjustified": 1,
+    "supersession": 3,
+    "pyproject": 4,
+    "unused": 1,
+    "invalid": 1,
+}
+
+
 def test_findings_are_reported_by_every_build(make_app, copy_root) -> None:
     src = copy_root("checks")
     first = make_app("html", srcdir=src)
@@ -64,6 +78,10 @@ def test_findings_are_reported_by_every_build(make_app, copy_root) -> None:
     first.cleanup()
     again = make_app("html", srcdir=src)
     again.build()
+    kinds = Counter(line.rsplit("[designdoc.", 1)[-1].rstrip("]") for line in warnings_of(first))
+    assert kinds == CHECKS_FINDINGS, warnings_of(first)
+    # the second build read nothing, and still reports every finding of the first
+    assert "0 added, 0 changed, 0 removed" in strip_colors(again.status.getvalue())
     assert sorted(warnings_of(first)) == sorted(warnings_of(again))
 
 

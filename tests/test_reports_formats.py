@@ -235,7 +235,11 @@ def test_junit_cleans_characters_xml_cannot_hold(report: dict) -> None:
     data = copy.deepcopy(report)
     for obj in data["objects"]:
         obj["title"] = "bell\x07 nul\x00 ok"
-    SafeET.fromstring(render("junit", data).encode("utf-8"))
+    root = SafeET.fromstring(render("junit", data).encode("utf-8"))
+    # each character XML cannot hold is one replacement character; the rest is kept
+    names = sorted(c.get("name") for c in root.iter("testcase"))
+    assert names == [f"REQ-{n}: bell\ufffd nul\ufffd ok" for n in (1, 2, 4)]
+    assert root.get("tests") == "3" and root.get("failures") == "1"
 
 
 # -- sarif ----------------------------------------------------------------------------
