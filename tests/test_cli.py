@@ -1,4 +1,6 @@
-"""The ``designdoc`` command, verb by verb, through ``main(argv)``."""
+"""The ``designdoc`` command as a whole, through ``main(argv)``: where it finds the report,
+one-line input errors, help, progress and links back to the pages.  Its verbs have
+modules of their own: test_cli_trace, test_cli_check, test_cli_new."""
 
 from __future__ import annotations
 

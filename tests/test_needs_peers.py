@@ -1,6 +1,7 @@
 """Living beside sphinx-needs: a project's own needs, need types and needs.json are
 never lost or taken; decisions address its needs; a stock sphinx-needs project imports
-the export; other projects' needs come in from a file or a URL.
+the export; other projects' needs come in from a file (from a URL:
+test_needs_external.py).
 
 The peer test builds a small sphinx-needs documentation project of its own
 (``tests/roots/test-needs-peer``) with and without the extension and expects the same
