@@ -24,6 +24,30 @@ def rootdir() -> Path:
     return ROOTS
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of ``test-reports`` built once for the whole run (its source is
+    ``src`` beside it): for tests that only read it (the export test adds its ``out.*``
+    files beside ``designdoc.json``, which no other test reads).  A test that changes a
+    build makes its own."""
+    from sphinx_designdoc.build import build_reports
+
+    tmp = tmp_path_factory.mktemp("reports")
+    shutil.copytree(ROOTS / "test-reports", tmp / "src")
+    build_reports(tmp / "src", tmp / "out", tmp / "doctrees")
+    return tmp / "out"
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The hostile corpus, each (configuration, builder) built once for the whole run, on
+    first use (``hostile_helpers.Builds``): for the test_safety_* modules, which only read
+    them."""
+    from hostile_helpers import Builds
+
+    return Builds(tmp_path_factory)
+
+
 @pytest.fixture
 def copy_root(tmp_path: Path) -> Callable[..., Path]:
     """A private, editable copy of a test root (for incremental builds that edit files)."""
@@ -37,9 +61,17 @@ def copy_root(tmp_path: Path) -> Callable[..., Path]:
 
 
 def touch_later(path: Path) -> None:
-    """Make sure Sphinx sees an edit even on coarse file-system clocks."""
-    later = time.time() + 5
-    os.utime(path, (later, later))
+    """Make sure Sphinx sees an edit even on coarse file-system clocks, and that the build
+    after next sees none.  A write takes its time from a clock coarser than the one Sphinx
+    stamps a read with, so it can be earlier than the last read: the file gets the time of
+    now to the nanosecond instead.  A file system that keeps only whole seconds gets the
+    next second but one, and we wait for it, so that no later read is before it."""
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
+    if path.stat().st_mtime_ns != now:
+        later = now // 1_000_000_000 + 2
+        os.utime(path, (later, later))
+        time.sleep(max(0.0, later - time.time()))
 
 
 def edit(path: Path, old: str, new: str) -> None:

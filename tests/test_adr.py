@@ -1,7 +1,7 @@
 """``designdoc import-adr``: the records of adr-tools, MADR, log4brains and of teams that
 name their files their own way become decision objects that build, keep every relation
 the records state, keep links, images and option texts whole, and say per record what
-they could not carry.  (Hostile records: ``test_adr_hostile.py``.)"""
+they could not carry.  (Hostile records: ``test_safety_adr.py``.)"""
 
 from __future__ import annotations
 

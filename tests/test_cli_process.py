@@ -14,18 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_designdoc.build import build_reports
-
 REPO = Path(__file__).parent.parent
 ROOTS = Path(__file__).parent / "roots"
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("process")
-    shutil.copytree(ROOTS / "test-reports", tmp / "src")
-    build_reports(tmp / "src", tmp / "out", tmp / "doctrees")
-    return tmp / "out" / "designdoc.json"
+def data(built: Path) -> Path:
+    return built / "designdoc.json"
 
 
 def _env() -> dict[str, str]:

@@ -168,3 +168,57 @@ def test_every_page_is_in_a_toctree() -> None:
     listed = set(re.findall(r"^   (\w[\w-]*)$", index, re.M))
     pages = {p.stem for p in DOCS.glob("*.md")} | {p.stem for p in DOCS.glob("*.rst")}
     assert pages - {"index"} == listed
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readme_example_builds_without_warnings_in_a_new_project(tmp_path: Path) -> None:
+    from sphinx.cmd.build import build_main
+    from sphinx.cmd.quickstart import generate
+
+    src = tmp_path / "project"
+    generate(
+        {
+            "path": str(src),
+            "sep": False,
+            "dot": "_",
+            "project": "Example",
+            "author": "Someone",
+            "version": "1.0",
+            "release": "1.0",
+            "language": "en",
+            "suffix": ".rst",
+            "master": "index",
+            "extensions": ["sphinx_designdoc"],
+            "makefile": False,
+            "batchfile": False,
+            "quiet": True,
+        },
+        overwrite=True,
+        silent=True,
+    )
+    readme = README.read_text(encoding="utf-8")
+    example = re.search(r"```rst\n(.*?)```", readme, re.S)
+    assert example is not None
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + example.group(1))
+    code = build_main(["-W", "-q", "-b", "html", str(src), str(tmp_path / "out")])
+    assert code == 0
+
+
+def test_gallery_page_shows_every_screenshot_the_script_takes() -> None:
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(repo))
+    from scripts.gallery import GALLERY, shot_names
+
+    page = (repo / "docs" / "gallery.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\]\(_static/gallery/([^)]+)\)", page)
+    assert shown and sorted(shown) == sorted(shot_names())
+    assert all((GALLERY / name).is_file() for name in shown)
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert all(
+        name in shot_names() for name in re.findall(r"docs/_static/gallery/([^)\s]+)", readme)
+    )

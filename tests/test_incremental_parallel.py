@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import edit, load_report
+from conftest import edit, load_report, touch_later, warnings_of
+from sphinx.util.console import strip_colors
 
 
 def _status(app) -> str:
@@ -262,3 +264,121 @@ def test_parallel_build_freezes_before_forking(make_app, tmp_path: Path, freeze:
     assert gc.get_freeze_count() == 0
     # the build is the same either way
     assert len(load_report(app.outdir)["objects"]) == 4 * 12
+
+
+def test_pyproject_is_a_build_input(make_app, copy_root) -> None:
+    src = copy_root("checks")
+    app = make_app("html", srcdir=src)
+    app.build()
+    app.cleanup()
+    missing = [w for w in warnings_of(app) if "(numpy) is missing from" in w]
+    assert len(missing) == 1
+    # declare numpy in pyproject.toml alone: the finding goes, and one appears for click
+    pyproject = src / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text = text.replace('"Click>=8"]', '"Click>=9", "numpy"]')
+    pyproject.write_text(text, encoding="utf-8")
+    touch_later(pyproject)
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = warnings_of(app)
+    assert not [w for w in warnings if "(numpy) is missing from" in w]
+    assert [w for w in warnings if "declares 'Click>=9'" in w]
+    assert "reading sources... [" not in strip_colors(app.status.getvalue())
+
+
+def test_an_external_file_is_a_build_input(make_app, copy_root, tmp_path: Path) -> None:
+    upstream = tmp_path / "upstream.json"
+
+    def write(title: str) -> None:
+        upstream.write_text(
+            json.dumps({"objects": [{"id": "REQ-9", "type": "requirement", "title": title}]}),
+            encoding="utf-8",
+        )
+
+    write("Old title")
+    src = copy_root("basic")
+    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n.. decision:: Reuse\n   :id: DEC-UP\n   :status: accepted\n   :addresses: UP-REQ-9\n"
+        )
+    overrides = {"designdoc_external": [{"path": str(upstream), "prefix": "UP-"}]}
+    app = make_app("html", srcdir=src, confoverrides=overrides)
+    app.build()
+    app.cleanup()
+    assert "UP-REQ-9</span>: Old title" in (app.outdir / "decisions.html").read_text(
+        encoding="utf-8"
+    )
+    write("New title")
+    app = make_app("html", srcdir=src, confoverrides=overrides)
+    app.build()
+    # the page that shows the external object is written again, though it did not change
+    assert "UP-REQ-9</span>: New title" in (app.outdir / "decisions.html").read_text(
+        encoding="utf-8"
+    )
+    assert load_report(app.outdir)["objects"][-1]["title"] == "New title"
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_gc_freeze_lasts_for_the_build_only(make_app, copy_root, freeze: bool) -> None:
+    """The loaded environment is kept out of the cyclic collector while building, and
+    handed back when the build ends; ``designdoc_gc_freeze = False`` leaves it alone."""
+    gc.unfreeze()
+    src = copy_root("basic")
+    make_app("html", srcdir=src).build()  # an environment to load
+    app = make_app("html", srcdir=src, confoverrides={"designdoc_gc_freeze": freeze})
+    during: list[int] = []
+    app.connect("env-updated", lambda app, env: during.append(gc.get_freeze_count()))
+    app.build()
+    assert during and (during[0] > 0) is freeze
+    assert gc.get_freeze_count() == 0
+
+
+def test_gc_freeze_leaves_a_fresh_build_alone(make_app, copy_root) -> None:
+    """A full build has no loaded environment to freeze (freezing what set-up left
+    only raised its peak memory)."""
+    gc.unfreeze()
+    app = make_app("html", srcdir=copy_root("basic"), freshenv=True)
+    during: list[int] = []
+    app.connect("env-updated", lambda app, env: during.append(gc.get_freeze_count()))
+    app.build()
+    assert during == [0] and gc.get_freeze_count() == 0
+
+
+class Interrupt(KeyboardInterrupt):
+    pass
+
+
+def test_an_interrupted_build_leaves_no_page_stale(make_app, copy_root) -> None:
+    src = copy_root("views")
+    make_app("html", srcdir=src).build()
+    edit(src / "requirements.rst", "Fast startup", "Instant startup")
+
+    # Ctrl-C while the pages are written: the views page (which shows REQ-1) is not
+    app = make_app("html", srcdir=src)
+
+    def interrupt(app, doctree, docname: str) -> None:
+        if docname == "views":
+            raise Interrupt
+
+    app.connect("doctree-resolved", interrupt)
+    with pytest.raises(Interrupt):
+        app.build()
+    app.cleanup()
+
+    # the next build writes what the interrupted one did not
+    again = make_app("html", srcdir=src)
+    again.build()
+    views = (again.outdir / "views.html").read_text(encoding="utf-8")
+    assert "Instant startup" in views and "Fast startup" not in views
+
+
+def test_a_changed_page_title_rewrites_the_tables_that_show_it(make_app, copy_root) -> None:
+    src = copy_root("views")
+    make_app("html", srcdir=src).build()
+    edit(src / "requirements.rst", "Requirements\n============", "Needs\n=====")
+    app = make_app("html", srcdir=src)
+    app.build()
+    views = (app.outdir / "views.html").read_text(encoding="utf-8")
+    table = views[views.index("<p>Document</p>") :]
+    assert ">Needs</span></a>" in table and ">Requirements</span></a>" not in table

@@ -1,7 +1,7 @@
 """Every pattern of the package that reads a user's text takes time in proportion to its
 length: a megabyte of the input each pattern is worst at is read in well under a second
 (hang guards, not benchmarks: a super-linear pattern takes minutes on these).  The
-import's and the option reader's patterns are pinned in ``test_adr_hostile.py`` and
+import's and the option reader's patterns are pinned in ``test_safety_adr.py`` and
 ``test_options.py``."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Living beside sphinx-needs: a project's own needs, need types and needs.json are
 never lost or taken; decisions address its needs; a stock sphinx-needs project imports
-the export; other projects' needs come in from a file or a URL.
+the export; other projects' needs come in from a file (from a URL:
+test_needs_external.py).
 
 The peer test builds a small sphinx-needs documentation project of its own
 (``tests/roots/test-needs-peer``) with and without the extension and expects the same
@@ -9,13 +10,9 @@ needs and the same warnings.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +69,7 @@ designdoc_exports = ["needs"]
 {extra}
 """
 
+
 MIXED_RST = """\
 Mixed
 =====
@@ -97,6 +95,7 @@ See :dd:ref:`R_LOGIN`.
 
 .. dd-matrix::
 """
+
 
 MIXED_MD = """\
 # Mixed
@@ -138,9 +137,6 @@ def _mixed(tmp_path: Path, markup: str = "rst", extensions=None, extra: str = ""
     return write_project(tmp_path / f"mixed-{markup}", {index[0]: index[1]}, conf=conf)
 
 
-# -- 1. needs.json stays sphinx-needs' ---------------------------------------------------
-
-
 @pytest.mark.parametrize("builder", ["html", "needs"])
 @pytest.mark.parametrize("markup", ["rst", "md"])
 def test_needs_json_is_never_overwritten(
@@ -162,14 +158,13 @@ def test_needs_json_is_never_overwritten(
     )
 
 
-# -- 2. the project's need types keep their names ----------------------------------------
-
 THEIR_TYPES = """\
 needs_types = [
     {"directive": "requirement", "title": "Their requirement", "prefix": "TR_", "color": "#BFD8D2", "style": "node"},
     {"directive": "decision", "title": "Their decision", "prefix": "TD_", "color": "#FEDCD2", "style": "node"},
 ]
 """
+
 
 THEIR_RST = """\
 Theirs
@@ -271,9 +266,6 @@ def test_plain_directives_off_leaves_every_plain_name(make_app, tmp_path: Path) 
     assert {o["id"] for o in load_report(app.outdir)["objects"]} == {"REQ-1", "DEC-1", "DEP-1"}
 
 
-# -- 3. the sphinx-needs version is checked once -----------------------------------------
-
-
 @pytest.mark.parametrize("installed", ["9.0.0", "8.5.0", "7.0.0"])
 def test_older_sphinx_needs_turns_the_bridge_off_with_one_warning(
     make_app, tmp_path: Path, monkeypatch, installed: str
@@ -293,9 +285,6 @@ def test_older_sphinx_needs_turns_the_bridge_off_with_one_warning(
     assert f"sphinx-needs {installed} is installed" in needs_warnings[0]
     assert "sphinx-needs>=9.1" in needs_warnings[0]
     assert "DEC-1" not in _needs(app.outdir)  # no bridge, and no error per object
-
-
-# -- 4. decisions address the project's needs --------------------------------------------
 
 
 @pytest.mark.parametrize("markup", ["rst", "md"])
@@ -356,9 +345,6 @@ def test_needs_of_mapped_types_follow_edits_on_other_pages(make_app, tmp_path: P
     assert 'title="Sign in"' in design and "Log in" not in design
 
 
-# -- 5. a stock sphinx-needs project imports the export ----------------------------------
-
-
 def test_stock_sphinx_needs_imports_every_object_with_the_recipe(make_app, tmp_path) -> None:
     producer = _build(make_app, "html", _mixed(tmp_path))
     export = producer.outdir / "designdoc-needs.json"
@@ -410,127 +396,6 @@ def test_recipe_reads_a_custom_vocabulary_from_designdoc_json(make_app, copy_roo
     config = needs_config(app.outdir / "designdoc.json")
     assert "dd_risk" in {t["directive"] for t in config["needs_types"]}
     assert "mitigates" in config["needs_links"] and "severity" in config["needs_fields"]
-
-
-# -- 6. other projects' needs: type mapping, and a URL ----------------------------------
-
-OTHER_NEEDS = {
-    "current_version": "1.0",
-    "versions": {
-        "1.0": {
-            "needs": {
-                "SWREQ_1": {"id": "SWREQ_1", "type": "swreq", "title": "Boot in 2 s"},
-                "SYSREQ_1": {"id": "SYSREQ_1", "type": "sysreq", "title": "Start fast"},
-            }
-        }
-    },
-}
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path, http.server.HTTPServer]]:
-    """An HTTP server on localhost serving a folder."""
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    httpd = http.server.HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", root, httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def _importer(tmp_path: Path, entry: str) -> Path:
-    return write_project(
-        tmp_path / "importer",
-        {
-            "index.rst": "Index\n=====\n\n.. decision:: Boot from flash\n   :id: DEC-1\n"
-            "   :status: accepted\n   :addresses: SW-SWREQ_1, SW-SYSREQ_1\n"
-        },
-        conf="extensions = ['sphinx_designdoc']\nshow_warning_types = True\n"
-        f"designdoc_external = [{entry}]\n",
-    )
-
-
-def test_external_needs_types_map_to_ours_and_come_from_a_url(make_app, tmp_path, server) -> None:
-    base, root, httpd = server
-    (root / "needs.json").write_text(json.dumps(OTHER_NEEDS), encoding="utf-8")
-    entry = (
-        f"{{'url': '{base}/needs.json', 'prefix': 'SW-', 'timeout': 5,"
-        " 'types': {'swreq': 'requirement', 'sysreq': 'requirement'}}"
-    )
-    src = _importer(tmp_path, entry)
-    app = make_app("html", srcdir=src)
-    app.build()
-    assert not [w for w in warnings_of(app) if "designdoc" in w]
-    objects = {o["id"]: o for o in load_report(app.outdir)["objects"]}
-    assert objects["SW-SWREQ_1"]["type"] == "requirement" and objects["SW-SWREQ_1"]["external"]
-
-    # the server is gone: one warning, and the last good copy
-    httpd.shutdown()
-    httpd.server_close()
-    app = make_app("html", srcdir=src, freshenv=True)
-    app.build()
-    external = [w for w in warnings_of(app) if "[designdoc.external]" in w]
-    assert len(external) == 1 and "could not fetch it" in external[0]
-    assert "using the copy fetched" in external[0]
-    assert "SW-SWREQ_1" in {o["id"] for o in load_report(app.outdir)["objects"]}
-    assert not [w for w in warnings_of(app) if "[designdoc.dangling]" in w]
-
-
-def test_a_url_never_fetched_is_one_warning(make_app, tmp_path, server) -> None:
-    base, _root, _httpd = server
-    src = _importer(tmp_path, f"{{'url': '{base}/missing.json', 'prefix': 'SW-'}}")
-    app = make_app("html", srcdir=src)
-    app.build()
-    external = [w for w in warnings_of(app) if "[designdoc.external]" in w]
-    assert len(external) == 1
-    assert "could not fetch it (HTTP Error 404" in external[0]
-    assert "no earlier copy to use" in external[0]
-
-
-def test_a_url_entry_must_be_http(make_app, tmp_path) -> None:
-    src = _importer(tmp_path, "{'url': 'file:///etc/passwd'}")
-    app = make_app("html", srcdir=src)
-    app.build()
-    config = [w for w in warnings_of(app) if "[designdoc.config]" in w]
-    assert len(config) == 1 and "'url' must be an http or https URL" in config[0]
-
-
-# -- 7. the export leaves out what is not the project's ----------------------------------
-
-
-def test_export_leaves_out_other_projects_objects(make_app, tmp_path) -> None:
-    other = tmp_path / "other.json"
-    other.write_text(json.dumps(OTHER_NEEDS), encoding="utf-8")
-    src = write_project(
-        tmp_path / "src",
-        {
-            "index.rst": "Index\n=====\n\n.. decision:: Boot from flash\n   :id: DEC-1\n"
-            "   :status: accepted\n   :addresses: SW-SWREQ_1\n\n   Flash is fast.\n"
-        },
-        conf="extensions = ['sphinx_designdoc']\nshow_warning_types = True\n"
-        "designdoc_exports = ['needs']\n"
-        f"designdoc_external = [{{'path': {str(other)!r}, 'prefix': 'SW-',"
-        " 'types': {'swreq': 'requirement'}}]\n",
-    )
-    app = make_app("html", srcdir=src)
-    app.build()
-    export = _needs(app.outdir, "designdoc-needs.json")
-    assert sorted(export) == ["DEC-1"]
-    assert export["DEC-1"]["content"] == "Flash is fast."
-    assert export["DEC-1"]["addresses"] == ["SW-SWREQ_1"]
-
-
-# -- living beside a real sphinx-needs project -------------------------------------------
 
 
 def _peer(make_app, tmp_path: Path, name: str, extensions: list[str]):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
+import shutil
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
-from conftest import load_report
+from conftest import ROOTS, find_warning, load_report, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_designdoc.codec import SCHEMA_PATH
@@ -69,24 +70,6 @@ def test_objects_render_with_anchor_fields_links_and_backlinks(
     assert "_static/designdoc.css" in index
 
 
-def test_any_role_and_inventory(make_app, copy_root) -> None:
-    src = copy_root("basic")
-    (src / "extra.rst").write_text(
-        "Extra\n=====\n\n:any:`DEP-2` and :any:`REQ-2`\n", encoding="utf-8"
-    )
-    with (src / "index.rst").open("a", encoding="utf-8") as fh:
-        fh.write("   extra\n")
-    app = make_app("html", srcdir=src)
-    app.build()
-    extra = (app.outdir / "extra.html").read_text(encoding="utf-8")
-    assert 'href="decisions.html#DEP-2"' in extra and "DEP-2</span>: pytest" in extra
-    assert 'href="index.html#REQ-2"' in extra
-    inventory = _read_inventory(app.outdir / "objects.inv")
-    assert "dd:requirement REQ-1" in inventory
-    assert "dd:decision DEC-1" in inventory
-    assert "dd:dependency DEP-2" in inventory
-
-
 @pytest.mark.parametrize("builder", ["html", "dirhtml", "singlehtml", "text", "latex"])
 def test_designdoc_json_in_every_builder_matches_schema(make_app, copy_root, builder: str) -> None:
     app = make_app(builder, srcdir=copy_root("basic"))
@@ -121,10 +104,12 @@ def test_designdoc_json_in_every_builder_matches_schema(make_app, copy_root, bui
     assert dec1["fields"]["alternatives"] == ["Adyen", "build our own"]
     assert objs["DEP-1"]["fields"]["version"] == ">=5.3,<6"
     assert report["coverage"]["requirement"] == {"traced": 2, "total": 2, "percent": 100.0}
-    if builder == "dirhtml":
-        assert req1["url"] == "#REQ-1" or req1["url"].endswith("#REQ-1")
-    elif builder in ("html", "text", "latex"):
-        assert req1["url"] == "index.html#REQ-1"
+    # where each builder puts the pages (the index of dirhtml is the folder itself)
+    urls = {
+        "dirhtml": ("#REQ-1", "decisions/#DEC-1"),
+        "singlehtml": ("#REQ-1", "#DEC-1"),
+    }.get(builder, ("index.html#REQ-1", "decisions.html#DEC-1"))
+    assert (req1["url"], dec1["url"]) == urls
 
 
 def test_text_and_latex_builders_degrade_to_readable_text(make_app, copy_root) -> None:
@@ -156,13 +141,6 @@ def test_rst_and_myst_give_the_same_report(make_app, copy_root) -> None:
     assert reports[0] == reports[1]
 
 
-def _read_inventory(path: Path) -> str:
-    data = path.read_bytes()
-    body = data.split(b"\n", 4)[4]
-    lines = zlib.decompress(body).decode().splitlines()
-    return "\n".join(" ".join(line.split()[1:2] + line.split()[0:1]) for line in lines)
-
-
 def test_designdoc_json_has_one_object_per_line(make_app, copy_root) -> None:
     app = make_app("html", srcdir=copy_root("basic"))
     app.build()
@@ -171,3 +149,153 @@ def test_designdoc_json_has_one_object_per_line(make_app, copy_root) -> None:
     object_lines = [line for line in text.splitlines() if line.startswith('  {"id": ')]
     assert len(object_lines) == len(report["objects"])
     assert json.loads(object_lines[0].rstrip(",")) == report["objects"][0]
+
+
+def test_a_design_document_without_an_id_takes_its_page_name(make_app, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "guides").mkdir(parents=True)
+    (src / "conf.py").write_text('extensions = ["sphinx_designdoc"]\n', encoding="utf-8")
+    (src / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n   guides/payment gateway\n", encoding="utf-8"
+    )
+    (src / "guides" / "payment gateway.rst").write_text(
+        "Payment Gateway\n===============\n\n.. designdoc::\n\nCurrent Context\n---------------\n\nx\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    report = load_report(app.outdir)
+    (header,) = [o for o in report["objects"] if o["type"] == "designdoc"]
+    assert header["id"] == "guides-payment-gateway" and header["title"] == "Payment Gateway"
+    warnings = warnings_of(app)
+    # its section check runs: the template's other sections are missing
+    assert any("lacks the section 'Requirements'" in w for w in warnings)
+    assert not [w for w in warnings if "has no :id:" in w]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from sphinx_designdoc.build import build_reports
+
+    tmp = tmp_path_factory.mktemp("answers")
+    src = tmp / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        for number in (20, 3, 100):
+            fh.write(f"\n.. requirement:: Number {number}\n   :id: REQ-{number}\n")
+    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n.. dependency:: requests\n   :id: DEP-URL\n   :url: https://example.org/requests\n"
+        )
+    path = build_reports(src, tmp / "out", tmp / "doctrees")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_design_document_header_shows_what_the_author_wrote(make_app, copy_root) -> None:
+    src = copy_root("basic")
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n.. decision:: With a comma in an option\n   :id: DEC-ALT\n"
+            "   :status: rejected\n   :alternatives: A, with a comma; B\n"
+        )
+    (src / "design.rst").write_text(
+        "Design\n======\n\n.. designdoc::\n   :id: DD-X\n", encoding="utf-8"
+    )
+    index = src / "index.rst"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("   decisions\n", "   decisions\n   design\n"), encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "A, with a comma; B" in page
+    design = (app.outdir / "design.html").read_text(encoding="utf-8")
+    assert "Template" not in design
+
+
+def test_custom_type_and_link_are_first_class(make_app, copy_root) -> None:
+    src = copy_root("basic")
+    (src / "risks.rst").write_text(
+        "Risks\n=====\n\n"
+        ".. risk:: Card data leaks\n   :id: RISK-1\n   :severity: high\n\n"
+        ".. dd:risk:: Vendor lock-in\n   :id: RISK-2\n   :severity: extreme\n\n"
+        ".. decision:: Tokenise cards\n   :id: DEC-9\n   :status: accepted\n"
+        "   :addresses: REQ-1\n   :mitigates: RISK-1\n",
+        encoding="utf-8",
+    )
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        fh.write("   risks\n")
+    app = make_app(
+        "html",
+        srcdir=src,
+        confoverrides={
+            "designdoc_types": {
+                "risk": {
+                    "statuses": ["open", "mitigated", "accepted"],
+                    "fields": {"severity": ["low", "medium", "high"]},
+                }
+            },
+            "designdoc_links": {
+                "mitigates": {
+                    "incoming": "mitigated by",
+                    "source": "decision",
+                    "target": "risk",
+                    "traces": True,
+                }
+            },
+        },
+    )
+    app.build()
+    w = warnings_of(app)
+    find_warning(w, "risks.rst:10:", "invalid", "unknown severity 'extreme'")
+    find_warning(w, "risks.rst:8:", "untraced", "risk RISK-2 is untraced")
+    assert len(w) == 2, w
+    report = load_report(app.outdir)
+    objs = {o["id"]: o for o in report["objects"]}
+    assert objs["RISK-1"]["incoming"] == {"mitigated by": ["DEC-9"]}
+    assert objs["RISK-1"]["traced"] is True and objs["RISK-2"]["traced"] is False
+    assert report["coverage"]["risk"] == {"traced": 1, "total": 2, "percent": 50.0}
+    html = (app.outdir / "risks.html").read_text(encoding="utf-8")
+    assert 'id="RISK-1"' in html and "Mitigated by" in html and "Mitigates" in html
+
+
+ONLY = """
+Only
+====
+
+.. only:: latex
+
+   .. requirement:: Printed appendix
+      :id: REQ-PRINT
+
+.. decision:: Print the appendix
+   :id: DEC-PRINT
+   :status: accepted
+   :addresses: REQ-PRINT, REQ-1
+
+See :dd:ref:`REQ-PRINT`.
+
+.. dd-matrix::
+"""
+
+
+def test_only_blocks_are_respected(make_app, copy_root) -> None:
+    src = copy_root("basic")
+    (src / "only.rst").write_text(ONLY, encoding="utf-8")
+    index = src / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8") + "   only\n", encoding="utf-8")
+
+    html = make_app("html", srcdir=src)
+    html.build()
+    html.cleanup()
+    # not in this builder's output: not linked, not counted, not reported as dangling
+    page = (html.outdir / "only.html").read_text(encoding="utf-8")
+    assert "#REQ-PRINT" not in page and 'id="REQ-PRINT"' not in page
+    assert "REQ-PRINT" not in {o["id"] for o in load_report(html.outdir)["objects"]}
+    assert not [w for w in warnings_of(html) if "REQ-PRINT" in w]
+
+    latex = make_app("latex", srcdir=src)
+    latex.build()
+    report = load_report(latex.outdir)
+    assert "REQ-PRINT" in {o["id"] for o in report["objects"]}
+    dec = next(o for o in report["objects"] if o["id"] == "DEC-PRINT")
+    assert dec["links"]["addresses"] == ["REQ-PRINT", "REQ-1"]

@@ -130,3 +130,25 @@ def test_myst_yaml_names_are_read_as_before() -> None:
     assert [message for message, _ in block.problems] == [
         "'plain:v2' is not an option (write options as 'name: value')"
     ]
+
+
+def test_myst_options_are_read_as_written(make_app, tmp_path: Path) -> None:
+    """MyST would read ``:version: >=8.0,<9`` as YAML and drop every option of the
+    object; the options of an object are read as written, in both option forms."""
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.md": "# Index\n\n```{dependency} sphinx\n:id: DEP-1\n:version: >=8.0,<9\n"
+            "```\n\n```{dependency} docutils\n---\nid: DEP-2\n"
+            "version: '>=0.20'\ntags: [parsing, markup]\n---\nThe parser.\n```\n"
+        },
+        conf='extensions = ["myst_parser", "sphinx_designdoc"]\nshow_warning_types = True\n',
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert not [w for w in warnings_of(app) if "[designdoc.invalid]" in w or "[myst" in w]
+    objects = {o["id"]: o for o in load_report(app.outdir)["objects"]}
+    assert objects["DEP-1"]["fields"]["version"] == ">=8.0,<9"
+    assert objects["DEP-2"]["fields"]["version"] == ">=0.20"
+    assert objects["DEP-2"]["fields"]["tags"] == ["parsing", "markup"]
+    assert objects["DEP-2"]["content"] == "The parser."

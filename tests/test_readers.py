@@ -22,23 +22,19 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from conftest import ROOTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sphinx_designdoc import codec
-from sphinx_designdoc.build import build_reports
 from sphinx_designdoc.cli import main
 
 # -- the report, and the verbs that read it --------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def workdir(tmp_path_factory: pytest.TempPathFactory, built: Path) -> Path:
     tmp = tmp_path_factory.mktemp("readers")
-    shutil.copytree(ROOTS / "test-reports", tmp / "src")
-    build_reports(tmp / "src", tmp / "out", tmp / "doctrees")
-    shutil.copy(tmp / "out" / codec.FILENAME, tmp / "valid.json")
+    shutil.copy(built / codec.FILENAME, tmp / "valid.json")
     return tmp
 
 

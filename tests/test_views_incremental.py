@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import edit
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_designdoc.nodes import designdoc_html
@@ -21,12 +22,6 @@ def _build(make_app, src: Path) -> tuple[SphinxTestApp, list[str]]:
     return app, sorted(p for p in written if p in app.env.found_docs)
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_view_pages_follow_object_changes(make_app, copy_root) -> None:
     src = copy_root("views")
     app, written = _build(make_app, src)
@@ -39,7 +34,7 @@ def test_view_pages_follow_object_changes(make_app, copy_root) -> None:
 
     # a requirement's title changes in another file: the views page shows it, the
     # dependency table cannot (it shows dependencies and their decisions only)
-    _edit(src / "requirements.rst", "Fast startup", "Instant startup")
+    edit(src / "requirements.rst", "Fast startup", "Instant startup")
     app, written = _build(make_app, src)
     # (Sphinx itself rewrites index, whose toctree holds the changed page)
     assert "views" in written and "deps" not in written
@@ -55,14 +50,14 @@ def test_view_pages_follow_object_changes(make_app, copy_root) -> None:
     # an added object appears in the views; a decision change reaches the dependency table
     with (src / "requirements.rst").open("a", encoding="utf-8") as fh:
         fh.write("\n.. requirement:: Audit log\n   :id: REQ-20\n")
-    _edit(src / "decisions.rst", ":uses: DEP-1", ":uses: DEP-1\n   :owner: platform")
+    edit(src / "decisions.rst", ":uses: DEP-1", ":uses: DEP-1\n   :owner: platform")
     app, written = _build(make_app, src)
     assert "views" in written and "deps" in written
     assert "REQ-20" in (app.outdir / "views.html").read_text(encoding="utf-8")
     assert "1 of 4 traced (25%)" in (app.outdir / "views.html").read_text(encoding="utf-8")
 
     # a deleted object disappears from the views
-    _edit(src / "requirements.rst", ".. requirement:: Audit log\n   :id: REQ-20\n", "")
+    edit(src / "requirements.rst", ".. requirement:: Audit log\n   :id: REQ-20\n", "")
     app, written = _build(make_app, src)
     assert "views" in written
     assert "REQ-20" not in (app.outdir / "views.html").read_text(encoding="utf-8")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import shutil
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+from conftest import ROOTS as ROOT_DIR
 from conftest import requires_dot
 from docutils import nodes
 from sphinx import addnodes
@@ -18,6 +22,25 @@ from sphinx_designdoc.nodes import designdoc_graph, designdoc_html, designdoc_vi
 from sphinx_designdoc.views import output
 
 ROOTS = ["views", "views-myst"]
+
+
+@pytest.fixture(scope="module")
+def html_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], SphinxTestApp]:
+    """Each root built with ``html`` once for the module, on first use: for the tests
+    that only read the pages and the environment."""
+    apps: dict[str, SphinxTestApp] = {}
+
+    def build(root: str) -> SphinxTestApp:
+        if root not in apps:
+            src = tmp_path_factory.mktemp(root) / root
+            shutil.copytree(ROOT_DIR / f"test-{root}", src)
+            app = SphinxTestApp("html", srcdir=src, status=io.StringIO(), warning=io.StringIO())
+            app.build()
+            app.cleanup()  # Sphinx's registries as they were, for the next app
+            apps[root] = app
+        return apps[root]
+
+    return build
 
 
 def _warnings(app: SphinxTestApp) -> list[str]:
@@ -39,9 +62,8 @@ def _rows(html: str, table_class: str) -> list[str]:
 
 @requires_dot
 @pytest.mark.parametrize("root", ROOTS)
-def test_html_views(make_app, copy_root, root: str) -> None:
-    app = make_app("html", srcdir=copy_root(root))
-    app.build()
+def test_html_views(html_build, root: str) -> None:
+    app = html_build(root)
     warnings = _warnings(app)
     assert all("designdoc.untraced" in w for w in warnings), warnings
     assert len(warnings) == 2
@@ -123,9 +145,8 @@ def test_doctree_is_plain_docutils(make_app, copy_root, root: str) -> None:
 
 @requires_dot  # asserts on the drawn graphs too
 @pytest.mark.parametrize("root", ROOTS)
-def test_html_doctree_has_html_tables(make_app, copy_root, root: str) -> None:
-    app = make_app("html", srcdir=copy_root(root))
-    app.build()
+def test_html_doctree_has_html_tables(html_build, root: str) -> None:
+    app = html_build(root)
     doctree = app.env.get_and_resolve_doctree("views", app.builder)
     assert not list(doctree.findall(nodes.table))
     tables = ["".join(t["writer"]()) for t in doctree.findall(designdoc_html)]
@@ -139,11 +160,10 @@ def test_html_doctree_has_html_tables(make_app, copy_root, root: str) -> None:
 
 
 @pytest.mark.parametrize("root", ROOTS)
-def test_view_tables_stay_out_of_the_search_index(make_app, copy_root, root: str) -> None:
+def test_view_tables_stay_out_of_the_search_index(html_build, root: str) -> None:
     """... but a search for an object finds its own page, not every table listing it
     nor every page whose fields link to it; fields are found by their values."""
-    app = make_app("html", srcdir=copy_root(root))
-    app.build()
+    app = html_build(root)
     index = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
     docnames = data["docnames"]

@@ -1,6 +1,7 @@
 """A corpus of hostile inputs: every payload a title, status, option, ID, URL or
-external file can carry.  tests/test_hostile.py builds it with many builders and fails on
-any script, event handler or link with a scheme outside http, https and mailto."""
+external file can carry.  tests/test_safety_pages.py and tests/test_safety_reports.py
+build it with many builders and fail on any script, event handler or link with a scheme
+outside http, https and mailto."""
 
 project = "hostile"
 extensions = ["myst_parser", "sphinx_designdoc"]

@@ -12,22 +12,18 @@ from typing import Any
 import pytest
 from conftest import load_report, warnings_of, write_project
 from docutils import nodes
+from hostile_helpers import audit_html_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sphinx import addnodes
-from test_hostile import audit_html_files
-
-from sphinx_designdoc.adr import import_records
-from sphinx_designdoc.cli import main
-from sphinx_designdoc.safety import allowed_url
-
-pytest.importorskip("myst_parser", reason="the import writes MyST Markdown")
-
 from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
+from sphinx import addnodes
 
+from sphinx_designdoc.adr import import_records
+from sphinx_designdoc.cli import main
 from sphinx_designdoc.myst_writer import code_span, escape_text, safe_line
+from sphinx_designdoc.safety import allowed_url
 
 #: every MyST extension a site may enable: the page must be safe under each of them
 EXTENSIONS = [
@@ -46,12 +42,16 @@ EXTENSIONS = [
     "substitution",
     "tasklist",
 ]
+
+
 CONF = (
     'extensions = ["myst_parser", "sphinx_designdoc"]\n'
     f"myst_enable_extensions = {EXTENSIONS!r}\n"
     "show_warning_types = True\n"
     'suppress_warnings = ["designdoc.unjustified"]\n'
 )
+
+
 INDEX = "# Project\n\n```{toctree}\ndecisions\n```\n"
 
 
@@ -72,10 +72,9 @@ def build_import(make_app: Any, root: Path, folder: Path) -> Any:
     return app
 
 
-# -- what the issue found: the importer's patterns disagreed with MyST's parser ------------
-
 #: a file outside the documentation that a live {download} role would copy into the site
 SECRET = "the build machine's secret"
+
 
 ATTACKS = {
     "an unmatched double backtick before a role": "# 1. A\n\n## Status\n\nAccepted\n\n"
@@ -173,8 +172,6 @@ def test_hostile_records_put_nothing_live_on_the_page(make_app, tmp_path) -> Non
     assert item["id"] == "ADR-0007" and item["status"] == "accepted"
 
 
-# -- property: arbitrary Markdown never becomes markup of its own ----------------------------
-
 FRAGMENTS = [
     "\n",
     "\n\n",
@@ -242,6 +239,8 @@ FRAGMENTS = [
     "www.example.org",
     "x",
 ]
+
+
 #: ``(target)=``, comments and the like: MyST constructs that must not come out of a record
 FORBIDDEN_TOKENS = {
     "html_block",
@@ -371,8 +370,6 @@ def test_a_build_of_any_record_shows_text_only(make_app, tmp_path_factory, text)
     assert audit_html_files([app.outdir / "decisions.html"], app.outdir).problems == []
     assert [w for w in warnings_of(app) if "[designdoc." in w] == []
 
-
-# -- every pattern over a record's text is linear -----------------------------------------
 
 MEGABYTE = 1_000_000
 

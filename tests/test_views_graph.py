@@ -5,8 +5,10 @@ with links where Graphviz draws the boxes, and what happens when dot fails."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+import subprocess
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
@@ -16,6 +18,8 @@ from conftest import load_report, requires_dot, warnings_of, write_project
 from sphinx_designdoc.nodes import designdoc_graph
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -63,7 +67,7 @@ def test_without_graphviz_other_builders_show_the_table(make_app, copy_root, bui
 
 
 def _svgs(page: Path) -> list[str]:
-    """The drawings written into an HTML page (as :func:`test_hostile.inline_svgs`)."""
+    """The drawings written into an HTML page (as :func:`hostile_helpers.inline_svgs`)."""
     return re.findall(r"<svg\b.*?</svg>", page.read_text(encoding="utf-8"), re.S)
 
 
@@ -163,7 +167,7 @@ def test_svg_is_well_formed_and_escapes_hostile_titles(
 ) -> None:
     """Titles, IDs and statuses reach the drawing as written, escaped by the package:
     Graphviz would read ``&lt;`` as ``<`` and put the node name for ``\\N``."""
-    from test_hostile import audit_svg_xml
+    from hostile_helpers import audit_svg_xml
 
     src = copy_root(root)
     hostile = "</text><script>alert(1)</script> &lt;b&gt; \\N \\G \"q\" 's' & ]]>"
@@ -313,7 +317,6 @@ def test_png_links_are_where_graphviz_draws_the_boxes(make_app, copy_root) -> No
     the picture (so it scales with it) where Graphviz's own image map of the same
     picture puts the box."""
     import struct
-    import subprocess
 
     from sphinx_designdoc.views.drawing import PNG_DPI
 
@@ -407,7 +410,6 @@ def test_when_dot_fails_the_graph_is_listed_with_a_located_warning(
 def test_a_graph_laid_out_before_is_not_laid_out_again(make_app, copy_root, monkeypatch) -> None:
     """Layouts are kept in the doctree folder: rewriting an unchanged graph's page runs
     no dot (Graphviz takes seconds on large graphs)."""
-    import subprocess
 
     src = copy_root("views")
     app = make_app("html", srcdir=src)
@@ -430,7 +432,6 @@ def test_a_damaged_layout_cache_is_laid_out_again(tmp_path: Path) -> None:
     """A cache file that is not a layout (another version's, half written, edited) is
     never trusted: the graph is laid out again, and nothing in the file reaches the SVG
     but numbers and an anchor of three."""
-    import json
 
     from sphinx_designdoc.views.drawing import Box, Dot, Drawing, write_svg
 
@@ -450,3 +451,68 @@ def test_a_damaged_layout_cache_is_laid_out_again(tmp_path: Path) -> None:
     cached.write_text(json.dumps(data), encoding="utf-8")
     svg = write_svg(drawing, dot.layout(drawing))
     assert "<script>" not in svg and 'text-anchor="middle"' in svg
+
+
+def _html(app, page: str) -> str:
+    return (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+
+
+@requires_dot
+def test_graph_legend_and_root(make_app, copy_root) -> None:
+    app = make_app("html", srcdir=copy_root("themes"))
+    app.build()
+    doctree = app.env.get_and_resolve_doctree("graph", app.builder)
+    codes = [node["drawing"].dot for node in doctree.findall(designdoc_graph)]
+    assert (
+        '"DEC-1" [' in codes[1] and "peripheries" in codes[1].split('"DEC-1" [')[1].split("\n")[0]
+    )
+    assert "peripheries" not in codes[0]  # no root, nothing drawn twice
+    html = _html(app, "graph")
+    assert len(re.findall(r'<a class="dd-node [^"]*dd-root', html)) == 1
+    legends = re.findall(r'<ul class="dd-graph-legend[^"]*">(.*?)</ul>', html, re.S)
+    assert len(legends) == 2
+    text = re.sub(r"<[^>]+>", "", legends[1])
+    assert "Requirement" in text and "Decision" in text and "Dependency" in text
+    assert "arrows: addresses, refines, uses" in text
+    assert "double outline: DEC-1" in text
+    # the swatch of requirements, tinted as their boxes are (by the stylesheet)
+    assert '<span class="dd-swatch dd-type-requirement"></span>' in legends[0]
+    assert "thick red outline: untraced" in re.sub(r"<[^>]+>", "", legends[0])
+    # the inactive statuses a graph shows, as its boxes show them (none in the second)
+    whole = re.sub(r"<[^>]+>", "", legends[0])
+    assert "dashed, (rejected) or (superseded) after the ID: inactive" in whole
+    assert "dashed" not in text
+
+
+@requires_dot
+@pytest.mark.parametrize("graph_format", ["svg", "png"])
+def test_legend_swatch_colours_are_plain_colours(make_app, tmp_path: Path, graph_format) -> None:
+    """A colour from conf.py reaches a style attribute only when it is a colour."""
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.rst": "Risks\n=====\n\n.. risk:: Outage\n   :id: RISK-1\n\n"
+            ".. risk:: Flood\n   :id: RISK-2\n   :status: closed\n\n"
+            ".. decision:: Failover\n   :id: DEC-1\n   :status: accepted\n"
+            "   :mitigates: RISK-1, RISK-2\n\n"
+            ".. dd-graph::\n"
+        },
+        conf='extensions = ["sphinx_designdoc"]\n'
+        "designdoc_types = {'risk': {'statuses': ['open', 'closed'],"
+        " 'color': 'red;background:url(https://evil.example/x)'},"
+        " 'hazard': {'statuses': ['open'], 'color': '#fee2e2'}}\n"
+        "designdoc_links = {'mitigates': {'source': 'decision', 'target': 'risk'}}\n",
+    )
+    app = make_app(
+        "html",
+        srcdir=src,
+        confoverrides={"graphviz_dot": "dot", "designdoc_graph_format": graph_format},
+    )
+    app.build()
+    html = _html(app, "index")
+    assert 'class="dd-graph-legend' in html and "Risk" in html
+    if graph_format == "png":
+        assert 'style="background:#dcfce7"' in html  # decisions keep their swatch
+    else:
+        assert '<span class="dd-swatch dd-type-decision"></span>' in html
+    assert "evil.example" not in html

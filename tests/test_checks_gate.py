@@ -1,6 +1,5 @@
-"""Gates that tell the truth on every build: the same findings from ``sphinx-build -W``
-on an unchanged tree, from ``designdoc check`` and in ``designdoc.json``; settings,
-pyproject.toml and external files are inputs like the sources."""
+"""The checks as a gate: -W fails a build with findings and again on an unchanged
+tree, every build reports them, and sphinx-build and designdoc check agree."""
 
 from __future__ import annotations
 
@@ -10,11 +9,12 @@ import json
 import os
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOTS, load_report, touch_later, warnings_of
+from conftest import ROOTS, load_report, warnings_of
 from sphinx.cmd.build import build_main
 from sphinx.util.console import strip_colors
 
@@ -58,6 +58,19 @@ def test_an_unchanged_tree_fails_w_again(tmp_path: Path) -> None:
     assert "reading sources... [" not in second[1] and "writing output... [" not in second[1]
 
 
+#: the findings of ``test-checks``, by kind (every check family reports in it)
+CHECKS_FINDINGS = {
+    "coverage": 1,
+    "section": 7,
+    "untraced": 2,
+    "unjustified": 1,
+    "supersession": 3,
+    "pyproject": 4,
+    "unused": 1,
+    "invalid": 1,
+}
+
+
 def test_findings_are_reported_by_every_build(make_app, copy_root) -> None:
     src = copy_root("checks")
     first = make_app("html", srcdir=src)
@@ -65,92 +78,11 @@ def test_findings_are_reported_by_every_build(make_app, copy_root) -> None:
     first.cleanup()
     again = make_app("html", srcdir=src)
     again.build()
+    kinds = Counter(line.rsplit("[designdoc.", 1)[-1].rstrip("]") for line in warnings_of(first))
+    assert kinds == CHECKS_FINDINGS, warnings_of(first)
+    # the second build read nothing, and still reports every finding of the first
+    assert "0 added, 0 changed, 0 removed" in strip_colors(again.status.getvalue())
     assert sorted(warnings_of(first)) == sorted(warnings_of(again))
-
-
-def test_pyproject_is_a_build_input(make_app, copy_root) -> None:
-    src = copy_root("checks")
-    app = make_app("html", srcdir=src)
-    app.build()
-    app.cleanup()
-    missing = [w for w in warnings_of(app) if "(numpy) is missing from" in w]
-    assert len(missing) == 1
-    # declare numpy in pyproject.toml alone: the finding goes, and one appears for click
-    pyproject = src / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8")
-    text = text.replace('"Click>=8"]', '"Click>=9", "numpy"]')
-    pyproject.write_text(text, encoding="utf-8")
-    touch_later(pyproject)
-    app = make_app("html", srcdir=src)
-    app.build()
-    warnings = warnings_of(app)
-    assert not [w for w in warnings if "(numpy) is missing from" in w]
-    assert [w for w in warnings if "declares 'Click>=9'" in w]
-    assert "reading sources... [" not in strip_colors(app.status.getvalue())
-
-
-def test_an_external_file_is_a_build_input(make_app, copy_root, tmp_path: Path) -> None:
-    upstream = tmp_path / "upstream.json"
-
-    def write(title: str) -> None:
-        upstream.write_text(
-            json.dumps({"objects": [{"id": "REQ-9", "type": "requirement", "title": title}]}),
-            encoding="utf-8",
-        )
-
-    write("Old title")
-    src = copy_root("basic")
-    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
-        fh.write(
-            "\n.. decision:: Reuse\n   :id: DEC-UP\n   :status: accepted\n   :addresses: UP-REQ-9\n"
-        )
-    overrides = {"designdoc_external": [{"path": str(upstream), "prefix": "UP-"}]}
-    app = make_app("html", srcdir=src, confoverrides=overrides)
-    app.build()
-    app.cleanup()
-    assert "UP-REQ-9</span>: Old title" in (app.outdir / "decisions.html").read_text(
-        encoding="utf-8"
-    )
-    write("New title")
-    app = make_app("html", srcdir=src, confoverrides=overrides)
-    app.build()
-    # the page that shows the external object is written again, though it did not change
-    assert "UP-REQ-9</span>: New title" in (app.outdir / "decisions.html").read_text(
-        encoding="utf-8"
-    )
-    assert load_report(app.outdir)["objects"][-1]["title"] == "New title"
-
-
-def test_settings_problems_are_located_findings(make_app, copy_root) -> None:
-    src = copy_root("config")
-    app = make_app("html", srcdir=src)
-    app.build()
-    warnings = warnings_of(app)
-    conf_lines = (src / "conf.py").read_text(encoding="utf-8").splitlines()
-
-    def line_of(setting: str) -> int:
-        return next(i for i, text in enumerate(conf_lines, 1) if text.startswith(setting))
-
-    assert f"conf.py:{line_of('designdoc_min_coverage')}: WARNING: designdoc_min_coverage" in (
-        "\n".join(warnings)
-    )
-    assert any(
-        f"conf.py:{line_of('designdoc_types')}: WARNING: designdoc_types['note'] is refused" in w
-        for w in warnings
-    )
-    assert not [w for w in warnings if "conf.py.rst" in w]
-    # Sphinx's own type check of the setting does not repeat the warning
-    assert not [w for w in warnings if "has type" in w and "designdoc_" in w]
-    # the refused type leaves docutils' note alone; the other custom type works
-    html = (app.outdir / "index.html").read_text(encoding="utf-8")
-    assert 'class="admonition note"' in html
-    assert 'id="RISK-1"' in html
-    report = load_report(app.outdir)
-    findings = {(f["subtype"], f["source"], f["line"]) for f in report["findings"]}
-    assert ("config", "conf.py", line_of("designdoc_min_coverage")) in findings
-    assert ("external", "conf.py", line_of("designdoc_external")) in findings
-    assert all(not Path(f["source"]).is_absolute() for f in report["findings"])
-    assert report["checks"]["config"] == 3
 
 
 def _check_roots() -> list[str]:
@@ -194,3 +126,10 @@ def test_sphinx_build_and_designdoc_check_agree(root: str, tmp_path: Path, capsy
         if not f["suppressed"]
     }
     assert recorded == warned
+
+
+def test_dash_w_fails_the_build_and_a_clean_project_passes(copy_root, tmp_path) -> None:
+    assert (
+        build_main(["-q", "-W", "-b", "html", str(copy_root("invalid")), str(tmp_path / "a")]) != 0
+    )
+    assert build_main(["-q", "-W", "-b", "html", str(copy_root("basic")), str(tmp_path / "b")]) == 0

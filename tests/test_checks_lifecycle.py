@@ -1,119 +1,26 @@
-"""Each check through its pure inputs: objects, records and settings built in Python, no
-Sphinx build.  (The build tests show the same checks located in real sources.)"""
+"""Lifecycle checks: tracing and coverage, unjustified and unused objects,
+supersession, refines cycles and the sections of a design document."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
+import shutil
 from typing import Any
 
 import pytest
+from checks_helpers import context, messages, obj
+from conftest import ROOTS, find_warning, load_report, warnings_of
 
-from sphinx_designdoc.checks import CheckContext, checked_subtypes, run_checks
 from sphinx_designdoc.checks.lifecycle import check_cycles, check_sections, check_supersession
-from sphinx_designdoc.checks.links import check_duplicates, check_links, check_refs, check_views
-from sphinx_designdoc.checks.pyproject import check_pyproject
 from sphinx_designdoc.checks.tracing import (
     check_coverage,
     check_unjustified,
     check_untraced,
     check_unused,
 )
-from sphinx_designdoc.config import ConfLocation, build_settings
-from sphinx_designdoc.graph import Graph
-from sphinx_designdoc.model import DocRecord, Item, Ref
-
-
-def obj(
-    item_id: str,
-    type_name: str,
-    status: str = "",
-    *,
-    doc: str = "design",
-    line: int = 1,
-    source: str | None = None,
-    fields: dict[str, Any] | None = None,
-    **links: str,
-) -> Item:
-    defaults = {"requirement": "proposed", "decision": "accepted", "dependency": "approved"}
-    return Item(
-        item_id,
-        type_name,
-        f"Title of {item_id}",
-        status or defaults.get(type_name, "draft"),
-        doc,
-        source or f"{doc}.rst",
-        line,
-        fields or {},
-        {name: tuple(targets.split()) for name, targets in links.items()},
-    )
-
-
-def context(
-    *items: Item,
-    settings: dict[str, Any] | None = None,
-    records: dict[str, DocRecord] | None = None,
-    hidden: tuple[str, ...] = (),
-    srcdir: str = "",
-    graphviz: bool = True,
-    conf: ConfLocation | None = None,
-) -> CheckContext:
-    built, problems = build_settings(settings or {})
-    assert problems == []
-    graph = Graph(items, built.schema, built.tracing_statuses, hidden=hidden)
-    return CheckContext(graph, built, records or {}, srcdir, conf=conf, graphviz=graphviz)
-
-
-def messages(findings: Any) -> list[tuple[str, str]]:
-    return [(f.subtype, f.message) for f in findings]
-
-
-def test_the_first_declaration_keeps_a_duplicate_id() -> None:
-    first = obj("REQ-1", "requirement", doc="a", line=9)
-    later = obj("REQ-1", "requirement", doc="b", line=3)
-    ctx = context(later, first)  # whatever order they come in
-    assert ctx.graph.get("REQ-1") is first
-    ((subtype, message),) = messages(check_duplicates(ctx))
-    assert subtype == "duplicate" and "also declared at a.rst:9" in message
-
-
-def test_a_duplicate_from_a_file_included_twice_names_both_pages() -> None:
-    one = obj("REQ-1", "requirement", doc="alpha", source="shared.inc")
-    two = obj("REQ-1", "requirement", doc="beta", source="shared.inc")
-    ((_, message),) = messages(check_duplicates(context(two, one)))
-    assert "included by the pages 'alpha' and 'beta'" in message
-    assert "belongs to 'alpha'" in message
-
-
-def test_links_name_known_objects_of_the_right_type() -> None:
-    ctx = context(
-        obj("REQ-1", "requirement"),
-        obj("DEP-1", "dependency"),
-        obj("DEC-1", "decision", addresses="REQ-1 REQ-2 DEP-1", uses="REQ-1 REQ-HIDDEN"),
-        hidden=("REQ-HIDDEN",),
-    )
-    found = messages(check_links(ctx))
-    assert (
-        "dangling",
-        "DEC-1: :addresses: names unknown ID 'REQ-2' (did you mean 'REQ-1'?)",
-    ) in found
-    assert any(s == "link_type" and "but DEP-1 is a dependency" in m for s, m in found)
-    assert any(s == "link_type" and "but REQ-1 is a requirement" in m for s, m in found)
-    assert not any("REQ-HIDDEN" in m for _, m in found)  # left out by .. only::
-
-
-def test_roles_and_graph_roots_name_known_objects() -> None:
-    record = DocRecord(refs=[Ref("REQ-9", "x.rst", 4, "x")])
-    record.views.append(
-        {"view": "graph", "options": {"root": "REQ-8"}, "source": "x.rst", "line": 7}
-    )
-    ctx = context(obj("REQ-1", "requirement"), records={"x": record}, graphviz=False)
-    assert messages(check_refs(ctx)) == [
-        ("dangling", ":dd:ref: to unknown ID 'REQ-9' (did you mean 'REQ-1'?)")
-    ]
-    found = list(check_views(ctx))
-    assert [f.subtype for f in found] == ["dangling", "graph"]
-    assert found[1].source == "x.rst" and found[1].line == 7
-    assert "apt-get install graphviz" in found[1].message
+from sphinx_designdoc.cli import main
+from sphinx_designdoc.model import DocRecord
+from sphinx_designdoc.reports import render
 
 
 def test_tracing_counts_only_decisions_with_a_tracing_status() -> None:
@@ -329,78 +236,197 @@ def test_coverage_below_the_minimum_is_located_at_the_first_object() -> None:
         assert list(check_coverage(ctx)) == []
 
 
-def test_pyproject_dependencies_agree(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\ndependencies = ["requests>=2,<3"]\n'
-        '[project.optional-dependencies]\ndev = ["pytest>=8"]\n',
+def _count(warnings: list[str], subtype: str) -> int:
+    return sum(1 for w in warnings if w.endswith(f"[designdoc.{subtype}]"))
+
+
+def test_tracing_statuses_and_dev_groups(make_app, copy_root) -> None:
+    """Only decisions in designdoc_tracing_statuses trace; DEC-1..9 are accepted or
+    superseded, so with ["proposed"] only the proposed DEC-2 would count."""
+    app = make_app(
+        "html",
+        srcdir=copy_root("checks"),
+        confoverrides={"designdoc_tracing_statuses": ["proposed"]},
+    )
+    app.build()
+    w = warnings_of(app)
+    find_warning(w, "design.rst:", "untraced", "REQ-1")
+    find_warning(w, "design.rst:", "unused", "DEP-1")
+    assert _count(w, "unjustified") == 1  # DEC-2 is still the only unjustified one
+
+
+def test_supersession_cycle_of_three_reported_once(make_app, tmp_path) -> None:
+    src = tmp_path / "cycle"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_designdoc"]\n', encoding="utf-8")
+    decisions = "".join(
+        f".. decision:: D{n}\n   :id: D-{n}\n   :status: superseded\n"
+        f"   :supersedes: D-{(n % 3) + 1}\n\n"
+        for n in (1, 2, 3)
+    )
+    (src / "index.rst").write_text(
+        "Cycle\n=====\n\n.. requirement:: R\n   :id: R-1\n\n"
+        ".. decision:: Keeper\n   :id: D-0\n   :status: accepted\n   :addresses: R-1\n\n"
+        + decisions
+        + ".. decision:: Self\n   :id: D-9\n   :status: superseded\n   :supersedes: D-9\n",
         encoding="utf-8",
     )
-    ctx = context(
-        obj(
-            "DEP-1",
-            "dependency",
-            fields={"scope": "runtime", "package": "requests", "version": "<3, >=2"},
-        ),
-        obj("DEP-2", "dependency", fields={"scope": "runtime", "package": "numpy"}),
-        obj(
-            "DEP-3",
-            "dependency",
-            fields={"scope": "development", "package": "pytest", "version": ">=7"},
-        ),
-        obj("DEP-4", "dependency", fields={"scope": "service", "package": "postgres"}),
-        settings={"designdoc_pyproject": "pyproject.toml"},
-        srcdir=str(tmp_path),
-    )
-    found = [m for _, m in messages(check_pyproject(ctx))]
-    assert len(found) == 2
-    assert found[0].startswith("runtime dependency DEP-2 (numpy) is missing")
-    assert found[1].startswith("DEP-3 (pytest) has :version: '>=7'")
+    app = make_app("html", srcdir=src)
+    app.build()
+    w = warnings_of(app)
+    cycles = [x for x in w if "supersession cycle" in x]
+    assert len(cycles) == 2, w
+    assert any("D-1 -> D-2 -> D-3 -> D-1" in x for x in cycles)
+    assert any("D-9 -> D-9" in x for x in cycles)
 
 
-def test_pyproject_groups_are_read_whatever_the_file_holds(tmp_path: Path) -> None:
-    """Include cycles, a long chain of includes, tables where lists belong, entries that
-    are no requirement and a key with control characters: the check reads what it can,
-    and says no more than what is wrong with the dependencies."""
-    chain = "".join(f'g{n} = [{{include-group = "g{n + 1}"}}]\n' for n in range(3000))
-    (tmp_path / "pyproject.toml").write_text(
-        'build-system = 3\n[project]\nname = "x"\ndependencies = {not = "a list"}\n'
-        'optional-dependencies = "nope"\n'
-        "[dependency-groups]\n"
-        'a = [{include-group = "b"}, "pytest>=8", "!!! no requirement", 7, {include-group = 3}]\n'
-        'b = [{include-group = "a"}, {include-group = "missing"}, "ruff", "x[test]"]\n'
-        'loop = [{include-group = "loop"}]\n'
-        'flat = "pytest"\n'
-        '"\\u001b[31mred" = ["mypy"]\n' + chain + 'g3000 = ["hypothesis"]\n',
-        encoding="utf-8",
-    )
-    ctx = context(
-        obj("DEP-1", "dependency", fields={"scope": "test", "package": "pytest", "version": ">=8"}),
-        obj("DEP-2", "dependency", fields={"scope": "dev", "package": "ruff"}),
-        obj("DEP-3", "dependency", fields={"scope": "dev", "package": "hypothesis"}),
-        obj("DEP-4", "dependency", fields={"scope": "runtime", "package": "mypy"}),
-        obj("DEP-5", "dependency", fields={"scope": "runtime", "package": "requests"}),
-        settings={"designdoc_pyproject": "pyproject.toml"},
-        srcdir=str(tmp_path),
-    )
-    found = [m for _, m in messages(check_pyproject(ctx))]
-    assert found == [
-        "runtime dependency DEP-4 (mypy) is listed only in [dependency-groups] '\\x1b[31mred' "
-        "(dev) of pyproject.toml; set :scope: dev, or move it to [project].dependencies",
-        "runtime dependency DEP-5 (requests) is missing from [project].dependencies of "
-        "pyproject.toml; add it there, or fix :package:/:scope:",
-    ]
+CUSTOM = {"tracing-custom": "rst", "tracing-custom-myst": "md"}
 
 
-@pytest.mark.parametrize("subtype", ["duplicate", "dangling", "untraced", "cycle", "graph"])
-def test_the_registry_runs_every_family(subtype: str) -> None:
-    assert subtype in checked_subtypes()
-    ctx = context(
-        obj("REQ-1", "requirement", refines="REQ-1"),
-        obj("REQ-1", "requirement", doc="z"),
-        obj("DEC-1", "decision", addresses="REQ-404"),
-        records={
-            "v": DocRecord(views=[{"view": "graph", "options": {}, "source": "v.rst", "line": 1}])
-        },
-        graphviz=False,
+@pytest.mark.parametrize("root", list(CUSTOM))
+def test_types_of_their_own_trace_as_their_links_say(
+    make_app, copy_root, capsys: pytest.CaptureFixture[str], root: str
+) -> None:
+    """The shape of a Doorstop project converted (srd <- spec <- test, statuses of their
+    own): the 3 objects that link nothing are unjustified, as Doorstop's 'no links to
+    parent document', the 2 that nothing active links to are untraced, as its 'no links
+    from child document'; every message in the type's own statuses."""
+    from sphinx_designdoc.cli import main
+
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    w = warnings_of(app)
+    page = f"index.{CUSTOM[root]}:"
+    find_warning(
+        w,
+        page,
+        "unjustified",
+        "spec SPEC-2 (draft) satisfies no srd; add ':satisfies:' naming the srd it answers, "
+        "or set its status to inactive [",
     )
-    assert subtype in {f.subtype for f in run_checks(ctx)}
+    find_warning(w, page, "unjustified", "spec SPEC-3 (active) satisfies no srd; add")
+    # a type without an inactive status is offered none
+    find_warning(
+        w,
+        page,
+        "unjustified",
+        "test TEST-3 (run) checks no spec; add ':checks:' naming the spec it answers [",
+    )
+    assert _count(w, "unjustified") == 3  # not SPEC-4 (inactive), nor those that link
+    find_warning(
+        w,
+        page,
+        "untraced",
+        "srd SRD-2 is untraced: no active or draft spec satisfies it; add ':satisfies: SRD-2' "
+        "to a spec, or set its status to inactive if it is dropped [",
+    )
+    find_warning(
+        w, page, "untraced", "spec SPEC-2 is untraced: no run or written test checks it; add"
+    )
+    assert _count(w, "untraced") == 2
+    tracing = [x for x in w if "[designdoc.un" in x]
+    assert not [x for x in tracing if "accepted" in x or "proposed" in x or "rejected" in x]
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "satisfied by a spec that is active or draft" in html  # the legend
+    md = (app.outdir / "designdoc.md").read_text(encoding="utf-8")
+    assert "satisfied by SPEC-4 (inactive) only, and a spec counts when it is active or draft" in md
+    junit = (app.outdir / "designdoc-junit.xml").read_text(encoding="utf-8")
+    assert 'message="SPEC-2 is untraced: no run or written test checks it"' in junit
+    for text in (html, md, junit):
+        assert "accepted or proposed" not in text
+    assert main(["trace", "SRD-2", "--data", str(app.outdir)]) == 0
+    assert "a spec counts when it is active or draft" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("root", list(CUSTOM))
+def test_a_type_with_nothing_to_trace_is_no_share_of_nothing(
+    make_app, copy_root, capsys: pytest.CaptureFixture[str], root: str
+) -> None:
+    """Coverage is of the types with objects to trace: the requirement (only a rejected
+    one) is not "0 of 0 traced (100%)" in any output, and designdoc_min_coverage does
+    not judge it."""
+    from sphinx_designdoc.cli import main
+
+    app = make_app("html", srcdir=copy_root(root))
+    app.build()
+    w = warnings_of(app)
+    page = f"index.{CUSTOM[root]}:"
+    find_warning(w, page, "coverage", "srd coverage is 50% (1 of 2 traced)")
+    find_warning(w, page, "coverage", "spec coverage is 66.7% (2 of 3 traced)")
+    assert _count(w, "coverage") == 2
+    report = load_report(app.outdir)
+    assert report["coverage"] == {
+        "spec": {"traced": 2, "total": 3, "percent": 66.7},
+        "srd": {"traced": 1, "total": 2, "percent": 50.0},
+    }
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert ">1 of 2 traced (50%)</p>" in html  # the srd matrix
+    assert ">nothing to trace</p>" in html  # the requirement matrix
+    md = (app.outdir / "designdoc.md").read_text(encoding="utf-8")
+    assert "| SRD | 1 | 2 | 50% |" in md and "Nothing to trace: Requirement." in md
+    assert "## Traceability matrix: Requirement\n\nnothing to trace\n" in md
+    standalone = (app.outdir / "designdoc-report.html").read_text(encoding="utf-8")
+    assert "<p>Nothing to trace: Requirement.</p>" in standalone
+    assert "<p>nothing to trace</p>" in standalone
+    for text in (html, md, standalone):
+        assert "of 0 traced" not in text and "| 0 | 0 |" not in text and ">0</td>" not in text
+    assert main(["check", str(app.outdir)]) == 1
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.endswith(
+        "; requirement: nothing to trace; spec coverage 2 of 3 traced (66.7%); "
+        "srd coverage 1 of 2 traced (50%)"
+    )
+
+
+def run(capsys: Any, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from sphinx_designdoc.build import build_reports
+
+    tmp = tmp_path_factory.mktemp("answers")
+    src = tmp / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        for number in (20, 3, 100):
+            fh.write(f"\n.. requirement:: Number {number}\n   :id: REQ-{number}\n")
+    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n.. dependency:: requests\n   :id: DEP-URL\n   :url: https://example.org/requests\n"
+        )
+    path = build_reports(src, tmp / "out", tmp / "doctrees")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_coverage_reads_the_same_everywhere(make_app, copy_root, capsys) -> None:
+    src = copy_root("views")
+    app = make_app("html", srcdir=src)
+    app.build()
+    view = (app.outdir / "views.html").read_text(encoding="utf-8")
+    assert "1 of 3 traced (33.3%)" in view
+    report = load_report(app.outdir)
+    assert report["coverage"]["requirement"]["percent"] == 33.3
+    assert "1 of 3 traced (33.3%)" in render("md", report)
+    assert "33.3%" in render("html", report)
+    _, out, _ = run(capsys, "check", str(app.outdir / "designdoc.json"))
+    assert "1 of 3 traced (33.3%)" in out
+
+
+def test_a_refines_cycle_is_reported(make_app, copy_root) -> None:
+    src = copy_root("basic")
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n.. requirement:: Narrow\n   :id: REQ-A\n   :refines: REQ-B\n"
+            "\n.. requirement:: Wide\n   :id: REQ-B\n   :refines: REQ-A\n"
+            "\n.. requirement:: Itself\n   :id: REQ-SELF\n   :refines: REQ-SELF\n"
+        )
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = warnings_of(app)
+    find_warning(warnings, "index.rst:", "cycle", "refines cycle: REQ-A -> REQ-B -> REQ-A")
+    find_warning(warnings, "index.rst:", "cycle", "refines cycle: REQ-SELF -> REQ-SELF")
+    assert len([w for w in warnings if "[designdoc.cycle]" in w]) == 2
