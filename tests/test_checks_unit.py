@@ -21,6 +21,7 @@ from sphinx_designdoc.checks.tracing import (
 from sphinx_designdoc.config import ConfLocation, build_settings
 from sphinx_designdoc.graph import Graph
 from sphinx_designdoc.model import DocRecord, Item, Ref
+from sphinx_designdoc.views import KINDS, View
 
 
 def obj(
@@ -103,9 +104,8 @@ def test_links_name_known_objects_of_the_right_type() -> None:
 
 def test_roles_and_graph_roots_name_known_objects() -> None:
     record = DocRecord(refs=[Ref("REQ-9", "x.rst", 4, "x")])
-    record.views.append(
-        {"view": "graph", "options": {"root": "REQ-8"}, "source": "x.rst", "line": 7}
-    )
+    schema = build_settings({})[0].schema
+    record.views.append(KINDS["graph"].read({"root": "REQ-8"}, schema, "x.rst", 7)[0])
     ctx = context(obj("REQ-1", "requirement"), records={"x": record}, graphviz=False)
     assert messages(check_refs(ctx)) == [
         ("dangling", ":dd:ref: to unknown ID 'REQ-9' (did you mean 'REQ-1'?)")
@@ -398,9 +398,7 @@ def test_the_registry_runs_every_family(subtype: str) -> None:
         obj("REQ-1", "requirement", refines="REQ-1"),
         obj("REQ-1", "requirement", doc="z"),
         obj("DEC-1", "decision", addresses="REQ-404"),
-        records={
-            "v": DocRecord(views=[{"view": "graph", "options": {}, "source": "v.rst", "line": 1}])
-        },
+        records={"v": DocRecord(views=[View("graph", None, (), "v.rst", 1, drawn=True)])},
         graphviz=False,
     )
     assert subtype in {f.subtype for f in run_checks(ctx)}
