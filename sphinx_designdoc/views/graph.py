@@ -20,7 +20,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..graph import Graph
-from ..model import Item
+from ..model import Item, pickled_by_field_names
 from ..nodes import designdoc_graph
 from ..safety import css_class, css_color, natural_key
 from ..vocabulary import BUILTIN_TYPES, Schema
@@ -84,7 +84,8 @@ def _edge_label(text: str) -> str:
     )
 
 
-@dataclass(frozen=True)
+@pickled_by_field_names
+@dataclass(frozen=True, slots=True)
 class GraphPlan(Plan):
     root: str | None
     depth: int

@@ -20,7 +20,7 @@ from docutils import nodes
 
 from ..graph import Coverage, Graph
 from ..marks import InactiveMark, mark_of
-from ..model import Item
+from ..model import Item, pickled_by_field_names
 from ..safety import natural_key
 from ..vocabulary import LinkDef, Schema, did_you_mean, display_name
 from .cells import (
@@ -44,11 +44,13 @@ OPTIONS = ("rows", "columns", "link", "filter", "layout", "caption", "class")
 LAYOUTS = ("auto", "grid", "list")
 
 
-@dataclass(frozen=True)
+@pickled_by_field_names
+@dataclass(frozen=True, slots=True)
 class MatrixPlan(Plan):
     rows: str
     columns: str
-    link: LinkDef
+    #: the link's name (the renderer finds it in the vocabulary)
+    link: str
     #: True when column objects link to row objects (decision -addresses-> requirement)
     incoming: bool
     filter: str | None
@@ -111,7 +113,7 @@ def plan_matrix(options: Options, schema: Schema, problems: list[str]) -> Matrix
         raise Unusable
     layout = check_choice(options, "layout", LAYOUTS, problems)
     flt = check_filter(options, schema, problems)
-    return MatrixPlan(rows, columns, link, incoming, flt, layout, options.get("caption"))
+    return MatrixPlan(rows, columns, link.name, incoming, flt, layout, options.get("caption"))
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ class Matrix:
     plan: MatrixPlan
     graph: Graph
     schema: Schema
+    link: LinkDef
     marks: Marks
     rows: list[Item]
     #: per row ID, the IDs of the linked column objects, in natural order
@@ -241,7 +244,7 @@ class Matrix:
 
     @property
     def link_label(self) -> str:
-        link = self.plan.link
+        link = self.link
         return display_name(link.incoming if self.plan.incoming else link.name)
 
     def legend(self, grid: bool) -> nodes.paragraph | None:
@@ -250,7 +253,7 @@ class Matrix:
         inactive mark after an ID), in the types' own words and statuses; ``None`` when
         it shows none."""
         marks, what = self.marks, self.column_label
-        link = self.plan.link
+        link = self.link
         shown = self._shown()
         if self.plan.incoming:
             statuses = " or ".join(self.graph.counting_statuses(self.plan.columns)) or "active"
@@ -369,7 +372,7 @@ def _either(statuses: Sequence[str]) -> str:
 def build_matrix(plan: MatrixPlan, ctx: ViewContext) -> Matrix:
     graph, schema = ctx.graph, ctx.schema
     rows = select(graph, schema, [plan.rows], plan.filter)
-    link = plan.link
+    link = schema.links[plan.link]
 
     def linked(item: Item) -> list[str]:
         ids: Sequence[str]
@@ -387,7 +390,7 @@ def build_matrix(plan: MatrixPlan, ctx: ViewContext) -> Matrix:
 
     linked_ids = {item.id: linked(item) for item in rows}
     column_ids = sorted({c for ids in linked_ids.values() for c in ids}, key=natural_key)
-    return Matrix(plan, graph, schema, Marks(), rows, linked_ids, column_ids)
+    return Matrix(plan, graph, schema, link, Marks(), rows, linked_ids, column_ids)
 
 
 def choose_model(matrix: Matrix, output_format: str) -> TableModel:

@@ -9,7 +9,7 @@ from typing import Any
 from docutils import nodes
 
 from ..graph import Graph
-from ..model import Item
+from ..model import Item, pickled_by_field_names
 from ..safety import css_class, natural_key
 from ..vocabulary import COMMON_FIELDS, Schema, did_you_mean, display_name, split_names
 from .cells import (
@@ -32,7 +32,8 @@ BASE_COLUMNS = ("id", "title", "status", "type", "doc", "traced")
 DEFAULT_COLUMNS = ("id", "title", "status")
 
 
-@dataclass(frozen=True)
+@pickled_by_field_names
+@dataclass(frozen=True, slots=True)
 class Column:
     name: str
     label: str
@@ -41,7 +42,8 @@ class Column:
     key: str
 
 
-@dataclass(frozen=True)
+@pickled_by_field_names
+@dataclass(frozen=True, slots=True)
 class TablePlan(Plan):
     types: tuple[str, ...]
     columns: tuple[Column, ...]
