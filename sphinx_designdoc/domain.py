@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .views import View
+
 
 class DesigndocRefRole(XRefRole):
     """``:dd:ref:`` — remembers each use so an unknown ID is reported with its location."""
@@ -70,7 +72,7 @@ class DesigndocDomain(Domain):
     #: compressed, with the fingerprint and URL scheme they were encoded for (see
     #: :mod:`.incremental`)
     initial_data = {"docs": {}, "rows": {}}
-    data_version = 7
+    data_version = 8
 
     object_types = {t.name: ObjType(t.label, "ref", "any") for t in BUILTIN_TYPES}
     directives = {t.name: make_directive(t.name) for t in BUILTIN_TYPES}
@@ -137,8 +139,8 @@ class DesigndocDomain(Domain):
         self.record(docname).refs.append(ref)
         self.invalidate()
 
-    def note_view(self, docname: str, spec: dict[str, Any]) -> None:
-        self.record(docname).views.append(spec)
+    def note_view(self, docname: str, view: View) -> None:
+        self.record(docname).views.append(view)
         self.invalidate()
 
     def clear_doc(self, docname: str) -> None:

@@ -28,7 +28,7 @@ from .codec import ObjectRow, encode_object
 from .fileio import write_atomic
 from .model import Item, digest, encode
 from .state import project_state
-from .views.plans import view_types
+from .views.kind import watched_types
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -98,10 +98,10 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
                 parts.extend(map(signature, sources))
         parts.extend(signature(ref.target) for ref in rec.refs)
         for view in rec.views:
-            if view.get("view") == "graph":  # drawn, or a table without Graphviz
+            if view.drawn:  # drawn, or a table without Graphviz
                 parts.append(graphviz)
             # a view is rewritten when an object of a type it can show changes
-            types = view_types(view, schema)
+            types = watched_types(view, schema)
             if types is None:
                 parts.append(type_digest(None))
             else:

@@ -11,9 +11,12 @@ import marshal
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .subtypes import SUBTYPES
+
+if TYPE_CHECKING:
+    from .views.kind import View
 
 FieldValue = str | tuple[str, ...]
 
@@ -141,8 +144,9 @@ class DocRecord:
     findings: list[Finding] = field(default_factory=list)
     #: titles of the top-level sections (children of the page title)
     sections: list[str] = field(default_factory=list)
-    #: view specifications on this page (``dd-matrix`` etc.), for incremental rewrites
-    views: list[Mapping[str, Any]] = field(default_factory=list)
+    #: the views on this page (``dd-matrix`` etc.), planned, for the checks and
+    #: incremental rewrites (:class:`.views.View`)
+    views: list[View] = field(default_factory=list)
     #: the page's title, which ``dd-table``'s ``doc`` column shows on other pages
     title: str = ""
     #: cache of :meth:`type_digests`; whoever changes ``items`` resets it to None

@@ -33,8 +33,8 @@ class designdoc_fields(designdoc_placeholder):
 
 
 class designdoc_view(designdoc_placeholder):
-    """A view (``dd-matrix``, ``dd-table``, ``dd-graph``); attributes: ``view`` (kind),
-    ``spec`` (its options), ``docname``, ``source``, ``line``."""
+    """A view (``dd-matrix``, ``dd-table``, ``dd-graph``); attributes: ``view``
+    (:class:`.views.View`, planned while reading) and ``docname``."""
 
 
 class designdoc_html(nodes.General, nodes.Element):

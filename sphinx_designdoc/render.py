@@ -11,7 +11,7 @@ known objects, are finished references.  Views are rendered by :mod:`.views`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from docutils import nodes
 from sphinx import addnodes
@@ -157,7 +157,7 @@ def render_head(head: Head, badges: Sequence[str], link_badges: bool) -> nodes.p
 #: Python's collector stops tracking: ``(kind, label, classes, value, value classes)``,
 #: classes space-separated; kind ``"text"`` (value: the text), ``"status"`` (value: the
 #: status), ``"url"`` (value: a URL the policy allows) or ``"links"`` (value: the IDs
-#: it links to, a tuple in the order written).
+#: it links to, a tuple in the order written); :func:`object_fields` adds backlinks.
 FieldRow = tuple[str, str, str, "str | tuple[str, ...]", str]
 
 
@@ -190,16 +190,22 @@ def field_rows(
     return rows
 
 
-def incoming_rows(graph: Graph, item_id: str) -> list[tuple[str, list[str], list[str]]]:
-    """The backlinks of an object, as ``(label, classes, source IDs)`` rows."""
-    return [
-        (
-            display_name(incoming_name),
-            ["dd-incoming", "dd-link-" + incoming_name.replace(" ", "-")],
-            sources,
-        )
-        for incoming_name, sources in sorted(graph.incoming_of(item_id).items())
-    ]
+def object_fields(rows: Sequence[FieldRow], item_id: str, graph: Graph) -> Iterator[FieldRow]:
+    """An object's fields in the order shown, as both writers (this module's nodes and
+    :func:`.views.fields.object_html`) and the search text take them: the rows read
+    with the object, then its backlinks, which the whole project decides (kind
+    ``"backlinks"``, value: the IDs of the known objects that link to it)."""
+    yield from rows
+    if item_id:
+        for incoming_name, sources in sorted(graph.incoming_of(item_id).items()):
+            classes = "dd-incoming dd-link-" + incoming_name.replace(" ", "-")
+            yield ("backlinks", display_name(incoming_name), classes, tuple(sources), "")
+
+
+def _classes(text: str) -> list[str]:
+    """A row's classes as a list (an incoming link's name may hold other whitespace,
+    which its class keeps)."""
+    return text.split(" ") if text else []
 
 
 def render_field_list(
@@ -214,26 +220,33 @@ def render_field_list(
     process even in parallel builds, and a project has as many backlinks as links.
     """
     flist = nodes.field_list(classes=["dd-fields"])
-    for kind, label, classes, value, value_classes in node["rows"]:
-        if kind == "status":
+    for kind, label, classes, value, value_classes in object_fields(
+        node["rows"], node["item_id"], graph
+    ):
+        if isinstance(value, tuple):  # links and backlinks
+            if kind == "links":
+                para = xref_list(value, node["docname"])
+            else:
+                para = nodes.paragraph(classes=["dd-links"])
+                for index, source_id in enumerate(value):
+                    if index:
+                        para += nodes.Text(", ")
+                    para += link(graph.by_id[source_id])  # backlinks come from known objects
+        elif kind == "status":
             inline = nodes.inline(value, value, classes=value_classes.split())
             para = nodes.paragraph("", "", inline)
         elif kind == "url":
             para = nodes.paragraph("", "", nodes.reference(value, value, refuri=value))
-        elif kind == "links":
-            para = xref_list(value, node["docname"])
         else:
             para = nodes.paragraph("", value)
-        flist += _field(label, para, classes.split())
-    if node["item_id"]:
-        for label, classes, sources in incoming_rows(graph, node["item_id"]):
-            para = nodes.paragraph(classes=["dd-links"])
-            for index, source_id in enumerate(sources):
-                if index:
-                    para += nodes.Text(", ")
-                para += link(graph.by_id[source_id])  # backlinks come from known objects
-            flist += _field(label, para, classes)
+        flist += _field(label, para, _classes(classes))
     return flist
+
+
+def badge_link(subtype: str) -> tuple[str, str]:
+    """Where a badge links and its tooltip: what the problem means and how to fix it."""
+    kind = SUBTYPES[subtype]
+    return kind.help_url, f"{kind.summary} {kind.fix}"
 
 
 def render_badges(subtypes: Sequence[str], link: bool) -> list[nodes.Node]:
@@ -243,15 +256,11 @@ def render_badges(subtypes: Sequence[str], link: bool) -> list[nodes.Node]:
     EPUB, which print a URL beside it)."""
     out: list[nodes.Node] = []
     for name in subtypes:
-        kind = SUBTYPES[name]
         badge = nodes.inline(classes=["dd-badge", f"dd-badge-{name}"])
         if link:  # the link inside the badge, so the badge's colour is not the link's
+            url, title = badge_link(name)
             badge += nodes.reference(
-                name,
-                name,
-                refuri=kind.help_url,
-                reftitle=f"{kind.summary} {kind.fix}",
-                classes=["dd-badge-link"],
+                name, name, refuri=url, reftitle=title, classes=["dd-badge-link"]
             )
         else:
             badge += nodes.Text(name)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util.matching import Matcher
 
-from .views.plans import VIEW_OPTIONS
+from .views import KINDS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,7 +43,7 @@ def directive_pattern(names: Iterable[str]) -> re.Pattern[str]:
 
 def uses_designdoc(app: Sphinx, config: Config, schema: Schema) -> bool:
     """Whether a source file of the project holds an object or view directive."""
-    pattern = directive_pattern([*schema.types, *(f"dd-{kind}" for kind in VIEW_OPTIONS)])
+    pattern = directive_pattern([*schema.types, *(kind.directive for kind in KINDS.values())])
     suffixes = tuple({*_source_suffixes(app, config), *INCLUDE_SUFFIXES})
     excluded = Matcher([*config.exclude_patterns, "_build", "**/_build"])
     srcdir = Path(app.srcdir)

@@ -13,7 +13,7 @@ from ._compat import current_builder
 from .domain import get_domain
 from .nodes import designdoc_fields, designdoc_html, designdoc_placeholder, designdoc_view
 from .render import render_field_list, render_head
-from .views import RENDERERS, ViewContext, render_view
+from .views import KINDS, ViewContext, render_view
 from .views import output as view_output
 from .views.fields import object_html, object_text, writable
 from .views.output import Output
@@ -99,7 +99,7 @@ class DesigndocPostTransform(SphinxPostTransform):
                 shown = badges.get(node["item_id"], ()) if node["item_id"] else ()
                 self._fill_object(node, domain, builder, fast, outputs, shown, link_badges)
             elif isinstance(node, designdoc_view):
-                if node["view"] not in RENDERERS:
+                if node["view"].kind not in KINDS:
                     node.parent.remove(node)
                     continue
                 ctx = self._context(domain, builder, node.get("docname") or docname)

@@ -9,6 +9,7 @@ from conftest import find_warning, load_report, warnings_of
 
 from sphinx_designdoc.checks import CHECKS, checked_subtypes, run_checks
 from sphinx_designdoc.model import DocRecord
+from sphinx_designdoc.views import View
 
 ROOTS = {"checks": "rst", "checks-myst": "md"}
 
@@ -137,9 +138,7 @@ def test_the_registry_runs_every_family(subtype: str) -> None:
         obj("REQ-1", "requirement", refines="REQ-1"),
         obj("REQ-1", "requirement", doc="z"),
         obj("DEC-1", "decision", addresses="REQ-404"),
-        records={
-            "v": DocRecord(views=[{"view": "graph", "options": {}, "source": "v.rst", "line": 1}])
-        },
+        records={"v": DocRecord(views=[View("graph", None, (), "v.rst", 1, drawn=True)])},
         graphviz=False,
     )
     assert subtype in {f.subtype for f in run_checks(ctx)}

@@ -10,7 +10,9 @@ from checks_helpers import context, messages, obj
 from conftest import edit, find_warning, load_report, warnings_of
 
 from sphinx_designdoc.checks.links import check_duplicates, check_links, check_refs, check_views
+from sphinx_designdoc.config import build_settings
 from sphinx_designdoc.model import DocRecord, Ref
+from sphinx_designdoc.views import KINDS
 
 
 def test_the_first_declaration_keeps_a_duplicate_id() -> None:
@@ -49,9 +51,8 @@ def test_links_name_known_objects_of_the_right_type() -> None:
 
 def test_roles_and_graph_roots_name_known_objects() -> None:
     record = DocRecord(refs=[Ref("REQ-9", "x.rst", 4, "x")])
-    record.views.append(
-        {"view": "graph", "options": {"root": "REQ-8"}, "source": "x.rst", "line": 7}
-    )
+    schema = build_settings({})[0].schema
+    record.views.append(KINDS["graph"].read({"root": "REQ-8"}, schema, "x.rst", 7)[0])
     ctx = context(obj("REQ-1", "requirement"), records={"x": record}, graphviz=False)
     assert messages(check_refs(ctx)) == [
         ("dangling", ":dd:ref: to unknown ID 'REQ-9' (did you mean 'REQ-1'?)")

@@ -14,7 +14,7 @@ from sphinx_designdoc.cli.parser import build_parser
 from sphinx_designdoc.config import CONFIG_VALUES
 from sphinx_designdoc.formats import FORMATS
 from sphinx_designdoc.subtypes import SUBTYPES
-from sphinx_designdoc.views.plans import VIEW_OPTIONS
+from sphinx_designdoc.views import KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -119,7 +119,7 @@ def test_an_excerpt_names_what_it_misses() -> None:
 
 def test_every_view_option_is_documented() -> None:
     views = (DOCS / "views.md").read_text(encoding="utf-8")
-    for kind, options in VIEW_OPTIONS.items():
+    for kind, options in ((k.name, k.options) for k in KINDS.values()):
         section = views.split(f"## dd-{kind}", 1)[1].split("\n## ", 1)[0]
         for option in options:
             assert f"`:{option}:`" in section, f"dd-{kind} :{option}: is not in docs/views.md"

@@ -5,11 +5,14 @@ while reading.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..model import Finding, Item
 from .context import CheckContext, finding, suggest
+
+if TYPE_CHECKING:
+    from ..views.kind import View
 
 
 def check_read_problems(ctx: CheckContext) -> Iterator[Finding]:
@@ -113,31 +116,34 @@ GRAPHVIZ_INSTALL = (
 
 
 def check_views(ctx: CheckContext) -> Iterator[Finding]:
-    """A ``dd-graph`` root must name an object (known only once everything is read), and
-    graphs need Graphviz: one finding, at the first graph, when it cannot be run."""
-    graphs: list[tuple[str, Mapping[str, Any]]] = []
+    """The objects a view names (a ``dd-graph``'s root) must exist, which is known only
+    once everything is read, and views drawn with Graphviz need it: one finding, at the
+    first, when it cannot be run."""
+    drawn: list[tuple[str, View]] = []
     for docname, record in sorted(ctx.records.items()):
-        for spec in record.views:
-            if spec.get("view") != "graph":
+        for view in record.views:
+            if view.drawn:
+                drawn.append((docname, view))
+            if view.plan is None:
                 continue
-            graphs.append((docname, spec))
-            root = str(spec.get("options", {}).get("root") or "").strip()
-            if root and root not in ctx.graph and root not in ctx.graph.hidden:
-                yield Finding(
-                    "dangling",
-                    f"dd-graph: :root: names unknown ID {root!r}" + suggest(root, ctx),
-                    spec.get("source"),
-                    spec.get("line"),
-                    docname,
-                )
-    if graphs and not ctx.graphviz:
-        docname, spec = graphs[0]
-        others = f" (and {len(graphs) - 1} more)" if len(graphs) > 1 else ""
+            for option, target in view.plan.named_ids():
+                if target not in ctx.graph and target not in ctx.graph.hidden:
+                    yield Finding(
+                        "dangling",
+                        f"dd-{view.kind}: :{option}: names unknown ID {target!r}"
+                        + suggest(target, ctx),
+                        view.source,
+                        view.line,
+                        docname,
+                    )
+    if drawn and not ctx.graphviz:
+        docname, view = drawn[0]
+        others = f" (and {len(drawn) - 1} more)" if len(drawn) > 1 else ""
         yield Finding(
             "graph",
-            f"dd-graph{others} is shown as a table: Graphviz's dot program cannot be run; "
-            + GRAPHVIZ_INSTALL,
-            spec.get("source"),
-            spec.get("line"),
+            f"dd-{view.kind}{others} is shown as a table: Graphviz's dot "
+            "program cannot be run; " + GRAPHVIZ_INSTALL,
+            view.source,
+            view.line,
             docname,
         )

@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..domain import get_domain
 from ..model import Finding
 from ..nodes import designdoc_view
-from ..views.plans import PLANNERS, VIEW_OPTIONS
+from ..views import KINDS, ViewKind
 from .options import as_text
 
 if TYPE_CHECKING:
@@ -33,61 +33,41 @@ class _AnyOption(dict[str, Callable[[Any], Any]]):
 
 
 class ViewDirective(SphinxDirective):
+    """The directive of one view kind (:func:`directive` makes one per kind)."""
+
     has_content = False
     required_arguments = 0
     optional_arguments = 0
     option_spec: ClassVar[dict[str, Callable[[Any], Any]]] = _AnyOption()
-    view: ClassVar[str] = ""
+    kind: ClassVar[ViewKind[Any]]
 
     def run(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
         docname = self.env.docname
         source_abs, line = self.get_source_info()
         source = domain.relative_source(source_abs)
-        spec: dict[str, Any] = {
-            "view": self.view,
-            "options": {name: as_text(value) for name, value in sorted(self.options.items())},
-            "source": source,
-            "line": line or 0,
-        }
-        _, problems = PLANNERS[self.view](spec, domain.settings.schema)
+        options = {name: as_text(value) for name, value in sorted(self.options.items())}
+        view, problems = self.kind.read(options, domain.settings.schema, source, line or 0)
         for problem in problems:
             domain.note_finding(
                 docname, Finding("invalid", f"{self.name}: {problem}", source, line, docname)
             )
-        domain.note_view(docname, spec)
-        node = designdoc_view(
-            view=self.view, spec=spec, docname=docname, source=source, line=line or 0
-        )
+        domain.note_view(docname, view)
+        node = designdoc_view(view=view, docname=docname)
         self.set_source_info(node)
         return [node]
 
 
-class MatrixDirective(ViewDirective):
-    view = "matrix"
-    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["matrix"], as_text))
-
-
-class TableDirective(ViewDirective):
-    view = "table"
-    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["table"], as_text))
-
-
-class GraphDirective(ViewDirective):
-    view = "graph"
-    option_spec = _AnyOption(dict.fromkeys(VIEW_OPTIONS["graph"], as_text))
-
-
-VIEW_DIRECTIVES: dict[str, type[ViewDirective]] = {
-    "dd-matrix": MatrixDirective,
-    "dd-table": TableDirective,
-    "dd-graph": GraphDirective,
-}
+def directive(kind: ViewKind[Any]) -> type[ViewDirective]:
+    """The directive of ``kind``, taking its options."""
+    option_spec = _AnyOption(dict.fromkeys(kind.options, as_text))
+    name = f"{kind.name.title()}Directive"
+    return type(name, (ViewDirective,), {"kind": kind, "option_spec": option_spec})
 
 
 def setup_views(app: Sphinx) -> None:
     """Register the view directives; ``dd-graph`` draws through ``sphinx.ext.graphviz``
     for the builders other than HTML."""
     app.setup_extension("sphinx.ext.graphviz")
-    for name, directive in VIEW_DIRECTIVES.items():
-        app.add_directive(name, directive)
+    for kind in KINDS.values():
+        app.add_directive(kind.directive, directive(kind))

@@ -12,24 +12,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..filters import Predicate, compile_filter
+from ..filters import compile_filter
 from ..graph import Graph
 from ..model import Item
 from ..safety import natural_key
 from ..vocabulary import Schema, status_classes
-from .plans import Column
 
 
-def compile_predicate(flt: str | None, graph: Graph, schema: Schema) -> Predicate | None:
-    if flt is None:
-        return None
-    return compile_filter(flt, schema, graph)
-
-
-def select(graph: Graph, types: Iterable[str], predicate: Predicate | None) -> list[Item]:
+def select(
+    graph: Graph,
+    schema: Schema,
+    types: Iterable[str],
+    flt: str | None,
+    among: Iterable[Item] | None = None,
+) -> list[Item]:
+    """The objects of ``types`` that pass the filter, in natural order of their IDs:
+    of the whole graph, or of the objects ``among``."""
     wanted = set(types)
-    items = [i for i in graph.by_id.values() if i.type in wanted]
-    if predicate is not None:
+    items = [i for i in (graph.by_id.values() if among is None else among) if i.type in wanted]
+    if flt is not None:
+        predicate = compile_filter(flt, schema, graph)
         items = [i for i in items if predicate(i)]
     items.sort(key=lambda i: natural_key(i.id))
     return items
@@ -142,53 +144,3 @@ def status_cell(item: Item, schema: Schema) -> Cell:
 
 def untraced_mark() -> Fragment:
     return ("strong", "untraced", ("dd-untraced-mark",))
-
-
-def column_value(item: Item, column: Column, graph: Graph) -> Any:
-    if column.kind == "attr":
-        if column.key == "traced":
-            traced = graph.is_traced(item.id)
-            return None if traced is None else ("yes" if traced else "untraced")
-        if column.key == "doc":
-            return item.docname
-        return getattr(item, column.key)
-    if column.kind == "field":
-        return item.fields.get(column.key)
-    if column.kind == "link":
-        return tuple(dict.fromkeys(item.links.get(column.key, ())))
-    return tuple(graph.incoming_of(item.id).get(column.key, ()))
-
-
-def sort_by(
-    items: list[Item], column: Column, descending: bool, graph: Graph, schema: Schema
-) -> list[Item]:
-    """One stable sort pass; a choice field sorts in its declared order (must before
-    should, proposed before accepted) and objects without a value always come last."""
-    present: list[tuple[Any, Item]] = []
-    missing: list[Item] = []
-    for item in items:
-        value = column_value(item, column, graph)
-        if value is None or value == () or value == "":
-            missing.append(item)
-            continue
-        order: Sequence[str] = ()
-        typedef = schema.types.get(item.type)
-        if typedef is not None:
-            if column.key == "status":
-                order = typedef.statuses
-            elif column.kind == "field":
-                fdef = typedef.field(column.key)
-                order = fdef.choices if fdef is not None else ()
-        text = sort_text(value)
-        rank = order.index(text) if text in order else len(order)
-        present.append(((rank, natural_key(text)), item))
-    present.sort(key=lambda pair: pair[0], reverse=descending)
-    return [item for _, item in present] + missing
-
-
-def sort_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return ", ".join(value)
-    return str(value)

@@ -17,8 +17,7 @@ from docutils.writers._html_base import HTMLTranslator
 
 from ..graph import Graph
 from ..nodes import designdoc_fields
-from ..render import FieldRow, Head, incoming_rows, search_anchor
-from ..subtypes import SUBTYPES
+from ..render import FieldRow, Head, badge_link, object_fields, search_anchor
 from .output import Output
 
 #: the characters docutils' HTML writer escapes in text (``@`` too, against harvesting)
@@ -52,10 +51,10 @@ def head_html(head: Head, badges: Sequence[str], link_badges: bool) -> str:
     out.append(f'<span class="dd-title">{_text(title)}</span>')
     for name in badges:
         if link_badges:
-            kind = SUBTYPES[name]
+            url, title = badge_link(name)
             inner = (
-                f'<a class="dd-badge-link reference external" href="{escape(kind.help_url)}"'
-                f' title="{escape(f"{kind.summary} {kind.fix}")}">{_text(name)}</a>'
+                f'<a class="dd-badge-link reference external" href="{escape(url)}"'
+                f' title="{escape(title)}">{_text(name)}</a>'
             )
         else:
             inner = _text(name)
@@ -90,7 +89,7 @@ def object_html(
     def links(ids: Iterable[str]) -> str:
         return '<p class="dd-links">' + ", ".join(map(output.titled_html, ids)) + "</p>"
 
-    for kind, label, classes, value, value_classes in rows:
+    for kind, label, classes, value, value_classes in object_fields(rows, item_id, graph):
         if kind == "status":
             assert isinstance(value, str)
             names = escape(value_classes)
@@ -102,14 +101,11 @@ def object_html(
                 classes,
                 f'<p><a class="reference external" href="{escape(value)}">{_text(value)}</a></p>',
             )
-        elif kind == "links":
+        elif kind in ("links", "backlinks"):
             field(label, classes, links(value))
         else:
             assert isinstance(value, str)
             field(label, classes, f"<p>{_text(value)}</p>")
-    if item_id:
-        for incoming, incoming_classes, sources in incoming_rows(graph, item_id):
-            field(incoming, " ".join(incoming_classes), links(sources))
     out.append("</dl>\n")
     return out
 
@@ -125,12 +121,9 @@ def object_text(head: Head, rows: list[FieldRow], item_id: str, graph: Graph) ->
     """
     label, head_id, title = head
     words = [f"{label} {head_id}: {title}" if head_id else f"{label} {title}"]
-    for kind, _label, _classes, value, _extra in rows:
-        if kind == "links":
+    for kind, _label, _classes, value, _extra in object_fields(rows, item_id, graph):
+        if kind in ("links", "backlinks"):
             words.extend(value)
         else:
             words.append(str(value))
-    if item_id:
-        for _incoming, _names, sources in incoming_rows(graph, item_id):
-            words.extend(sources)
     return "\n".join(words)

@@ -11,6 +11,7 @@ import re
 import textwrap
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,26 +20,32 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..graph import Graph
-from ..model import Item
+from ..model import Item, pickled_by_field_names
 from ..nodes import designdoc_graph
 from ..safety import css_class, css_color, natural_key
 from ..vocabulary import BUILTIN_TYPES, Schema
-from .cells import (
-    Cell,
-    Row,
-    TableModel,
-    compile_predicate,
-    id_list,
-    label,
-    row,
-    select,
-    status_cell,
-)
+from .cells import Cell, Row, TableModel, id_list, label, row, select, status_cell
 from .drawing import Arrow, Box, Dot, Drawing, DrawingError, Span, drawing_html, fallback_html
+from .kind import (
+    Options,
+    Plan,
+    View,
+    ViewKind,
+    check_choice,
+    check_filter,
+    check_types,
+    graph_types,
+)
 from .output import Output, ViewContext, error, scrolling, wrap
-from .plans import MAX_GRAPH_NODES, GraphPlan, graph_types
 
 logger = logging.getLogger(__name__)
+
+OPTIONS = ("root", "depth", "filter", "types", "direction", "caption", "class")
+#: the first is the default
+DIRECTIONS = ("both", "down", "up")
+#: A graph larger than this is cut (with a note): Graphviz output stops being readable.
+MAX_GRAPH_NODES = 400
+DEFAULT_GRAPH_DEPTH = 2
 
 #: outline colour of a box by the tone of its status (:func:`..vocabulary.status_tone`)
 _TONE_COLOURS = {"good": "#15803d", "pending": "#a16207"}
@@ -77,11 +84,43 @@ def _edge_label(text: str) -> str:
     )
 
 
+@pickled_by_field_names
+@dataclass(frozen=True, slots=True)
+class GraphPlan(Plan):
+    root: str | None
+    depth: int
+    direction: str
+    types: tuple[str, ...] | None
+    filter: str | None
+    caption: str | None = None
+
+    def shown_types(self) -> tuple[str, ...] | None:
+        """A graph from a root shows what the links reach, of any type."""
+        return self.types if self.root is None else None
+
+    def named_ids(self) -> tuple[tuple[str, str], ...]:
+        return () if self.root is None else (("root", self.root),)
+
+
+def plan_graph(options: Options, schema: Schema, problems: list[str]) -> GraphPlan:
+    root = (options.get("root") or "").strip() or None
+    depth = DEFAULT_GRAPH_DEPTH
+    raw_depth = (options.get("depth") or "").strip()
+    if raw_depth:
+        if raw_depth.isdigit():
+            depth = int(raw_depth)
+        else:
+            problems.append(f":depth: must be a whole number, not {raw_depth!r}")
+    direction = check_choice(options, "direction", DIRECTIONS, problems)
+    (types,) = check_types(options, schema, problems, "types")
+    flt = check_filter(options, schema, problems)
+    return GraphPlan(root, depth, direction, tuple(types) or None, flt, options.get("caption"))
+
+
 def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
-    predicate = compile_predicate(plan.filter, graph, schema)
     types = set(plan.types) if plan.types is not None else set(graph_types(schema))
     if plan.root is None:
-        return select(graph, types, predicate)
+        return select(graph, schema, types, plan.filter)
     root = graph.get(plan.root)
     if root is None:
         return []
@@ -94,13 +133,10 @@ def _graph_items(plan: GraphPlan, graph: Graph, schema: Schema) -> list[Item]:
     else:  # only outgoing (down) or incoming (up) links
         for step in graph.walk(root.id, plan.direction, plan.depth):
             reached.setdefault(step.item.id, step.item)
-    items = [
-        i
-        for i in reached.values()
-        if i is root or (i.type in types and (predicate is None or predicate(i)))
-    ]
-    items.sort(key=lambda i: natural_key(i.id))
-    return items
+    others = (i for i in reached.values() if i is not root)
+    return sorted(
+        [root, *select(graph, schema, types, plan.filter, others)], key=lambda i: natural_key(i.id)
+    )
 
 
 def root_context(graph: Graph, root: Item, depth: int) -> Iterable[Item]:
@@ -334,7 +370,7 @@ def graph_legend(
 def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list[nodes.Node]:
     from sphinx.ext.graphviz import graphviz
 
-    spec = node["spec"]
+    view: View = node["view"]
     graph, schema, builder = ctx.graph, ctx.schema, ctx.builder
     if plan.root is not None and plan.root not in graph:
         return error("dd-graph", f"unknown root {plan.root!r}")
@@ -342,7 +378,7 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
     children: list[nodes.Node] = []
     if not items:
         text = "No objects match."
-        return [wrap("graph", spec, nodes.paragraph(text, text, classes=["dd-empty"]))]
+        return [wrap(node, nodes.paragraph(text, text, classes=["dd-empty"]))]
     if len(items) > MAX_GRAPH_NODES:
         text = (
             f"Showing {MAX_GRAPH_NODES} of {len(items)} objects; "
@@ -357,7 +393,7 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
         children.append(nodes.paragraph(text, text, classes=["dd-note"]))
         table = output.render(_graph_table(items, graph, schema, plan.caption), node)
         children.append(scrolling(table))
-        return [wrap("graph", spec, *children)]
+        return [wrap(node, *children)]
     alt = plan.caption or (
         f"Traceability graph of {plan.root}" if plan.root else "Traceability graph"
     )
@@ -371,8 +407,7 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
             alt,
             ctx.graph_format,
         )
-        source = Path(builder.srcdir, str(node.get("source") or spec.get("source") or ""))
-        location = f"{source}:{node.get('line') or spec.get('line') or 0}"
+        location = f"{Path(builder.srcdir, view.source)}:{view.line}"
         children.append(designdoc_graph(drawing=drawing, location=location))
     else:
         gv = graphviz()
@@ -384,7 +419,7 @@ def render_graph(plan: GraphPlan, node: nodes.Element, ctx: ViewContext) -> list
         children.append(nodes.paragraph(plan.caption, plan.caption, classes=["dd-caption"]))
     swatches = ctx.graph_format if html else None
     children.append(graph_legend(items, graph, schema, plan.root, swatches))
-    return [wrap("graph", spec, *children)]
+    return [wrap(node, *children)]
 
 
 def visit_graph_html(self: Any, node: designdoc_graph) -> None:
@@ -451,3 +486,12 @@ def _graph_table(
     headers = [label("ID"), label("Title"), label("Status"), label("Links")]
     fit = ["l", "", "l", ""]
     return TableModel(headers, rows, [12, 40, 10, 38], ["dd-graph-table"], caption, fit)
+
+
+KIND = ViewKind(
+    "graph",
+    OPTIONS,
+    plan_graph,
+    render_graph,
+    uses_graphviz=True,
+)

@@ -20,15 +20,14 @@ from docutils import nodes
 
 from ..graph import Coverage, Graph
 from ..marks import InactiveMark, mark_of
-from ..model import Item
+from ..model import Item, pickled_by_field_names
 from ..safety import natural_key
-from ..vocabulary import Schema, display_name
+from ..vocabulary import LinkDef, Schema, did_you_mean, display_name
 from .cells import (
     Cell,
     Fragment,
     Row,
     TableModel,
-    compile_predicate,
     id_list,
     label,
     link_cell,
@@ -37,8 +36,84 @@ from .cells import (
     status_cell,
     untraced_mark,
 )
+from .kind import Options, Plan, Unusable, ViewKind, check_choice, check_filter, check_types
 from .output import Output, ViewContext, latex_layout, scrolling, wrap
-from .plans import MatrixPlan
+
+OPTIONS = ("rows", "columns", "link", "filter", "layout", "caption", "class")
+#: the first is the default
+LAYOUTS = ("auto", "grid", "list")
+
+
+@pickled_by_field_names
+@dataclass(frozen=True, slots=True)
+class MatrixPlan(Plan):
+    rows: str
+    columns: str
+    #: the link's name (the renderer finds it in the vocabulary)
+    link: str
+    #: True when column objects link to row objects (decision -addresses-> requirement)
+    incoming: bool
+    filter: str | None
+    layout: str
+    caption: str | None
+
+    def shown_types(self) -> tuple[str, ...]:
+        return (self.rows, self.columns)
+
+
+def _connects(link: LinkDef, rows: str, columns: str) -> bool | None:
+    """True: columns link to rows; False: rows link to columns; None: not connected."""
+    if columns in link.sources and rows in link.targets:
+        return True
+    if rows in link.sources and columns in link.targets:
+        return False
+    return None
+
+
+def _link(
+    options: Options, schema: Schema, rows: str, columns: str, problems: list[str]
+) -> LinkDef:
+    """The link named by ``:link:`` (by its name or its incoming name) or, without one,
+    the first that connects the two types: ``addresses``, then the tracing links."""
+    link_name = (options.get("link") or "").strip()
+    if link_name:
+        link = schema.links.get(link_name) or schema.links_by_incoming().get(link_name)
+        if link is None:
+            problems.append(
+                f"unknown link {link_name!r} in :link:"
+                f"{did_you_mean(link_name, [*schema.links, *schema.links_by_incoming()])} "
+                f"(known: {', '.join(sorted(schema.links))})"
+            )
+            raise Unusable
+        return link
+    candidates = sorted(schema.links.values(), key=lambda lk: (not lk.traces, lk.name))
+    default = schema.links.get("addresses")
+    if default is not None:
+        candidates.insert(0, default)
+    found = next((lk for lk in candidates if _connects(lk, rows, columns) is not None), None)
+    if found is None:
+        problems.append(
+            f"no link type connects {rows!r} rows and {columns!r} columns; name one with :link:"
+        )
+        raise Unusable
+    return found
+
+
+def plan_matrix(options: Options, schema: Schema, problems: list[str]) -> MatrixPlan:
+    row_types, column_types = check_types(options, schema, problems, "rows", "columns")
+    rows = (row_types or ["requirement"])[0]
+    columns = (column_types or ["decision"])[0]
+    link = _link(options, schema, rows, columns, problems)
+    incoming = _connects(link, rows, columns)
+    if incoming is None:
+        problems.append(
+            f"link {link.name!r} goes from {'/'.join(link.sources)} to {'/'.join(link.targets)}; "
+            f"it does not connect {rows!r} rows and {columns!r} columns"
+        )
+        raise Unusable
+    layout = check_choice(options, "layout", LAYOUTS, problems)
+    flt = check_filter(options, schema, problems)
+    return MatrixPlan(rows, columns, link.name, incoming, flt, layout, options.get("caption"))
 
 
 @dataclass(frozen=True)
@@ -85,6 +160,7 @@ class Matrix:
     plan: MatrixPlan
     graph: Graph
     schema: Schema
+    link: LinkDef
     marks: Marks
     rows: list[Item]
     #: per row ID, the IDs of the linked column objects, in natural order
@@ -168,7 +244,7 @@ class Matrix:
 
     @property
     def link_label(self) -> str:
-        link = self.plan.link
+        link = self.link
         return display_name(link.incoming if self.plan.incoming else link.name)
 
     def legend(self, grid: bool) -> nodes.paragraph | None:
@@ -177,7 +253,7 @@ class Matrix:
         inactive mark after an ID), in the types' own words and statuses; ``None`` when
         it shows none."""
         marks, what = self.marks, self.column_label
-        link = self.plan.link
+        link = self.link
         shown = self._shown()
         if self.plan.incoming:
             statuses = " or ".join(self.graph.counting_statuses(self.plan.columns)) or "active"
@@ -295,9 +371,8 @@ def _either(statuses: Sequence[str]) -> str:
 
 def build_matrix(plan: MatrixPlan, ctx: ViewContext) -> Matrix:
     graph, schema = ctx.graph, ctx.schema
-    predicate = compile_predicate(plan.filter, graph, schema)
-    rows = select(graph, [plan.rows], predicate)
-    link = plan.link
+    rows = select(graph, schema, [plan.rows], plan.filter)
+    link = schema.links[plan.link]
 
     def linked(item: Item) -> list[str]:
         ids: Sequence[str]
@@ -315,7 +390,7 @@ def build_matrix(plan: MatrixPlan, ctx: ViewContext) -> Matrix:
 
     linked_ids = {item.id: linked(item) for item in rows}
     column_ids = sorted({c for ids in linked_ids.values() for c in ids}, key=natural_key)
-    return Matrix(plan, graph, schema, Marks(), rows, linked_ids, column_ids)
+    return Matrix(plan, graph, schema, link, Marks(), rows, linked_ids, column_ids)
 
 
 def choose_model(matrix: Matrix, output_format: str) -> TableModel:
@@ -353,4 +428,7 @@ def render_matrix(plan: MatrixPlan, node: nodes.Element, ctx: ViewContext) -> li
     legend = matrix.legend("dd-matrix-grid" in model.classes)
     if legend is not None:
         children.append(legend)
-    return [wrap("matrix", node["spec"], *children)]
+    return [wrap(node, *children)]
+
+
+KIND = ViewKind("matrix", OPTIONS, plan_matrix, render_matrix)

@@ -8,11 +8,11 @@ writes the same elements, classes and links as Sphinx's writer would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -25,7 +25,7 @@ from ..model import Item
 from ..nodes import designdoc_html
 from ..render import xref
 from ..safety import encode_url, safe_url
-from ..vocabulary import Schema, split_names
+from ..vocabulary import Schema
 from .cells import Fragment, TableModel
 
 if TYPE_CHECKING:
@@ -435,9 +435,10 @@ def scrolling(table: nodes.Node) -> nodes.container:
     return box
 
 
-def wrap(kind: str, spec: Mapping[str, Any], *children: nodes.Node) -> nodes.container:
-    extra = split_names(spec.get("options", {}).get("class"))
-    box = nodes.container(classes=["dd-view", f"dd-{kind}", *extra])
+def wrap(placeholder: nodes.Element, *children: nodes.Node) -> nodes.container:
+    """The box of the view in ``placeholder``, with its kind's class and its own."""
+    view = placeholder["view"]
+    box = nodes.container(classes=["dd-view", f"dd-{view.kind}", *view.classes])
     box.extend(children)
     return box
 
