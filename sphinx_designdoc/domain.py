@@ -29,7 +29,7 @@ from .config import Settings
 from .directives.objects import make_directive
 from .graph import Graph
 from .marks import mark_of
-from .model import DocRecord, Finding, Item, Ref
+from .model import DocRecord, Finding, Item, Ref, View
 from .project import Project
 from .render import fill_title, mark_nodes, search_anchor, titled_text
 from .state import ProjectState, project_state
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
-
-    from .views import View
 
 
 class DesigndocRefRole(XRefRole):

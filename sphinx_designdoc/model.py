@@ -9,14 +9,12 @@ from __future__ import annotations
 import hashlib
 import marshal
 import re
-from collections.abc import Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .subtypes import SUBTYPES
-
-if TYPE_CHECKING:
-    from .views.kind import View
 
 FieldValue = str | tuple[str, ...]
 
@@ -131,6 +129,41 @@ class Ref:
     source: str
     line: int
     docname: str
+
+
+class Plan(ABC):
+    """What a view shows, as plain values: a kind's plan (:mod:`.views`) is a frozen
+    dataclass of this class, kept in the page record, so the checks and incremental builds ask it rather
+    than read the view's options again."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def shown_types(self) -> Iterable[str] | None:
+        """The object types the view shows, None for every type: incremental builds
+        rewrite its page when an object of these (or linked to them) changes."""
+
+    def named_ids(self) -> Iterable[tuple[str, str]]:
+        """The object IDs its options name, as ``(option, ID)``: each must be an object
+        (known only once every page is read)."""
+        return ()
+
+
+@pickled_by_field_names
+@dataclass(frozen=True, slots=True)
+class View:
+    """A view as read on its page, planned once: kept in the page record (for the
+    checks and incremental builds) and in its placeholder (for the renderer)."""
+
+    kind: str
+    #: the kind's plan, or None when an option leaves nothing to show
+    plan: Plan | None
+    #: the ``:class:`` option's names, given to the view's box
+    classes: tuple[str, ...]
+    source: str
+    line: int
+    #: drawn with Graphviz (:attr:`.views.kind.ViewKind.uses_graphviz`), even when unusable
+    drawn: bool
 
 
 @pickled_by_field_names

@@ -19,8 +19,8 @@ from sphinx_designdoc.checks import CheckContext
 from sphinx_designdoc.checks.links import check_views
 from sphinx_designdoc.config import build_settings
 from sphinx_designdoc.graph import Graph
-from sphinx_designdoc.model import DocRecord
-from sphinx_designdoc.views.kind import Options, Plan, ViewKind, check_types, watched_types
+from sphinx_designdoc.model import DocRecord, Plan
+from sphinx_designdoc.views.kind import Options, ViewKind, check_types, watched_types
 from sphinx_designdoc.views.output import ViewContext, wrap
 from sphinx_designdoc.vocabulary import Schema
 
@@ -75,6 +75,7 @@ def _kind_knowledge(path: Path) -> set[str]:
         "sources.py",
         "views/__init__.py",
         "views/kind.py",
+        "model.py",
         "views/output.py",
         "views/cells.py",
     ],

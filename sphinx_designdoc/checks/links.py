@@ -6,13 +6,9 @@ while reading.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from ..model import Finding, Item
+from ..model import Finding, Item, View
 from .context import CheckContext, finding, suggest
-
-if TYPE_CHECKING:
-    from ..views.kind import View
 
 
 def check_read_problems(ctx: CheckContext) -> Iterator[Finding]:

@@ -15,8 +15,9 @@ from typing import Any
 
 from docutils import nodes
 
+from ..model import View
 from . import graph, matrix, table
-from .kind import View, ViewKind
+from .kind import ViewKind
 from .output import ViewContext, error
 
 __all__ = ["KINDS", "View", "ViewContext", "ViewKind", "render_view"]

@@ -20,7 +20,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..graph import Graph
-from ..model import Item, pickled_by_field_names
+from ..model import Item, Plan, View, pickled_by_field_names
 from ..nodes import designdoc_graph
 from ..safety import css_class, css_color, natural_key
 from ..vocabulary import BUILTIN_TYPES, Schema
@@ -28,8 +28,6 @@ from .cells import Cell, Row, TableModel, id_list, label, row, select, status_ce
 from .drawing import Arrow, Box, Dot, Drawing, DrawingError, Span, drawing_html, fallback_html
 from .kind import (
     Options,
-    Plan,
-    View,
     ViewKind,
     check_choice,
     check_filter,

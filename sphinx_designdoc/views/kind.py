@@ -4,8 +4,8 @@ A view kind's module (:mod:`.matrix`, :mod:`.table`, :mod:`.graph`) holds its op
 its plan (what it shows, decided once from its options and the vocabulary when the page
 is read), the types it shows, its renderer, and a :class:`ViewKind` that gathers them;
 :data:`..views.KINDS` lists the kinds.  The directive works from a :class:`ViewKind`,
-the checks and incremental builds from the :class:`View` kept in the page record and
-its :class:`Plan`, never from a kind's raw options: a new kind needs its module, its
+the checks and incremental builds from the :class:`~..model.View` kept in the page
+record and its :class:`~..model.Plan` (records, so :mod:`..model` holds them), never from a kind's raw options: a new kind needs its module, its
 line in that list and its docs.
 
 No Sphinx here: the checks read views without it.
@@ -13,13 +13,12 @@ No Sphinx here: the checks read views without it.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ..filters import FilterError, parse, validate
-from ..model import pickled_by_field_names
+from ..model import Plan, View
 from ..vocabulary import Schema, did_you_mean, split_names
 
 if TYPE_CHECKING:
@@ -31,47 +30,12 @@ if TYPE_CHECKING:
 Options = Mapping[str, str]
 
 
-class Plan(ABC):
-    """What a view shows, as plain values: a kind's plan is a frozen dataclass of this
-    class, kept in the page record, so the checks and incremental builds ask it rather
-    than read the view's options again."""
-
-    __slots__ = ()
-
-    @abstractmethod
-    def shown_types(self) -> Iterable[str] | None:
-        """The object types the view shows, None for every type: incremental builds
-        rewrite its page when an object of these (or linked to them) changes."""
-
-    def named_ids(self) -> Iterable[tuple[str, str]]:
-        """The object IDs its options name, as ``(option, ID)``: each must be an object
-        (known only once every page is read)."""
-        return ()
-
-
 P = TypeVar("P", bound=Plan)
 
 
 class Unusable(Exception):
     """An option whose value leaves nothing to show: the view is replaced by a note
     (the problems, reported where the view is written, say why)."""
-
-
-@pickled_by_field_names
-@dataclass(frozen=True, slots=True)
-class View:
-    """A view as read on its page, planned once: kept in the page record (for the
-    checks and incremental builds) and in its placeholder (for the renderer)."""
-
-    kind: str
-    #: the kind's plan, or None when an option leaves nothing to show
-    plan: Plan | None
-    #: the ``:class:`` option's names, given to the view's box
-    classes: tuple[str, ...]
-    source: str
-    line: int
-    #: drawn with Graphviz (:attr:`ViewKind.uses_graphviz`), even when unusable
-    drawn: bool
 
 
 @dataclass(frozen=True)

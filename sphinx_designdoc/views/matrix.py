@@ -20,7 +20,7 @@ from docutils import nodes
 
 from ..graph import Coverage, Graph
 from ..marks import InactiveMark, mark_of
-from ..model import Item, pickled_by_field_names
+from ..model import Item, Plan, pickled_by_field_names
 from ..safety import natural_key
 from ..vocabulary import LinkDef, Schema, did_you_mean, display_name
 from .cells import (
@@ -36,7 +36,7 @@ from .cells import (
     status_cell,
     untraced_mark,
 )
-from .kind import Options, Plan, Unusable, ViewKind, check_choice, check_filter, check_types
+from .kind import Options, Unusable, ViewKind, check_choice, check_filter, check_types
 from .output import Output, ViewContext, latex_layout, scrolling, wrap
 
 OPTIONS = ("rows", "columns", "link", "filter", "layout", "caption", "class")

@@ -9,7 +9,7 @@ from typing import Any
 from docutils import nodes
 
 from ..graph import Graph
-from ..model import Item, pickled_by_field_names
+from ..model import Item, Plan, pickled_by_field_names
 from ..safety import css_class, natural_key
 from ..vocabulary import COMMON_FIELDS, Schema, did_you_mean, display_name, split_names
 from .cells import (
@@ -23,7 +23,7 @@ from .cells import (
     status_cell,
     untraced_mark,
 )
-from .kind import Options, Plan, ViewKind, check_filter, check_types, graph_types
+from .kind import Options, ViewKind, check_filter, check_types, graph_types
 from .output import Output, ViewContext, scrolling, wrap
 
 OPTIONS = ("type", "columns", "filter", "sort", "caption", "class")
