@@ -38,6 +38,41 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp / "out"
 
 
+@pytest.fixture
+def data(built: Path) -> str:
+    """The shared ``test-reports`` build's ``designdoc.json``, as ``--data`` takes it."""
+    return str(built / "designdoc.json")
+
+
+@pytest.fixture
+def plain_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The command as a pipe sees it (no colour forced either way) with a cache of its
+    own, so no test reads another's build."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="session")
+def answers_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """``test-basic`` with naturally ordered IDs and a dependency URL, built once and
+    read as a report dict, for tests that only read it."""
+    from sphinx_designdoc.build import build_reports
+
+    tmp = tmp_path_factory.mktemp("answers")
+    src = tmp / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    with (src / "index.rst").open("a", encoding="utf-8") as fh:
+        for number in (20, 3, 100):
+            fh.write(f"\n.. requirement:: Number {number}\n   :id: REQ-{number}\n")
+    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n.. dependency:: requests\n   :id: DEP-URL\n   :url: https://example.org/requests\n"
+        )
+    path = build_reports(src, tmp / "out", tmp / "doctrees")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The hostile corpus, each (configuration, builder) built once for the whole run, on

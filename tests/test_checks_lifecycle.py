@@ -3,13 +3,11 @@ supersession, refines cycles and the sections of a design document."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from typing import Any
 
 import pytest
 from checks_helpers import context, messages, obj
-from conftest import ROOTS, find_warning, load_report, warnings_of
+from conftest import find_warning, load_report, warnings_of
 
 from sphinx_designdoc.checks.lifecycle import check_cycles, check_sections, check_supersession
 from sphinx_designdoc.checks.tracing import (
@@ -384,22 +382,9 @@ def run(capsys: Any, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from sphinx_designdoc.build import build_reports
-
-    tmp = tmp_path_factory.mktemp("answers")
-    src = tmp / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    with (src / "index.rst").open("a", encoding="utf-8") as fh:
-        for number in (20, 3, 100):
-            fh.write(f"\n.. requirement:: Number {number}\n   :id: REQ-{number}\n")
-    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
-        fh.write(
-            "\n.. dependency:: requests\n   :id: DEP-URL\n   :url: https://example.org/requests\n"
-        )
-    path = build_reports(src, tmp / "out", tmp / "doctrees")
-    return json.loads(path.read_text(encoding="utf-8"))
+@pytest.fixture
+def report(answers_report: dict[str, Any]) -> dict[str, Any]:
+    return answers_report
 
 
 def test_coverage_reads_the_same_everywhere(make_app, copy_root, capsys) -> None:

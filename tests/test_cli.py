@@ -11,38 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import assert_one_line_error, run
 from conftest import ROOTS
 
 from sphinx_designdoc.build import build_reports, count_sources
 from sphinx_designdoc.cli import check as check_command
 from sphinx_designdoc.cli import main
 
-
-@pytest.fixture
-def data(built: Path) -> str:
-    return str(built / "designdoc.json")
-
-
-@pytest.fixture(autouse=True)
-def _no_colour_and_private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code: int, out: str, err: str, *needles: str) -> None:
-    assert code == 2
-    assert out == ""
-    assert err.count("\n") == 1 and err.endswith("\n"), err
-    assert "Traceback" not in err
-    for needle in needles:
-        assert needle in err, err
+pytestmark = pytest.mark.usefixtures("plain_cli")
 
 
 def test_data_may_be_a_file_a_build_folder_or_a_source_folder(

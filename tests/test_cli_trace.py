@@ -7,31 +7,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from cli_helpers import run
 
-from sphinx_designdoc.cli import main
 from sphinx_designdoc.cli.terminal import Style
 from sphinx_designdoc.reports._common import ReportView
 from sphinx_designdoc.reports.load import load_for_trace, load_report
 
 SCHEMA = Path(__file__).parent.parent / "sphinx_designdoc" / "schema" / "designdoc.schema.json"
 
-
-@pytest.fixture
-def data(built: Path) -> str:
-    return str(built / "designdoc.json")
-
-
-@pytest.fixture(autouse=True)
-def _no_colour_and_private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("plain_cli")
 
 
 def test_trace_requirement_shows_decisions_and_their_dependencies(capsys, data: str) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOTS, find_warning, load_report, warnings_of
+from conftest import find_warning, load_report, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_designdoc.codec import SCHEMA_PATH
@@ -173,22 +172,9 @@ def test_a_design_document_without_an_id_takes_its_page_name(make_app, tmp_path:
     assert not [w for w in warnings if "has no :id:" in w]
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from sphinx_designdoc.build import build_reports
-
-    tmp = tmp_path_factory.mktemp("answers")
-    src = tmp / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    with (src / "index.rst").open("a", encoding="utf-8") as fh:
-        for number in (20, 3, 100):
-            fh.write(f"\n.. requirement:: Number {number}\n   :id: REQ-{number}\n")
-    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
-        fh.write(
-            "\n.. dependency:: requests\n   :id: DEP-URL\n   :url: https://example.org/requests\n"
-        )
-    path = build_reports(src, tmp / "out", tmp / "doctrees")
-    return json.loads(path.read_text(encoding="utf-8"))
+@pytest.fixture
+def report(answers_report: dict[str, Any]) -> dict[str, Any]:
+    return answers_report
 
 
 def test_a_design_document_header_shows_what_the_author_wrote(make_app, copy_root) -> None:

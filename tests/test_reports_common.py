@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import shutil
 from typing import Any
 
 import pytest
-from conftest import ROOTS
 
 from sphinx_designdoc.reports import render
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from sphinx_designdoc.build import build_reports
-
-    tmp = tmp_path_factory.mktemp("answers")
-    src = tmp / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    with (src / "index.rst").open("a", encoding="utf-8") as fh:
-        for number in (20, 3, 100):
-            fh.write(f"\n.. requirement:: Number {number}\n   :id: REQ-{number}\n")
-    with (src / "decisions.rst").open("a", encoding="utf-8") as fh:
-        fh.write(
-            "\n.. dependency:: requests\n   :id: DEP-URL\n   :url: https://example.org/requests\n"
-        )
-    path = build_reports(src, tmp / "out", tmp / "doctrees")
-    return json.loads(path.read_text(encoding="utf-8"))
+@pytest.fixture
+def report(answers_report: dict[str, Any]) -> dict[str, Any]:
+    return answers_report
 
 
 def test_ids_sort_naturally_in_every_report(report: dict[str, Any]) -> None:
