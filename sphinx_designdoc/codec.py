@@ -198,7 +198,7 @@ def decode_vocabulary(data: Mapping[str, Any]) -> Schema:
     types = {
         name: TypeDef(
             name=name,
-            label=str(spec.get("label", name)),
+            label=str(spec.get("label") or name),
             statuses=tuple(spec.get("statuses") or ("",)),
             fields=tuple(
                 FieldDef(

@@ -115,3 +115,22 @@ def test_an_untraced_reason_decodes_only_the_untraced_and_their_sources() -> Non
     assert view.untraced_reason(view.by_id["SRD-2"]) == untraced_reason(graph, "SRD-2")
     assert "graph" not in vars(view)
     assert sorted(i.id for i in view._untraced_graph.items()) == ["SPEC-2", "SRD-2"]
+
+
+def test_reports_read_the_vocabulary_as_the_graph_does() -> None:
+    """One reader of a report's vocabulary: a report's labels, tones, marks, separators
+    and tracing links are the schema the graph is decoded with, also where a hand-edited
+    vocabulary leaves a label empty."""
+    vocabulary = codec.encode_vocabulary(SCHEMA)
+    vocabulary["types"]["test"]["label"] = ""
+    report = {"objects": [], "vocabulary": vocabulary, "tracing_statuses": []}
+    view = ReportView(report)
+    assert view.schema == codec.graph_of(report).schema
+    assert view.label("srd") == "SRD" and view.label("test") == "test"
+    assert view.label("unknown") == "unknown"
+    assert view.tone("spec", "inactive") == "bad" and view.tone("spec", "draft") == "pending"
+    assert view.tone("unknown", "draft") == ""
+    mark = view.mark({"type": "srd", "status": "inactive"})
+    assert mark is not None and mark.status == "inactive"
+    assert [link.name for link in view.tracing_links_into("srd")] == ["satisfies"]
+    assert view.leaf_types() == ["srd"]

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..codec import graph_of
+from ..codec import decode_vocabulary, graph_of
 from ..graph import Affected, Coverage, Graph, format_percent
 from ..marks import InactiveMark, inactive_mark, marked_text
 from ..neighbourhood import neighbourhood, untraced_reason
 from ..safety import natural_key, safe_url, url_scheme
-from ..vocabulary import status_tone
+from ..vocabulary import LinkDef, Schema, TypeDef, status_tone
 
 Obj = Mapping[str, Any]
 
@@ -102,11 +102,12 @@ class ReportView:
         self.url_base = url_base
         self.objects: Sequence[Obj] = report.get("objects") or []
         self.by_id: dict[str, Obj] = {o["id"]: o for o in self.objects}
-        vocabulary = report.get("vocabulary") or {}
-        self.types: Mapping[str, Any] = vocabulary.get("types") or {}
-        self.links: Mapping[str, Any] = vocabulary.get("links") or {}
+        #: the report's vocabulary, read by the codec's one reader, as the graph reads it
+        self.schema: Schema = decode_vocabulary(report.get("vocabulary") or {})
+        self.types: Mapping[str, TypeDef] = self.schema.types
+        self.links: Mapping[str, LinkDef] = self.schema.links
         self.link_of_incoming: dict[str, str] = {
-            spec.get("incoming", ""): name for name, spec in self.links.items()
+            spec.incoming: name for name, spec in self.links.items()
         }
         self.tracing_statuses: list[str] = list(report.get("tracing_statuses") or [])
 
@@ -130,23 +131,24 @@ class ReportView:
         return f"{gen.get('name', 'sphinx-designdoc')} {gen.get('version', '')}".strip()
 
     def label(self, type_name: str) -> str:
-        spec = self.types.get(type_name) or {}
-        return str(spec.get("label") or type_name)
+        spec = self.types.get(type_name)
+        return spec.label if spec is not None else type_name
 
     def tone(self, type_name: Any, status: Any) -> str:
         """:func:`..vocabulary.status_tone` of an object's status, from the report's
         vocabulary."""
-        spec = self.types.get(str(type_name)) or {}
-        statuses = spec.get("statuses") or ()
-        return status_tone(statuses, spec.get("inactive_statuses") or (), str(status))
+        spec = self.types.get(str(type_name))
+        if spec is None:
+            return ""
+        return status_tone(spec.statuses, spec.inactive_statuses, str(status))
 
     def mark(self, obj: Obj | None) -> InactiveMark | None:
         """The mark of a link to ``obj`` (:mod:`..marks`): the same rule as the build's
         pages, from the report's vocabulary."""
         if obj is None:
             return None
-        spec = self.types.get(str(obj.get("type"))) or {}
-        return inactive_mark(obj.get("status"), spec.get("inactive_statuses") or ())
+        spec = self.types.get(str(obj.get("type")))
+        return inactive_mark(obj.get("status"), spec.inactive_statuses if spec else ())
 
     def linked_text(self, obj: Obj | None, item_id: str) -> str:
         """A link written as text: the ID, followed by its mark (``PG-DEC-7
@@ -155,15 +157,11 @@ class ReportView:
 
     def separators(self, type_name: str) -> dict[str, str]:
         """Field name -> the separator of its values, for a type of the vocabulary."""
-        fields = (self.types.get(type_name) or {}).get("fields") or {}
-        return {name: str(spec.get("separator") or ",") for name, spec in fields.items()}
+        spec = self.types.get(type_name)
+        return {f.name: f.separator for f in spec.fields} if spec else {}
 
-    def tracing_links_into(self, type_name: str) -> list[tuple[str, Mapping[str, Any]]]:
-        return [
-            (name, spec)
-            for name, spec in self.links.items()
-            if spec.get("traces") and type_name in (spec.get("targets") or ())
-        ]
+    def tracing_links_into(self, type_name: str) -> list[LinkDef]:
+        return [spec for spec in self.links.values() if spec.traces and type_name in spec.targets]
 
     def traced_types(self) -> list[str]:
         """Types that links trace and that the project has objects of, with every type
@@ -173,8 +171,8 @@ class ReportView:
         linked = {
             str(t)
             for spec in self.links.values()
-            if spec.get("traces")
-            for t in spec.get("targets") or ()
+            if spec.traces
+            for t in spec.targets
             if t in present
         }
         return sorted(linked | set(self.coverage_figures()))
@@ -200,7 +198,7 @@ class ReportView:
 
     def incoming_names(self) -> list[str]:
         used = {name for o in self.objects for name in (o.get("incoming") or {})}
-        known = [spec.get("incoming") for spec in self.links.values()]
+        known = [spec.incoming for spec in self.links.values()]
         return [n for n in known if n in used] + sorted(used - set(known))
 
     # -- objects ---------------------------------------------------------------
@@ -267,7 +265,7 @@ class ReportView:
         """One row per object of a traced type: what traces it, and what a change to it
         reaches through those (their dependencies and successors, as ``designdoc
         impact`` walks)."""
-        tracing_names = {spec.get("incoming") for _, spec in self.tracing_links_into(type_name)}
+        tracing_names = {spec.incoming for spec in self.tracing_links_into(type_name)}
         rows = []
         for obj in self.of_type(type_name):
             if obj.get("external"):
@@ -316,8 +314,8 @@ class ReportView:
     def leaf_types(self) -> list[str]:
         """Types that links point to but that link to nothing themselves (dependencies):
         what a change to one of them affects is a question reports answer."""
-        sources = {t for spec in self.links.values() for t in spec.get("sources") or ()}
-        targets = {t for spec in self.links.values() for t in spec.get("targets") or ()}
+        sources = {t for spec in self.links.values() for t in spec.sources}
+        targets = {t for spec in self.links.values() for t in spec.targets}
         return [t for t in self.types if t in targets and t not in sources]
 
 

@@ -196,7 +196,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         label = view.label(type_name)
         body.append(f"<h2>Traceability matrix: {esc(label)}</h2>")
         body.append(f"<p>{esc(view.coverage_line(type_name))}</p>")
-        tracing = [spec.get("incoming", "") for _, spec in view.tracing_links_into(type_name)]
+        tracing = [spec.incoming for spec in view.tracing_links_into(type_name)]
         rows = []
         for row in view.matrix(type_name):
             traced: Any = row.obj.get("traced")

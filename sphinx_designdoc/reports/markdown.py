@@ -106,7 +106,7 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         if not rows:
             out += [f"No {escape(label.lower())} objects.", ""]
             continue
-        tracing = [spec.get("incoming", "") for _, spec in view.tracing_links_into(type_name)]
+        tracing = [spec.incoming for spec in view.tracing_links_into(type_name)]
         header = ["ID", "Title", "Status", *(escape(display_name(n)) for n in tracing)]
         header += ["Through them", "Traced"]
         body = []
