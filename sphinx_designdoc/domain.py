@@ -218,11 +218,6 @@ class DesigndocDomain(Domain):
         """The project's graph, which links resolve against (:mod:`.project`)."""
         return self.project.graph
 
-    @property
-    def findings(self) -> list[Finding]:
-        """Every finding of this build (:attr:`.Project.findings`)."""
-        return self.project.findings
-
     # -- cross-references ------------------------------------------------------
 
     def reference(

@@ -204,7 +204,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     """
     srcdir = Path(env.srcdir)
     suppress = app.config.suppress_warnings
-    for finding in get_domain(env).findings:
+    for finding in get_domain(env).project.findings:
         # what Sphinx would drop anyway costs its logging machinery nothing this way
         if not is_suppressed(finding.subtype, suppress):
             log_finding(finding, srcdir)
@@ -239,7 +239,7 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     rows = incremental.object_rows(domain, app.builder)
     report = codec.build_report(
         domain.graph,
-        domain.findings,
+        domain.project.findings,
         domain.settings.schema,
         domain.settings.tracing_statuses,
         project=app.config.project,
