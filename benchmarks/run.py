@@ -602,7 +602,8 @@ def render(results: Sequence[dict[str, Any]], command: str, repo: Path) -> str:
     parts = [
         f"Date: {_dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}  ",
         f"Machine: {machine()}  ",
-        f"Package: {repo} at {commit or 'unknown commit'}  ",
+        # the commit names what was measured; the checkout's path is this machine's own
+        f"Package: {commit or 'a checkout outside git (unknown commit)'}  ",
         f"Command: `{command}`  ",
         f"Load average after each build: median {statistics.median(LOADS):.1f}, "
         f"max {max(LOADS):.1f} (a serial build alone is 1.0)"
