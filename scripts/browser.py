@@ -313,3 +313,42 @@ def layout(driver: Any) -> dict[str, Any]:
 def traced_headers(driver: Any) -> list[dict[str, float]]:
     result: list[dict[str, float]] = driver.execute_script(TRACED_JS)
     return result
+
+
+def search_result(driver: Any, outdir: Path, query: str, needle: str) -> Any:
+    """Run Sphinx's search page for ``query`` and wait for the result link whose text
+    holds ``needle`` (the index loads after the page)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get((outdir / "search.html").resolve().as_uri() + "?q=" + query)
+
+    def result_link(d: Any) -> Any:
+        for link in d.find_elements(By.CSS_SELECTOR, "#search-results a"):
+            if needle in link.text:
+                return link
+        return None
+
+    return WebDriverWait(driver, 20).until(result_link)
+
+
+def landed_object(driver: Any, href: str) -> str | None:
+    """Follow ``href`` and return the ID of the object box that holds its target, once
+    the target is scrolled into the window (some themes scroll smoothly, after the page
+    has loaded); None when the fragment names no element."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(href)
+
+    def target(d: Any) -> Any:
+        return d.execute_script(
+            "const el = document.getElementById(location.hash.slice(1));"
+            "if (!el) return null;"
+            "const r = el.getBoundingClientRect();"
+            "return {id: el.closest('.dd-object').id, top: r.top, height: innerHeight};"
+        )
+
+    if target(driver) is None:
+        return None
+    WebDriverWait(driver, 10).until(lambda d: 0 <= target(d)["top"] < target(d)["height"])
+    return str(target(driver)["id"])

@@ -145,34 +145,8 @@ def test_traced_column_in_view_at_1000px(driver, built, tmp_path_factory, theme)
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_search_lands_on_the_object(driver, built, tmp_path_factory, theme) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     out = site(built, theme, tmp_path_factory)
-    url = (out / "search.html").resolve().as_uri() + "?q=FR-3"
-    driver.get(url)
-
-    def result_link(d: Any) -> Any:
-        for link in d.find_elements(By.CSS_SELECTOR, "#search-results a"):
-            if "FR-3" in link.text:
-                return link
-        return None
-
-    link = WebDriverWait(driver, 20).until(result_link)
-    href = link.get_attribute("href")
+    href = bs.search_result(driver, out, "FR-3", "FR-3").get_attribute("href")
     # the object's header, the first line of its box
     assert href.split("?")[0].endswith("design.html#dd-head-FR-3"), href
-    driver.get(href)
-
-    def target(d: Any) -> Any:
-        return d.execute_script(
-            "const el = document.getElementById(location.hash.slice(1));"
-            "if (!el) return null;"
-            "const r = el.getBoundingClientRect();"
-            "return {id: el.closest('.dd-object').id, top: r.top, height: innerHeight};"
-        )
-
-    landed = target(driver)
-    assert landed is not None and landed["id"] == "FR-3"
-    # scrolled to it (some themes scroll smoothly, after the page has loaded)
-    WebDriverWait(driver, 10).until(lambda d: 0 <= target(d)["top"] < target(d)["height"])
+    assert bs.landed_object(driver, href) == "FR-3"

@@ -186,32 +186,9 @@ def test_ids_in_an_objects_links_do_not_break_at_390px(
 
 @pytest.mark.parametrize("theme", ["alabaster", "furo"])
 def test_a_search_for_a_title_lands_on_the_object(wide, built, tmp_path_factory, theme) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     out = site(built, theme, tmp_path_factory)
-    wide.get((out / "search.html").resolve().as_uri() + "?q=payout+engine")
-
-    def result_link(driver: Any) -> Any:
-        for link in driver.find_elements(By.CSS_SELECTOR, "#search-results a"):
-            if "payout" in link.text:
-                return link
-        return None
-
-    link = WebDriverWait(wide, 20).until(result_link)
+    link = bs.search_result(wide, out, "payout+engine", "payout")
     assert link.text == "PG-DEC-7: Build our own payout engine"
     href = link.get_attribute("href")
     assert href.split("?")[0].endswith("decisions.html#dd-head-PG-DEC-7"), href
-    wide.get(href)
-
-    def target(driver: Any) -> Any:
-        return driver.execute_script(
-            "const el = document.getElementById(location.hash.slice(1));"
-            "if (!el) return null;"
-            "const r = el.getBoundingClientRect();"
-            "return {box: el.closest('.dd-object').id, top: r.top, height: innerHeight};"
-        )
-
-    landed = target(wide)
-    assert landed is not None and landed["box"] == "PG-DEC-7"
-    WebDriverWait(wide, 10).until(lambda d: 0 <= target(d)["top"] < target(d)["height"])
+    assert bs.landed_object(wide, href) == "PG-DEC-7"

@@ -18,6 +18,7 @@ from sphinx_designdoc.model import option_offset
 from sphinx_designdoc.reports.markdown import escape
 from sphinx_designdoc.scaffold import default_prefix, full_title
 from sphinx_designdoc.sources import directive_pattern
+from sphinx_designdoc.views.graph import _dot
 from sphinx_designdoc.vocabulary import split_names
 
 MB = 1_000_000
@@ -50,6 +51,7 @@ CASES: dict[str, tuple[Callable[[str], Any], str]] = {
     "directive fence": (lambda text: directive_pattern(["requirement"]).search(text), "`" * MB),
     "link names": (split_names, ", " * (MB // 2)),
     "markdown report": (escape, "*" * MB),
+    "dot string": (_dot, '\x01\\"' * (MB // 3)),
     "scaffold title": (lambda text: (default_prefix(text), full_title(text)), "a-" * (MB // 2)),
 }
 
