@@ -225,9 +225,12 @@ def _usage(prog: str, parser: argparse.ArgumentParser) -> str:
             parts.append(f"{action.option_strings[0]} {_metavar(action)}")
     parts.append("[options]")
     for action in parser._actions:
-        if not action.option_strings and not isinstance(action, argparse._SubParsersAction):
+        if isinstance(action, argparse._SubParsersAction):
+            parts.append(str(action.metavar or "COMMAND"))
+        elif not action.option_strings:
             name = _metavar(action) or action.dest
-            parts.append(f"[{name}]" if action.nargs == "?" else name)
+            wrapped = {"?": f"[{name}]", "*": f"[{name} …]", "+": f"{name} …"}
+            parts.append(wrapped.get(str(action.nargs), name))
     return " ".join(parts)
 
 
@@ -262,19 +265,33 @@ def commands() -> str:
         text(parser.epilog or ""),
     ]
     for name, command in sub.choices.items():
-        out += [
-            "",
-            f"### {code(f'designdoc {name}')}",
-            "",
-            text(command.description or summaries.get(name, "")),
-            "",
-            fenced(_usage(f"designdoc {name}", command), "text"),
-            "",
-            _arguments(command),
-        ]
-        if command.epilog:
-            out += ["", fenced(command.epilog, "text")]
+        out += _command(f"designdoc {name}", command, summaries.get(name, ""), "###")
     return "\n".join(out)
+
+
+def _command(
+    prog: str, command: argparse.ArgumentParser, summary: str, level: str
+) -> list[str]:
+    """One command's section, and a section under it for each of its verbs
+    (``designdoc review accept``)."""
+    out = [
+        "",
+        f"{level} {code(prog)}",
+        "",
+        text(command.description or summary),
+        "",
+        fenced(_usage(prog, command), "text"),
+        "",
+        _arguments(command),
+    ]
+    if command.epilog:
+        out += ["", fenced(command.epilog, "text")]
+    for verbs in command._actions:
+        if isinstance(verbs, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help or "" for choice in verbs._choices_actions}
+            for name, verb in verbs.choices.items():
+                out += _command(f"{prog} {name}", verb, helps.get(name, ""), level + "#")
+    return out
 
 
 # -- files of the repository ----------------------------------------------------------

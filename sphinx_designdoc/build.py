@@ -26,6 +26,14 @@ def _cache_root() -> Path:
     return Path(base) / "sphinx-designdoc"
 
 
+def project_cache(srcdir: Path) -> Path:
+    """The cache folder of a source folder's builds (and of what takes turns with them)."""
+    import hashlib
+
+    key = hashlib.sha256(str(srcdir.resolve()).encode()).hexdigest()[:16]
+    return _cache_root() / key
+
+
 def build_cached(srcdir: Path, *, verbose: bool = False, jobs: int = 1) -> Path:
     """Build a source folder into a per-project cache folder; incremental next time.
 
@@ -33,10 +41,7 @@ def build_cached(srcdir: Path, *, verbose: bool = False, jobs: int = 1) -> Path:
     cache folder): Sphinx's environment pickle and the reports are not written to be
     shared by two builds at a time.
     """
-    import hashlib
-
-    key = hashlib.sha256(str(srcdir.resolve()).encode()).hexdigest()[:16]
-    root = _cache_root() / key
+    root = project_cache(srcdir)
     outdir = root / "out"
     with cache_lock(root / "lock"):
         build_reports(srcdir, outdir, root / "doctrees", progress=verbose, jobs=jobs)

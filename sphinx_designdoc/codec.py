@@ -22,6 +22,7 @@ from typing import Any
 
 from ._version import __version__
 from .graph import Graph
+from .lock import Suspect
 from .model import FieldValue, Finding, Item
 from .shapes import DecodeError, check_finding, check_object
 from .subtypes import is_suppressed, rule_name
@@ -45,10 +46,14 @@ class ObjectRow:
     url: str | None
     incoming: Mapping[str, Sequence[str]] = field(default_factory=dict)
     traced: bool | None = None
+    #: its links whose target changed since they were reviewed (``designdoc.lock``)
+    suspects: Sequence[Suspect] = ()
 
     @classmethod
-    def of(cls, item: Item, graph: Graph, url: str | None) -> ObjectRow:
-        return cls(item, url, graph.incoming_of(item.id), graph.is_traced(item.id))
+    def of(
+        cls, item: Item, graph: Graph, url: str | None, suspects: Sequence[Suspect] = ()
+    ) -> ObjectRow:
+        return cls(item, url, graph.incoming_of(item.id), graph.is_traced(item.id), suspects)
 
 
 def object_dict(row: ObjectRow) -> dict[str, Any]:
@@ -76,6 +81,12 @@ def object_dict(row: ObjectRow) -> dict[str, Any]:
         out["origin"] = item.origin
     if item.content:
         out["content"] = item.content
+    if item.text:
+        out["text"] = item.text
+    if row.suspects:
+        out["suspect"] = [
+            {"link": s.link, "target": s.target, "changed": list(s.changed)} for s in row.suspects
+        ]
     return out
 
 
@@ -105,9 +116,13 @@ def decode_object(data: Any, where: str = "object") -> ObjectRow:
         external_url=(url or "") if data.get("external") else None,
         origin=data.get("origin") or "",
         content=data.get("content") or "",
+        text=data.get("text") or "",
     )
     incoming = {name: list(ids) for name, ids in (data.get("incoming") or {}).items()}
-    return ObjectRow(item, url, incoming, data.get("traced"))
+    suspects = tuple(
+        Suspect(s["link"], s["target"], tuple(s["changed"])) for s in data.get("suspect") or ()
+    )
+    return ObjectRow(item, url, incoming, data.get("traced"), suspects)
 
 
 def encode_row(row: Any) -> str:
@@ -245,6 +260,7 @@ def build_report(
     suppress_warnings: Iterable[str] = (),
     checks_run: Iterable[str] = (),
     objects: list[dict[str, Any]] | None = None,
+    lock: str | None = None,
 ) -> dict[str, Any]:
     """The report; ``objects`` replaces the object rows, which a caller that has them
     already encoded leaves empty (see :func:`dumps`)."""
@@ -252,7 +268,7 @@ def build_report(
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.subtype] = counts.get(f.subtype, 0) + 1
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "sphinx-designdoc", "version": __version__},
         "project": project,
@@ -264,19 +280,30 @@ def build_report(
         },
         "checks": {name: counts.get(name, 0) for name in sorted(set(checks_run) | set(counts))},
         "objects": (
-            [object_dict(ObjectRow.of(item, graph, url_for(item))) for item in graph.items()]
+            [
+                object_dict(
+                    ObjectRow.of(item, graph, url_for(item), graph.suspects.get(item.id, ()))
+                )
+                for item in graph.items()
+            ]
             if objects is None
             else objects
         ),
         "findings": [finding_dict(f, is_suppressed(f.subtype, suppress)) for f in findings],
     }
+    if lock is not None:
+        # where the reviewed links are kept, for ``designdoc review``
+        report["lock"] = lock
+    return report
 
 
 def graph_of(report: Mapping[str, Any]) -> Graph:
     """The graph of a checked report, walked by the same :class:`Graph` as a build."""
-    items = [decode_object(o, f"objects[{i}]").item for i, o in enumerate(report["objects"])]
+    rows = [decode_object(o, f"objects[{i}]") for i, o in enumerate(report["objects"])]
     schema = decode_vocabulary(report.get("vocabulary") or {})
-    return Graph(items, schema, report.get("tracing_statuses") or ())
+    graph = Graph([row.item for row in rows], schema, report.get("tracing_statuses") or ())
+    graph.suspects = {row.item.id: row.suspects for row in rows if row.suspects}
+    return graph
 
 
 #: top-level lists written one element per line

@@ -8,11 +8,9 @@ Nothing here imports Sphinx, so the command line can reuse it cheaply.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any, Literal
 
 from .formats import FORMATS
@@ -153,6 +151,14 @@ def _read_templates(value: Any, reading: _Reading) -> Mapping[str, tuple[tuple[s
 def _read_pyproject(value: Any, reading: _Reading) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"designdoc_pyproject must be a path string, not {value!r}")
+    return value
+
+
+def _read_lock(value: Any, reading: _Reading) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(
+            f"designdoc_lock must be a path string (relative to conf.py) or None, not {value!r}"
+        )
     return value
 
 
@@ -301,6 +307,15 @@ class Settings:
         None,
         _read_pyproject,
         "Path (relative to the source folder) of a pyproject.toml to check dependencies against.",
+    )
+    lock: str | None = setting(
+        "designdoc_lock",
+        "designdoc.lock",
+        _read_lock,
+        "The file of reviewed links (relative to conf.py): a link whose target changed "
+        "since it was stamped there is suspect (designdoc.suspect); designdoc review "
+        "accept writes it. Nothing changes while the file is absent; None turns it off.",
+        rebuild="",
     )
     exports: tuple[str, ...] = setting(
         "designdoc_exports",
@@ -456,34 +471,3 @@ def config_values(config: Any) -> dict[str, Any]:
     """The raw ``designdoc_*`` values of a Sphinx configuration (or of anything with
     them as attributes), defaults where one is missing."""
     return {value.name: getattr(config, value.name, value.default) for value in CONFIG_VALUES}
-
-
-class ConfLocation:
-    """Where ``conf.py`` sets each ``designdoc_*`` setting, so that a problem with a
-    setting is a located warning like any other.  The file is read once, when a
-    problem first needs a line."""
-
-    def __init__(self, conf_py: str | os.PathLike[str], srcdir: str | os.PathLike[str]) -> None:
-        self.path = Path(conf_py)
-        #: ``conf.py`` relative to the source folder, as findings name files
-        self.source = os.path.relpath(self.path, srcdir).replace(os.sep, "/")
-        self._lines: list[str] | None = None
-
-    def line(self, message: str) -> int:
-        """The line that sets the first ``designdoc_*`` setting ``message`` names (the
-        vocabulary settings when it names none); 1 when conf.py does not set it."""
-        names = re.findall(r"designdoc_[a-z_]+", message) or ["designdoc_types", "designdoc_links"]
-        return self.line_of(*names)
-
-    def line_of(self, *names: str) -> int:
-        """The first line that sets one of the settings ``names`` (``extensions``,
-        ``needs_types``, ...); 1 when conf.py sets none of them."""
-        if self._lines is None:
-            try:
-                self._lines = self.path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._lines = []
-        for number, text in enumerate(self._lines, 1):
-            if any(re.match(rf"\s*{re.escape(name)}\s*[=+\[]", text) for name in names):
-                return number
-        return 1

@@ -27,7 +27,8 @@ from ._version import __version__
 from .assets import setup_assets
 from .builder import DesigndocBuilder, write_export
 from .checks import checked_subtypes
-from .config import CONFIG_VALUES, ConfLocation, build_settings, config_values
+from .config import CONFIG_VALUES, build_settings, config_values
+from .confpy import ConfLocation
 from .directives.objects import ObjectDirective, make_directive
 from .directives.views import setup_views
 from .domain import DesigndocDomain, get_domain
@@ -246,6 +247,7 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         suppress_warnings=app.config.suppress_warnings,
         checks_run=checked_subtypes(),
         objects=[],
+        lock=_lock_path(app, domain.settings.lock),
     )
     outdir = Path(app.outdir)
     write_atomic(outdir / codec.FILENAME, codec.chunks(report, objects=rows))
@@ -254,6 +256,15 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         report["objects"] = json.loads("[" + ",".join(rows) + "]")
         for fmt in domain.settings.exports:
             write_export(app, fmt, report, outdir)
+
+
+def _lock_path(app: Sphinx, name: str | None) -> str | None:
+    """``designdoc_lock`` (relative to conf.py) as the report names it: relative to the
+    source folder, like every file a report names."""
+    if name is None:
+        return None
+    path = Path(app.confdir or app.srcdir, name)
+    return os.path.relpath(path, app.srcdir).replace(os.sep, "/")
 
 
 def _skip(self: Any, node: nodes.Node) -> None:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .codec import decode_object
-from .config import ConfLocation, Settings
+from .config import Settings
+from .confpy import ConfLocation
 from .fetch import fetch
 from .fileio import write_atomic
 from .jsonpos import member_lines
@@ -98,6 +99,7 @@ class _Loader:
         fields: Mapping[str, FieldValue] | None = None,
         links: Mapping[str, tuple[str, ...]] | None = None,
         line: int = 0,
+        text: Any = "",
     ) -> None:
         if not isinstance(raw_id, str) or not raw_id:
             self.malformed += 1
@@ -123,6 +125,8 @@ class _Loader:
                 fields=fields or {},
                 links=links or {},
                 external_url=self.url(item_id, url, f"{docname}.html#{raw_id}"),
+                # what the object says there: a link to it is suspect when it changes
+                text=text if isinstance(text, str) else "",
             )
         )
 
@@ -317,6 +321,7 @@ def _from_designdoc(objects: list[Any], loader: _Loader, lines: Mapping[str | in
                 for name, targets in item.links.items()
             },
             lines.get(index, 0),
+            item.text,
         )
 
 
@@ -354,4 +359,5 @@ def _from_needs(data: Mapping[str, Any], loader: _Loader, text: str) -> None:
             need.get("docname"),
             need.get("external_url"),
             line=lines.get(need_id, 0),
+            text=need.get("content"),
         )

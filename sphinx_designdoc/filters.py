@@ -19,7 +19,7 @@ Grammar::
 
 Names are object fields (``status``, ``kind``, ``tags``, ...), link names (``addresses``)
 and incoming names with ``_`` for spaces (``addressed_by``).  Bare names are booleans:
-``traced``, ``untraced``, ``active``, ``external`` and "the field is set" for any field.
+``traced``, ``untraced``, ``active``, ``external``, ``suspect`` and "the field is set" for any field.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ MAX_DEPTH = 64
 #: Attributes of every object (besides fields and links).
 BASE_FIELDS = ("id", "type", "title", "status", "docname", "doc", "source")
 #: Names that are booleans computed from the graph rather than stored on the object.
-FLAGS = ("traced", "untraced", "active", "inactive", "external")
+FLAGS = ("traced", "untraced", "active", "inactive", "external", "suspect")
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 
 
@@ -417,6 +417,8 @@ def _flag(flag: str, graph: Any) -> Predicate:
         return lambda item: bool(graph.is_active(item))
     if flag == "inactive":
         return lambda item: not graph.is_active(item)
+    if flag == "suspect":
+        return lambda item: item.id in graph.suspects
     return lambda item: item.external
 
 

@@ -7,10 +7,11 @@ writers and the command line all share one implementation.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import DEFAULTS
+from .lock import Suspect
 from .model import Item
 from .safety import natural_key
 from .vocabulary import LinkDef, Schema
@@ -142,6 +143,9 @@ class Graph:
         self.tracing_statuses = frozenset(tracing_statuses)
         #: IDs that exist in the sources but not for this builder (``.. only::``)
         self.hidden = frozenset(hidden)
+        #: per object ID, its links whose target changed since they were reviewed
+        #: (``designdoc.lock``): set by whoever knows the lock, the project in a build
+        self.suspects: Mapping[str, Sequence[Suspect]] = {}
         ordered = sorted(items, key=_declaration_order)
         self.by_id: dict[str, Item] = {}
         self.duplicates: dict[str, list[Item]] = {}

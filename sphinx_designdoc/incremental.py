@@ -85,12 +85,20 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
     graphviz = b"graphviz" if domain.project.graphviz else b"no graphviz"
     schema = domain.settings.schema
     badges = domain.project.badges()
+    suspects = domain.project.suspects()
+    # a view may show which objects are suspect (a column, a filter): rewritten when
+    # that changes, which no object's own state says
+    suspect_digest = digest(
+        sorted((k, [(s.link, s.target, s.changed) for s in v]) for k, v in suspects.items())
+    )
     result: dict[str, str] = {}
     for docname, rec in docs.items():
         parts: list[bytes] = []
         for item in rec.items:
             parts.append(item.id.encode())
             parts.append(" ".join(badges.get(item.id, ())).encode())
+            if item.id in suspects:
+                parts.append(encode([(s.link, s.target, s.changed) for s in suspects[item.id]]))
             for _, target in graph.outgoing(item):
                 parts.append(signature(target))
             for incoming_name, sources in sorted(graph.incoming_of(item.id).items()):
@@ -100,6 +108,8 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
         for view in rec.views:
             if view.drawn:  # drawn, or a table without Graphviz
                 parts.append(graphviz)
+            if suspects:
+                parts.append(suspect_digest)
             # a view is rewritten when an object of a type it can show changes
             types = watched_types(view, schema)
             if types is None:
@@ -207,6 +217,7 @@ def refresh_rows(domain: DesigndocDomain, builder: Builder) -> None:
     build reuses every row of a document neither read nor affected.
     """
     graph = domain.graph
+    suspects = domain.project.suspects()
     rows = domain.data["rows"]
     scheme = url_scheme(builder)
     for docname, rec in domain.docs.items():
@@ -214,7 +225,10 @@ def refresh_rows(domain: DesigndocDomain, builder: Builder) -> None:
         cached = rows.get(docname)
         if cached is None or cached[0] != key:
             own = [item for item in rec.items if graph.get(item.id) is item]
-            encoded = [encode_object(ObjectRow.of(i, graph, item_url(builder, i))) for i in own]
+            encoded = [
+                encode_object(ObjectRow.of(i, graph, item_url(builder, i), suspects.get(i.id, ())))
+                for i in own
+            ]
             rows[docname] = (key, tuple(item.id for item in own), _pack(encoded))
 
 
@@ -243,6 +257,7 @@ def cached_rows(
 ) -> list[str]:
     """:func:`object_rows` for a URL function and scheme (a benchmark times this)."""
     graph = domain.graph
+    suspects = domain.project.suspects()
     rows = domain.data["rows"]
     unpacked: dict[str, dict[str, str]] = {}
     out: list[str] = []
@@ -255,6 +270,8 @@ def cached_rows(
                 doc_rows = unpacked[item.docname] = _unpack(cached[1], cached[2])
             line = doc_rows.get(item.id)
         if line is None:  # an external object, or a duplicate ID that changed hands
-            line = encode_object(ObjectRow.of(item, graph, url_for(item)))
+            line = encode_object(
+                ObjectRow.of(item, graph, url_for(item), suspects.get(item.id, ()))
+            )
         out.append(line)
     return out

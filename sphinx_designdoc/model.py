@@ -72,6 +72,10 @@ class Item:
     #: the object's body as written (reStructuredText or MyST), for the needs export;
     #: no view shows it, so it is not part of :meth:`state`
     content: str = ""
+    #: the body as plain text, one line per paragraph or block with its whitespace
+    #: collapsed: what the body means, the same in reStructuredText and MyST, for the
+    #: suspect-link fingerprints and ``designdoc diff``; no view shows it either
+    text: str = ""
 
     @property
     def external(self) -> bool:

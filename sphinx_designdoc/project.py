@@ -11,7 +11,7 @@ outside the sources, never with what was read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,6 +20,8 @@ from .checks import CheckContext, badges, run_checks
 from .config import Settings
 from .external import load_all
 from .graph import Graph
+from .lock import Lock, Suspect, find_suspects
+from .lock import parse as parse_lock
 from .model import DocRecord, Finding, Item
 from .state import ProjectNeeds, ProjectState
 
@@ -50,6 +52,7 @@ class Project:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._external: tuple[list[Item], list[Finding]] | None = None
+        self._lock: tuple[Lock | None, list[Finding]] | None = None
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
         self._needs: ProjectNeeds | None = None
@@ -128,6 +131,20 @@ class Project:
             )
         return self._external
 
+    def lock(self) -> tuple[Lock | None, list[Finding]]:
+        """``designdoc.lock`` as read in this build (None while there is none) and the
+        problems of its lines: like other projects' files, it changes without any
+        source changing, so it is read once per build and never pickled."""
+        if self._lock is None:
+            store = self._store
+            self._lock = read_lock(store.settings.lock, store.state.conf.path.parent, store.env)
+        return self._lock
+
+    def suspects(self) -> Mapping[str, Sequence[Suspect]]:
+        """Per object ID, its links whose target changed since they were stamped
+        (kept on the graph, where the views and filters read them)."""
+        return self.graph.suspects
+
     @property
     def graph(self) -> Graph:
         if self._graph is None:
@@ -138,6 +155,10 @@ class Project:
                 settings.tracing_statuses,
                 hidden=self.hidden_ids(),
             )
+            lock = self.lock()[0]
+            if lock is not None:
+                graph = self._graph
+                graph.suspects = find_suspects(graph.items(), graph.by_id, lock)
         return self._graph
 
     @property
@@ -160,8 +181,15 @@ class Project:
                 conf=state.conf,
                 graphviz=state.graphviz,
                 unmapped_needs=self.needs().unmapped,
+                suspects=self.suspects(),
+                lock=self.lock()[0],
             )
-            found = {*run_checks(ctx), *self.external()[1], *state.config_findings}
+            found = {
+                *run_checks(ctx),
+                *self.external()[1],
+                *state.config_findings,
+                *self.lock()[1],
+            }
             self._findings = sorted(found, key=Finding.sort_key)
         if not store.build_findings:
             return self._findings
@@ -175,3 +203,39 @@ class Project:
         if self._badges is None:
             self._badges = badges(self.findings, self._store.env.config.suppress_warnings)
         return self._badges
+
+
+def read_lock(
+    name: str | None, confdir: Path, env: BuildEnvironment
+) -> tuple[Lock | None, list[Finding]]:
+    """The lock ``designdoc_lock`` names (relative to ``conf.py``'s folder), and a
+    finding per line that cannot be used, located in the lock file.  A file that
+    cannot be read at all is one finding, and no link is suspect."""
+    if name is None:
+        return None, []
+    path = confdir / name
+    source = os.path.relpath(path, env.srcdir).replace(os.sep, "/")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [Finding("lock", f"cannot read {name}: {exc.strerror or exc}", source)]
+    findings: list[Finding] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        line = data[: exc.start].count(b"\n") + 1
+        findings.append(
+            Finding(
+                "lock",
+                f"{name} is not UTF-8 text here; the line is read as far as it can be",
+                source,
+                line,
+            )
+        )
+    lock = parse_lock(text)
+    lock.source = source
+    findings += [Finding("lock", message, source, line) for line, message in lock.problems]
+    return lock, findings

@@ -178,6 +178,11 @@ def _field_value(value: Any, place: Place) -> None:
     (_TEXTS if type(value) is list else _TEXT_OR_TEXTS)(value, place)
 
 
+SUSPECT = _record(
+    {"link": TEXT, "target": TEXT, "changed": NAMES},
+    required=("link", "target", "changed"),
+)
+
 OBJECT = _record(
     {
         "id": TEXT,
@@ -192,6 +197,8 @@ OBJECT = _record(
         "external": _is(bool),
         "origin": OPTIONAL_TEXT,
         "content": OPTIONAL_TEXT,
+        "text": OPTIONAL_TEXT,
+        "suspect": _list_of(SUSPECT, "a list of suspect links"),
         "links": _map_of(IDS, "an object of link names to lists of IDs"),
         "incoming": _map_of(IDS, "an object of incoming link names to lists of IDs"),
         "traced": _is(bool, optional=True),
@@ -269,6 +276,7 @@ REPORT = _record(
         "checks": _map_of(_count(), "an object of check names to numbers of findings"),
         "objects": _list_of(OBJECT, "a list of objects"),
         "findings": _list_of(FINDING, "a list of findings"),
+        "lock": OPTIONAL_TEXT,
     },
     required=("objects",),
 )

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .config import ConfLocation, Settings, build_settings, config_values
+from .config import Settings, build_settings, config_values
+from .confpy import ConfLocation
 from .model import Finding, Item
 
 if TYPE_CHECKING:

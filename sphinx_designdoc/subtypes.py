@@ -22,7 +22,7 @@ DOCS_URL = "https://sphinx-designdoc.readthedocs.io/en/latest/"
 WARNING_TYPE = "designdoc"
 
 #: the kinds of problem an object shows as a badge on its own box
-BADGES = ("untraced", "unused", "unjustified")
+BADGES = ("untraced", "unused", "unjustified", "suspect")
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,20 @@ SUBTYPES: dict[str, Subtype] = {
             "pyproject",
             "A dependency is missing from, or disagrees with, pyproject.toml.",
             "Make :package:, :version: and :scope: agree with pyproject.toml.",
+        ),
+        Subtype(
+            "suspect",
+            "A link's target changed (title, status, text or a field) since the link was "
+            "reviewed and stamped in designdoc.lock.",
+            "Check that the object still holds for the changed target, then run "
+            "'designdoc review accept ID'.",
+        ),
+        Subtype(
+            "lock",
+            "A line of designdoc.lock cannot be used as written (malformed, a duplicate, "
+            "an unknown ID, a merge conflict); the rest of the lock is still used.",
+            "Run 'designdoc review accept' on the links concerned (or --all): it writes "
+            "the lock clean.",
         ),
         Subtype(
             "config",

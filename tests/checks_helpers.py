@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx_designdoc.checks import CheckContext
-from sphinx_designdoc.config import ConfLocation, build_settings
+from sphinx_designdoc.config import build_settings
+from sphinx_designdoc.confpy import ConfLocation
 from sphinx_designdoc.graph import Graph
 from sphinx_designdoc.model import DocRecord, Item
 

@@ -67,6 +67,7 @@ def test_build_then_decode_then_encode_is_byte_identical(reports, name: str) -> 
         url_for=lambda item: urls[item.id],
         suppress_warnings=["designdoc." + f.subtype for f, suppressed in decoded if suppressed],
         checks_run=report["checks"],
+        lock=report.get("lock"),
     )
     assert codec.dumps(again) == text
 

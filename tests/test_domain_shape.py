@@ -11,7 +11,8 @@ from pathlib import Path
 from conftest import write_project
 
 from sphinx_designdoc.checks import badges
-from sphinx_designdoc.config import CONFIG_VALUES, ConfLocation, build_settings
+from sphinx_designdoc.config import CONFIG_VALUES, build_settings
+from sphinx_designdoc.confpy import ConfLocation
 from sphinx_designdoc.domain import DesigndocDomain, get_domain
 from sphinx_designdoc.external import load_all
 from sphinx_designdoc.model import Finding

@@ -17,6 +17,7 @@ from .context import Check, CheckContext
 from .lifecycle import check_cycles, check_sections, check_supersession
 from .links import check_duplicates, check_links, check_read_problems, check_refs, check_views
 from .pyproject import check_pyproject
+from .review import check_lock_ids, check_suspects
 from .tracing import check_coverage, check_unjustified, check_untraced, check_unused
 
 __all__ = [
@@ -52,6 +53,8 @@ CHECKS: tuple[RegisteredCheck, ...] = (
     RegisteredCheck(("coverage",), check_coverage),
     RegisteredCheck(("dangling", "graph"), check_views),
     RegisteredCheck(("pyproject",), check_pyproject),
+    RegisteredCheck(("suspect",), check_suspects),
+    RegisteredCheck(("lock",), check_lock_ids),
 )
 
 

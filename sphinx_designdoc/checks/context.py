@@ -4,12 +4,14 @@ read; and the two ways a check locates a finding."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import ConfLocation, Settings
+from ..config import Settings
+from ..confpy import ConfLocation
 from ..graph import Graph
+from ..lock import Lock, Suspect
 from ..model import DocRecord, Finding, Item, option_offset
 
 
@@ -26,6 +28,10 @@ class CheckContext:
     graphviz: bool = True
     #: needs of this project whose type is not mapped to ours: ID -> need type
     unmapped_needs: Mapping[str, str] = field(default_factory=dict)
+    #: per object ID, its links whose target changed since they were stamped
+    suspects: Mapping[str, Sequence[Suspect]] = field(default_factory=dict)
+    #: ``designdoc.lock`` as read, None when there is none
+    lock: Lock | None = None
     #: source files read to locate options, by path
     _lines: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 

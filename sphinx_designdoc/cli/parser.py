@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .._version import __version__
 from ..formats import FORMATS
@@ -14,6 +14,7 @@ from .commands import cmd_diff, cmd_export, cmd_import_adr, cmd_new
 from .data import BUILD_FOLDERS
 from .errors import UsageError
 from .lookup import cmd_impact, cmd_trace
+from .review import cmd_review_accept, cmd_review_status
 
 
 class _Parser(argparse.ArgumentParser):
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_color(p)
     _add_verbose(p)
     p.set_defaults(func=cmd_diff)
+    _add_review(sub)
 
     p = sub.add_parser(
         "new",
@@ -315,6 +317,60 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verbose(p)
     p.set_defaults(func=cmd_export)
     return parser
+
+
+def _add_review(sub: Any) -> None:
+    """``designdoc review accept|status``: the lock of reviewed links."""
+    review = sub.add_parser(
+        "review",
+        help="stamp reviewed links; list suspect and unstamped ones",
+        formatter_class=_Formatter,
+        description="Change review: designdoc.lock (designdoc_lock in conf.py) keeps, per "
+        "link, what its target meant when the link was reviewed. A build warns "
+        "(designdoc.suspect) where a target's title, status, text or a field changed "
+        "since. Both commands build SRC first (default: the first of ., docs, doc with "
+        "a conf.py).",
+        epilog="examples:\n  designdoc review status docs\n  designdoc review accept "
+        "DEC-1 DEC-2 docs\n  designdoc review accept --all",
+    )
+    verbs = review.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    verbs.required = True
+    p = verbs.add_parser(
+        "accept",
+        help="stamp the current state of objects' links as reviewed",
+        formatter_class=_Formatter,
+        description="Stamp the links of the named objects (or of every object, --all) "
+        "with what their targets mean now, and drop the entries of their links that no "
+        "longer exist. The rest of the lock is kept; the file is rewritten clean "
+        "(sorted, one line per link).",
+        epilog="examples:\n  designdoc review accept DEC-1\n  designdoc review accept "
+        "DEC-1 DEC-2 docs\n  designdoc review accept --all docs",
+    )
+    p.add_argument(
+        "args",
+        metavar="ID",
+        nargs="*",
+        type=_text,
+        help="objects whose links to stamp; a last argument that is a folder is SRC",
+    )
+    p.add_argument("--all", action="store_true", help="stamp every link of the project")
+    _add_verbose(p, quiet=False)
+    p.set_defaults(func=cmd_review_accept)
+    p = verbs.add_parser(
+        "status",
+        help="list suspect, unstamped and stale links (exit 1 if any is suspect)",
+        formatter_class=_Formatter,
+        description="List the links whose target changed since they were stamped "
+        "(suspect), the links never stamped (unstamped: added since), the lock's "
+        "entries for links that no longer exist (stale) and the lock's own problems. "
+        "Exit 1 while a link is suspect.",
+        epilog="examples:\n  designdoc review status\n  designdoc review status docs --json",
+    )
+    p.add_argument("src", metavar="SRC", nargs="?", type=_text, help="Sphinx source folder")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_color(p)
+    _add_verbose(p, quiet=False)
+    p.set_defaults(func=cmd_review_status)
 
 
 def _text(value: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol, cast
 
 from docutils import nodes
@@ -65,6 +65,30 @@ def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
     if fdef.kind == "url" and raw and not allowed_url(raw):
         return raw, f"{fdef.name} {raw!r} is not {URL_POLICY}; it is shown as text, not a link"
     return raw, None
+
+
+def body_text(body: Sequence[nodes.Node]) -> str:
+    """An object's body as plain text: one line per outermost text block (a paragraph,
+    a list item's paragraph, a literal block, a table cell's paragraph), whitespace
+    collapsed.  Read from the parsed nodes, so markup that renders alike (``*x*`` in
+    either syntax, a role in RST or MyST spelling) reads alike, and a reflowed
+    paragraph is the same line."""
+    lines: list[str] = []
+
+    def walk(node: nodes.Node) -> None:
+        if isinstance(node, (nodes.Invisible, nodes.system_message)):
+            return  # comments, targets, the parser's own messages: not the body's text
+        if isinstance(node, nodes.TextElement):
+            line = " ".join(node.astext().split())
+            if line:
+                lines.append(line)
+            return
+        for child in node.children:
+            walk(child)
+
+    for node in body:
+        walk(node)
+    return "\n".join(lines)
 
 
 def page_id(docname: str) -> str:
@@ -150,6 +174,10 @@ class ObjectDirective(SphinxDirective):
 
         fields, links = self._read_options(settings, typedef, problems)
 
+        body: list[nodes.Node] = []
+        if self.content:
+            body = self.parse_content_to_nodes(allow_section_headings=False)
+
         item = None
         if item_id:
             item = Item(
@@ -163,6 +191,7 @@ class ObjectDirective(SphinxDirective):
                 fields=fields,
                 links=links,
                 content="\n".join(self.content).strip("\n"),
+                text=body_text(body),
             )
             domain.note_item(docname, item)
         located = [
@@ -177,9 +206,6 @@ class ObjectDirective(SphinxDirective):
                 Finding("invalid", prefix + message, source, at, docname, item_id or None),
             )
 
-        body: list[nodes.Node] = []
-        if self.content:
-            body = self.parse_content_to_nodes(allow_section_headings=False)
         return render_object(typedef, settings, item, title, status, fields, links, body, docname)
 
     def _read_option_block(self) -> tuple[str, OptionBlock]:

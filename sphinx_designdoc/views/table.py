@@ -9,6 +9,7 @@ from typing import Any
 from docutils import nodes
 
 from ..graph import Graph
+from ..lock import describe
 from ..model import Item, Plan, pickled_by_field_names
 from ..safety import css_class, natural_key
 from ..vocabulary import COMMON_FIELDS, Schema, did_you_mean, display_name, split_names
@@ -28,7 +29,7 @@ from .output import Output, ViewContext, scrolling, wrap
 
 OPTIONS = ("type", "columns", "filter", "sort", "caption", "class")
 #: Table columns that every object has, besides its fields and links.
-BASE_COLUMNS = ("id", "title", "status", "type", "doc", "traced")
+BASE_COLUMNS = ("id", "title", "status", "type", "doc", "traced", "suspect")
 DEFAULT_COLUMNS = ("id", "title", "status")
 
 
@@ -113,6 +114,11 @@ def column_value(item: Item, column: Column, graph: Graph) -> Any:
             return None if traced is None else ("yes" if traced else "untraced")
         if column.key == "doc":
             return item.docname
+        if column.key == "suspect":
+            # which targets changed, and how: what to look at when reviewing the link
+            suspects = graph.suspects.get(item.id, ())
+            shown = [f"{s.target} ({describe(s.changed)})" for s in suspects]
+            return "; ".join(shown) or None
         return getattr(item, column.key)
     if column.kind == "field":
         return item.fields.get(column.key)
