@@ -269,9 +269,7 @@ def commands() -> str:
     return "\n".join(out)
 
 
-def _command(
-    prog: str, command: argparse.ArgumentParser, summary: str, level: str
-) -> list[str]:
+def _command(prog: str, command: argparse.ArgumentParser, summary: str, level: str) -> list[str]:
     """One command's section, and a section under it for each of its verbs
     (``designdoc review accept``)."""
     out = [
