@@ -526,3 +526,32 @@ def test_status_escapes_what_it_prints(tmp_path: Path, capsys, plain_cli) -> Non
     )
     code, out, _ = run(capsys, "review", "status", str(src))
     assert code == 0 and "\x1b" not in out and "R-\\x1b[31m" in out
+
+
+def test_a_suspect_is_in_every_report(make_app, tmp_path: Path, capsys, plain_cli) -> None:
+    src = _project(tmp_path, "rst")
+    conf = src / "conf.py"
+    conf.write_text(
+        CONF + "designdoc_exports = ['csv', 'md', 'html', 'junit', 'sarif']\n", encoding="utf-8"
+    )
+    assert _accept(capsys, "--all", str(src))[0] == 0
+    edit(src / "reqs.rst", "Pay by card", "Pay by any card")
+    app = make_app("html", srcdir=src)
+    app.build()
+    out = app.outdir
+    sarif = json.loads((out / "designdoc.sarif").read_text(encoding="utf-8"))
+    [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "designdoc.suspect"]
+    region = result["locations"][0]["physicalLocation"]
+    assert region["artifactLocation"]["uri"].endswith("decs.rst")
+    assert region["region"]["startLine"] == 7
+    code, junit, _ = run(capsys, "check", str(out / "designdoc.json"), "--format", "junit")
+    assert code == 1 and 'name="designdoc.suspect decs.rst:7"' in junit
+    assert "DEC-1 addresses REQ-1, whose title changed" in junit
+    for name in ("designdoc.md", "designdoc-report.html"):
+        assert "DEC-1 addresses REQ-1, whose title changed" in (out / name).read_text(
+            encoding="utf-8"
+        )
+    rows = (out / "designdoc.csv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    dec1 = next(r for r in rows if r.startswith("DEC-1,")).split(",")
+    assert dec1[header.index("suspect")] == "REQ-1 (title)"

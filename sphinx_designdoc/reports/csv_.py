@@ -12,13 +12,25 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..lock import describe
 from ..safety import safe_url
 from ._common import ReportView, text
 
 #: first characters that make Excel, LibreOffice or Google Sheets evaluate a cell
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-BASE_COLUMNS = ("id", "type", "title", "status", "traced", "docname", "source", "line", "url")
+BASE_COLUMNS = (
+    "id",
+    "type",
+    "title",
+    "status",
+    "traced",
+    "suspect",
+    "docname",
+    "source",
+    "line",
+    "url",
+)
 
 
 def neutralise(cell: str) -> str:
@@ -62,6 +74,10 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
     for obj in view.objects:
         row: list[Any] = [obj.get(c) for c in BASE_COLUMNS]
         row[BASE_COLUMNS.index("url")] = safe_url(obj.get("url"))
+        # the links whose target changed since they were reviewed, and what changed
+        row[BASE_COLUMNS.index("suspect")] = [
+            f"{s['target']} ({describe(s['changed'])})" for s in obj.get("suspect") or ()
+        ]
         # links as text: an ID followed by its mark when the object is inactive
         row += [_linked(view, (obj.get("links") or {}).get(name)) for name in links]
         row += [_linked(view, (obj.get("incoming") or {}).get(name)) for name in incoming]
