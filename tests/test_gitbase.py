@@ -235,7 +235,7 @@ def test_an_unknown_ref_is_one_line(repo: Path) -> None:
     one_line_error("HEAD~99", repo / "docs", "unknown git ref 'HEAD~99'")
 
 
-@pytest.mark.parametrize("ref", ["-x", "--output=/tmp/owned", "-", ""])
+@pytest.mark.parametrize("ref", ["-x", "--output=/tmp/owned", "-", "", "main\nx", "v1\x1b[2J"])
 def test_a_ref_git_could_read_as_an_option_is_refused(repo: Path, ref: str) -> None:
     one_line_error(ref, repo / "docs", "is not a git ref")
     assert not Path("/tmp/owned").exists() or ref != "--output=/tmp/owned"

@@ -64,7 +64,7 @@ def report_at_ref(
     a second command building another ref at the same time cannot change it under the
     caller.  Every expected failure is a :class:`CLIError` of one line.
     """
-    if not ref or ref.startswith("-"):
+    if not ref or ref.startswith("-") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in ref):
         raise CLIError(f"{ref!r} is not a git ref; name a branch, tag or commit")
     git = Git.find()
     source = srcdir.resolve()
