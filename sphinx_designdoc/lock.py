@@ -222,6 +222,24 @@ class Suspect:
     changed: tuple[str, ...]
 
 
+def stamp_links(sources: Iterable[Item], by_id: Mapping[str, Item]) -> dict[LinkKey, Stamp]:
+    """The current stamp of every link of ``sources`` whose target is an object (a
+    dangling link has nothing to stamp until its target exists): what ``designdoc
+    review accept`` writes."""
+    stamps: dict[str, dict[str, str]] = {}
+    out: dict[LinkKey, Stamp] = {}
+    for item in sources:
+        for name, targets in item.links.items():
+            for target in targets:
+                obj = by_id.get(target)
+                if obj is None:
+                    continue
+                if target not in stamps:
+                    stamps[target] = stamp_of(obj)
+                out[(item.id, name, target)] = stamps[target]
+    return out
+
+
 def find_suspects(
     items: Iterable[Item], by_id: Mapping[str, Item], lock: Lock
 ) -> dict[str, list[Suspect]]:

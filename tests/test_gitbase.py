@@ -158,6 +158,11 @@ def test_a_report_of_each_ref_stays_what_it_was(repo: Path) -> None:
     assert titles(second)["REQ-2"] == "Version 2"
 
 
+def _forget_reports(worktree: str) -> None:
+    """Drop the reports kept per commit, so the next call builds again."""
+    shutil.rmtree(Path(worktree).parent / "reports", ignore_errors=True)
+
+
 def test_a_deleted_or_pruned_worktree_is_made_again(repo: Path) -> None:
     report_at_ref("v1", repo / "docs")
     (kept,) = [w for w in worktrees(repo) if Path(w).resolve() != repo.resolve()]
@@ -165,11 +170,26 @@ def test_a_deleted_or_pruned_worktree_is_made_again(repo: Path) -> None:
     assert titles(report_at_ref("main", repo / "docs"))["REQ-2"] == "Version 2"
     shutil.rmtree(kept)
     git(repo, "worktree", "prune")
+    _forget_reports(kept)
     assert titles(report_at_ref("v1", repo / "docs"))["REQ-2"] == "Version 1"
     # a folder git no longer knows as its worktree (its admin files gone)
     (Path(kept) / ".git").unlink()
+    _forget_reports(kept)
     assert titles(report_at_ref("main", repo / "docs"))["REQ-2"] == "Version 2"
     assert len(worktrees(repo)) == 2
+
+
+def test_a_commit_built_before_is_not_built_again(repo: Path) -> None:
+    first = report_at_ref("v1", repo / "docs")
+    (kept,) = [w for w in worktrees(repo) if Path(w).resolve() != repo.resolve()]
+    shutil.rmtree(kept)  # nothing to build with: the kept report must be what is read
+    said: list[str] = []
+    again = report_at_ref("v1", repo / "docs", say=said.append)
+    assert again == first and titles(again)["REQ-2"] == "Version 1"
+    assert said == [
+        f"using the report of docs at v1 ({again.stem.split('-')[-1][:12]}) built before"
+    ]
+    assert not Path(kept).exists()
 
 
 def test_files_left_in_the_worktree_do_not_reach_the_next_build(repo: Path) -> None:
@@ -178,6 +198,7 @@ def test_files_left_in_the_worktree_do_not_reach_the_next_build(repo: Path) -> N
     stray = Path(kept) / "docs" / "stray.rst"
     stray.write_text("Stray\n=====\n\n.. requirement:: Stray\n   :id: REQ-9\n", encoding="utf-8")
     (Path(kept) / "docs" / "other.rst").write_text("edited\n", encoding="utf-8")
+    _forget_reports(kept)
     assert set(titles(report_at_ref("v1", repo / "docs"))) == {"REQ-1", "DEC-1", "REQ-2"}
     assert not stray.exists()
 

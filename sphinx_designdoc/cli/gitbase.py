@@ -5,7 +5,9 @@ The commit is checked out into a git worktree kept in the build cache, never int
 user's checkout: their uncommitted changes, index and current branch are untouched.  The
 worktree and its doctrees are kept between runs (one per repository and source folder),
 so the next ref nearby is an incremental build: ``git checkout`` rewrites only the files
-that differ, and Sphinx rereads only those.  Submodules are not checked out in it.
+that differ, and Sphinx rereads only those.  The report of a commit already built (by
+this version of the package) is reused without building: a pull request's every push
+compares with the same base.  Submodules are not checked out in it.
 
 Git runs with an argument list, never through a shell; a ref is refused if git could
 take it for an option; the caller's ``GIT_DIR``-like variables (a hook's) are dropped so
@@ -21,6 +23,7 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .._version import __version__
 from ..build import BuildError, _cache_root, build_reports, cache_lock
 from .errors import CLIError
 
@@ -82,6 +85,14 @@ def report_at_ref(
     key = hashlib.sha256(f"{top}\0{where}".encode()).hexdigest()[:16]
     root = _cache_root() / "git" / key
     with cache_lock(root / "lock"):
+        kept = _kept_report(root / "reports", commit)
+        if kept.is_file():
+            # a commit's sources are what they were: its report, by this version of the
+            # package, is reused (a pull request's next push compares with the same base)
+            os.utime(kept)
+            if say is not None:
+                say(f"using the report of {where} at {ref} ({commit[:12]}) built before")
+            return kept
         worktree = git.checkout(top, root / "worktree", commit)
         if say is not None:
             say(f"building {where} at {ref} ({commit[:12]})")
@@ -94,12 +105,18 @@ def report_at_ref(
         return _keep(built, root / "reports", commit)
 
 
+def _kept_report(folder: Path, commit: str) -> Path:
+    """Where a commit's report is kept: named by the package's version too, since
+    another version may check (and report) differently."""
+    return folder / f"{__version__}-{commit}.json"
+
+
 def _keep(built: Path, folder: Path, commit: str) -> Path:
     """A copy of the report named by its commit, written whole before it replaces an
     older one, and the oldest copies beyond :data:`_KEPT_REPORTS` removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    kept = folder / f"{commit}.json"
-    partial = folder / f"{commit}.json.partial"
+    kept = _kept_report(folder, commit)
+    partial = kept.with_name(kept.name + ".partial")
     shutil.copyfile(built, partial)
     partial.replace(kept)
     reports = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)

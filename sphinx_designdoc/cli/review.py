@@ -28,7 +28,7 @@ from ..lock import (
     dump,
     link_sort_key,
     parse,
-    stamp_of,
+    stamp_links,
 )
 from ..model import Item
 from ..reports.load import load_report
@@ -47,21 +47,9 @@ class _Project:
     items: dict[str, Item]
 
     def links(self, sources: Iterable[Item] | None = None) -> dict[LinkKey, Stamp]:
-        """The current stamp of every link of ``sources`` (all local objects if None)
-        whose target is an object: what ``accept`` writes."""
+        """The current stamp of every link of ``sources`` (all local objects if None)."""
         chosen = (i for i in self.items.values() if not i.external) if sources is None else sources
-        stamps: dict[str, dict[str, str]] = {}
-        out: dict[LinkKey, Stamp] = {}
-        for item in chosen:
-            for name, targets in item.links.items():
-                for target in targets:
-                    obj = self.items.get(target)
-                    if obj is None:
-                        continue  # dangling: nothing to stamp until it exists
-                    if target not in stamps:
-                        stamps[target] = stamp_of(obj)
-                    out[(item.id, name, target)] = stamps[target]
-        return out
+        return stamp_links(chosen, self.items)
 
 
 def _split_arguments(values: list[str]) -> tuple[list[str], Path | None]:
