@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import run
+from cli_helpers import assert_one_line_error, run
 
 from sphinx_designdoc.reports.diff import diff_reports, message_identity, regressions
 
@@ -265,3 +265,259 @@ def test_a_new_suspect_link_is_a_regression(capsys, tmp_path: Path) -> None:
     # still suspect, for another reason too: not a new suspect
     again = _write(tmp_path, "again", _with_suspect(old, ["text", "status"]))
     assert run(capsys, "diff", new_path, again, "--fail-on-regression")[0] == 0
+
+
+# -- formats ------------------------------------------------------------------------
+
+HOSTILE = (
+    "<script>alert(1)</script> [x](javascript:alert(1)) *b* `c` @octocat #123 "
+    "https://evil.example www.evil.example a@b.example $x$ &amp; |cell|\nnext \x1b[31mred"
+)
+
+
+def _hostile_pair() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two reports whose every string a renderer shows is hostile."""
+    old = _base()
+    for o in old["objects"]:
+        o["fields"]["note"] = HOSTILE
+    new = _with_suspect(old, [HOSTILE])
+    req = new["objects"][0]
+    req.update(title=HOSTILE, status=HOSTILE, text=f"Search is fast.\n{HOSTILE}\n````")
+    req["fields"]["note"] = HOSTILE + "!"
+    new["objects"].append(_obj("REQ-9", title=HOSTILE, url="javascript:alert(1)"))
+    new["objects"].append(_obj("REQ-10", title="x", url=HOSTILE))
+    new["findings"].append(_finding("invalid", "REQ-9", HOSTILE, source=HOSTILE))
+    new["findings"][0]["suppressed"] = True  # resolved
+    return old, new
+
+
+def _tokens(md: str) -> list[Any]:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("gfm-like", {"linkify": False}).parse(md)
+    out = []
+    for token in tokens:
+        out.append(token)
+        out.extend(token.children or ())
+    return out
+
+
+def test_markdown_comment_structure(capsys, tmp_path: Path) -> None:
+    """The comment read by a CommonMark/GFM parser: the verdict heading, the table of
+    counts, collapsible sections, a text diff in a fence longer than its backticks, and
+    links to the site for the objects."""
+    old, new = _hostile_pair()
+    old_path, new_path = _write(tmp_path, "old", old), _write(tmp_path, "new", new)
+    code, out, _ = run(
+        capsys,
+        "diff",
+        old_path,
+        new_path,
+        "--format",
+        "markdown",
+        "--site-url",
+        "https://docs.example.org/latest/",
+        "--fail-on-regression",
+    )
+    assert code == 1
+    tokens = _tokens(out)
+    assert tokens[0].type == "heading_open" and tokens[0].tag == "h2"
+    assert tokens[1].content == "Design review: ❌ Regression: 2 reasons"
+    table = [t for t in tokens if t.type == "inline"]
+    cells = [t.content for t in tokens if t.type == "inline"]
+    start = cells.index("Change")
+    counts = dict(zip(cells[start + 2 :: 2], cells[start + 3 :: 2], strict=False))
+    assert counts["Objects added"] == "2" and counts["Objects changed"] == "1"
+    assert counts["New suspect links"] == "1"
+    assert counts["New findings"] == "2"  # the suspect link's finding, and REQ-9's
+    assert counts["Resolved findings"] == "1" and counts["Links added / removed"] == "+0 / -0"
+    assert table
+    html = [t.content for t in tokens if t.type in ("html_block", "html_inline")]
+    summaries = [h for h in html if h.startswith("<details>")]
+    assert [h.split("<summary>")[1].split("</summary>")[0] for h in summaries] == [
+        "Changed objects (1)",
+        "Suspect links (1)",
+        "New findings (2)",
+        "Resolved findings (1)",
+        "Added objects (2)",
+        "Tracing (0)" if False else "Coverage (1)",
+    ]
+    assert all(h.strip() in ("</details>",) or h.startswith("<details><summary>") for h in html)
+    assert not any(t.type == "html_inline" for t in tokens)
+    fences = [t for t in tokens if t.type == "fence"]
+    assert len(fences) == 1 and fences[0].info == "diff" and fences[0].markup == "`````"
+    assert "+" + HOSTILE.replace("\n", "").split("\x1b")[0] not in fences[0].content
+    assert "-Always." in fences[0].content and "+````" in fences[0].content
+    hrefs = [t.attrs.get("href") for t in tokens if t.type == "link_open"]
+    assert "https://docs.example.org/latest/index.html#REQ-1" in hrefs
+    # the object whose URL is not allowed has none; every link leads to the site
+    assert all(str(h).startswith("https://docs.example.org/latest/") for h in hrefs)
+    assert "**REQ-9**" in out and "[**REQ-9**]" not in out
+
+
+def test_hostile_strings_are_inert_in_every_format(capsys, tmp_path: Path) -> None:
+    old, new = _hostile_pair()
+    old_path, new_path = _write(tmp_path, "old", old), _write(tmp_path, "new", new)
+    md = run(capsys, "diff", old_path, new_path, "--format", "markdown")[1]
+    tokens = _tokens(md)
+    assert not any(t.type in ("link_open", "image", "html_inline") for t in tokens)
+    text = "".join(t.content for t in tokens if t.type == "text")
+    assert "<script>alert(1)</script>" in text and "[x](javascript:alert(1))" in text
+    # outside the text diff's code block (where GitHub makes nothing live): no mention,
+    # issue reference or bare URL
+    prose = "".join(md.split("`````")[0::2])
+    assert "`````diff" in md and "@octocat" in md.split("`````")[1]
+    for live in ("@octocat", "#123", "https://evil", "www.evil", "a@b.example"):
+        assert live not in prose, live
+    assert "@\u200doctocat" in prose and "#\u200d123" in prose
+    assert "\x1b" not in md and "\\x1b" in text
+    for line in md.splitlines():  # every report string stays on its line, in one cell
+        if line.startswith("| ") and "Change" not in line:
+            assert line.count(" | ") <= 3, line
+    sarif = run(capsys, "diff", old_path, new_path, "--format", "sarif")[1]
+    log = json.loads(sarif)
+    messages = [r["message"]["text"] for r in log["runs"][0]["results"]]
+    assert "\x1b" not in sarif and any("<script>alert(1)</script>" in m for m in messages)
+    assert HOSTILE in messages  # a finding's message, exactly as the report holds it
+    plain = run(capsys, "diff", old_path, new_path)[1]
+    assert "\x1b" not in plain and "\\x1b[31mred" in plain
+    data = run(capsys, "diff", old_path, new_path, "--json")[1]
+    assert "\x1b" not in data and json.loads(data)["changed"][0]["title"] == HOSTILE
+
+
+def test_sarif_annotates_changed_and_suspect_objects(capsys, tmp_path: Path) -> None:
+    old = _base()
+    new = _moved(_with_suspect(old, ["text"]))
+    new["objects"][0]["title"] = "Search is very fast"
+    new["findings"].append(
+        _finding("invalid", "REQ-2", "REQ-2: unknown priority 'y'", "design/spec.md", 70)
+    )
+    old_path, new_path = _write(tmp_path, "old", old), _write(tmp_path, "new", new)
+    code, out, _ = run(
+        capsys,
+        "diff",
+        old_path,
+        new_path,
+        "--format",
+        "sarif",
+        "--path-prefix",
+        "docs",
+        "--fail-on-regression",
+    )
+    assert code == 1
+    log = json.loads(out)
+    assert log["version"] == "2.1.0"
+    run_ = log["runs"][0]
+    rules = [r["id"] for r in run_["tool"]["driver"]["rules"]]
+    results = run_["results"]
+    assert [(r["ruleId"], r["level"]) for r in results] == [
+        ("designdoc.changed", "note"),
+        ("designdoc.suspect", "warning"),
+        ("designdoc.invalid", "error"),
+    ]
+    for r in results:
+        assert rules[r["ruleIndex"]] == r["ruleId"]
+    changed, suspect, finding = results
+    assert changed["message"]["text"] == (
+        "REQ-1 changed: title (Title of REQ-1 -> Search is very fast)"
+    )
+    where = changed["locations"][0]["physicalLocation"]
+    assert where == {
+        "artifactLocation": {"uri": "docs/design/spec.md"},
+        "region": {"startLine": 44},
+    }
+    # the suspect link at the line of its finding, the link's option
+    assert suspect["locations"][0]["physicalLocation"]["region"] == {"startLine": 52}
+    assert suspect["message"]["text"].startswith("DEC-1 addresses REQ-1 (REQ-1's text changed)")
+    assert finding["locations"][0]["physicalLocation"]["region"] == {"startLine": 70}
+
+
+def test_json_is_the_diff_as_data(capsys, tmp_path: Path) -> None:
+    old = _base()
+    new = _with_suspect(old, ["status"])
+    old_path, new_path = _write(tmp_path, "old", old), _write(tmp_path, "new", new)
+    short = run(capsys, "diff", old_path, new_path, "--json")[1]
+    assert run(capsys, "diff", old_path, new_path, "--format", "json")[1] == short
+    data = json.loads(short)
+    for key in (
+        "added",
+        "removed",
+        "changed",
+        "retitled",
+        "status_changed",
+        "links_added",
+        "links_removed",
+        "suspects_added",
+        "suspects_removed",
+        "newly_untraced",
+        "newly_traced",
+        "findings_added",
+        "findings_removed",
+        "coverage",
+        "regression",
+        "regressions",
+    ):
+        assert key in data, key
+    assert data["regression"] is True and len(data["suspects_added"]) == 1
+    target = tmp_path / "out" / "diff.json"
+    code, out, _ = run(capsys, "diff", old_path, new_path, "--json", "-o", str(target))
+    assert code == 0 and out == "" and json.loads(target.read_text()) == data
+    assert_one_line_error(
+        *run(capsys, "diff", old_path, new_path, "--json", "--format", "markdown"),
+        "--json is short for --format json",
+    )
+
+
+def test_a_long_comment_is_cut_honestly(capsys, tmp_path: Path) -> None:
+    """Thousands of changes: the comment stays under the limit, keeps its verdict and
+    counts, and each cut section says how many it does not show."""
+    objects = [_obj(f"REQ-{i}", text=f"Line {i}.\n" * 3) for i in range(3000)]
+    old = _report(objects, [_finding("invalid", f"REQ-{i}", f"bad {i}") for i in range(2000)])
+    new = copy.deepcopy(old)
+    for o in new["objects"]:
+        o["title"] = "Changed " + "x" * 50
+        o["text"] = "Another.\n" * 30
+    new["findings"] = [_finding("invalid", f"REQ-{i}", f"worse {i}") for i in range(2000)]
+    new["objects"] += [_obj(f"NEW-{i}") for i in range(500)]
+    old_path, new_path = _write(tmp_path, "old", old), _write(tmp_path, "new", new)
+    md = run(capsys, "diff", old_path, new_path, "--format", "markdown")[1]
+    assert 50_000 < len(md) <= 60_000
+    assert md.startswith("## Design review: ❌ Regression: 2000 reasons\n")
+    assert "\n- … 1990 more reasons (see below)\n" in md
+    assert "| Objects changed | 3000 |" in md and "| New findings | 2000 |" in md
+    sections = md.split("<details><summary>")[1:]
+    assert len(sections) == 4
+    shown = {
+        "Changed objects": lambda s: s.count("\n- title: "),
+        "New findings": lambda s: s.count("\n- **designdoc.invalid**"),
+        "Resolved findings": lambda s: s.count("\n- **designdoc.invalid**"),
+        "Added objects": lambda s: s.count("\n- **NEW-"),
+    }
+    totals = {
+        "Changed objects": 3000,
+        "New findings": 2000,
+        "Resolved findings": 2000,
+        "Added objects": 500,
+    }
+    for section in sections:
+        title = section.split(" (")[0]
+        count = shown[title](section)
+        more = int(section.split("*… ")[1].split(" ")[0])
+        assert count > 0 and count + more == totals[title], title
+    assert _tokens(md)[1].content.startswith("Design review")
+
+
+def test_diff_misuse_is_one_line(capsys, tmp_path: Path) -> None:
+    path = _write(tmp_path, "old", _base())
+    assert_one_line_error(*run(capsys, "diff", path), "diff needs two reports, OLD and NEW")
+    assert_one_line_error(*run(capsys, "diff"), "diff needs two reports")
+    assert_one_line_error(
+        *run(capsys, "diff", "--base", "main", path, path), "with --base, diff takes at most one"
+    )
+    assert_one_line_error(*run(capsys, "diff", "--base", "main", str(tmp_path)), "no conf.py")
+    for url in ("javascript:alert(1)", " JaVa\tscript:x", "data:text/html,x"):
+        assert_one_line_error(
+            *run(capsys, "diff", path, path, "--format", "markdown", "--site-url", url),
+            "--site-url",
+        )
+    assert_one_line_error(*run(capsys, "diff", path, path, "--format", "html"), "invalid choice")

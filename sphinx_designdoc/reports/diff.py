@@ -12,7 +12,7 @@ the message read without the file locations some messages embed.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -53,6 +53,11 @@ def _link_targets(o: Obj) -> dict[str, set[str]]:
     return {name: set(targets) for name, targets in links.items() if targets}
 
 
+def _fields_of(o: Obj) -> Mapping[str, Any]:
+    fields = o.get("fields")
+    return fields if isinstance(fields, Mapping) else {}
+
+
 def shorten(value: str, limit: int = SHOWN_CHARS) -> str:
     """``value`` cut to ``limit`` characters, saying so."""
     return value if len(value) <= limit else value[: limit - 1] + "…"
@@ -74,8 +79,7 @@ def _changes(old: Obj, new: Obj) -> list[dict[str, Any]]:
     for key in ("type", "title", "status"):
         if (old.get(key) or "") != (new.get(key) or ""):
             changes.append({"field": key, "before": old.get(key), "after": new.get(key)})
-    old_fields = old.get("fields") if isinstance(old.get("fields"), Mapping) else {}
-    new_fields = new.get("fields") if isinstance(new.get("fields"), Mapping) else {}
+    old_fields, new_fields = _fields_of(old), _fields_of(new)
     for name in sorted(old_fields.keys() | new_fields.keys()):
         before, after = old_fields.get(name), new_fields.get(name)
         if before in ("", []):
@@ -380,8 +384,3 @@ def value_text(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "none"
     return shorten(text(value))
-
-
-def change_summary(entry: Mapping[str, Any], names: Iterable[str] | None = None) -> str:
-    """``title, status, field priority, text``: what changed in one object."""
-    return ", ".join(names or (c["field"] for c in entry["changes"]))

@@ -139,7 +139,7 @@ def _sections(diff: Mapping[str, Any], site_url: str) -> list[_Section]:
     )
     coverage = [
         f"| {inert(name)} | {coverage_text(c['before'])} | {coverage_text(c['after'])} | "
-        + ("" if c["change"] is None else f"{c['change']:+.2f} points")
+        + ("" if not c["change"] else f"{c['change']:+.2f} points")
         + " |"
         for name, c in diff["coverage"].items()
     ]
