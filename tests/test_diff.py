@@ -597,6 +597,8 @@ def test_a_page_converted_from_rst_to_myst_is_no_change(capsys, tmp_path: Path) 
     new = build_reports(myst, tmp_path / "out-myst", tmp_path / "dt-myst")
     old_report, new_report = json.loads(old.read_text()), json.loads(new.read_text())
     assert {o["source"] for o in new_report["objects"]} == {"design/spec.md"}
+    contents = [o.get("content") for r in (old_report, new_report) for o in r["objects"]]
+    assert len(set(contents)) == 4  # the bodies as written differ: RST, then MyST
     assert any(f["subtype"] == "dangling" for f in new_report["findings"])
     code, out, _ = run(capsys, "diff", str(old), str(new), "--json", "--fail-on-regression")
     data = json.loads(out)

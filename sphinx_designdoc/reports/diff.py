@@ -12,7 +12,7 @@ the message read without the file locations some messages embed.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -105,7 +105,14 @@ def _changes(old: Obj, new: Obj) -> list[dict[str, Any]]:
     return changes
 
 
+#: what an object means; what else a report holds of it (where it is, how it is
+#: written, what the build derived) is no change of the design
+_MEANING = ("type", "title", "status", "fields", "links", "text")
+
+
 def _changed(old: Obj, new: Obj) -> dict[str, Any] | None:
+    if all(old.get(key) == new.get(key) for key in _MEANING):
+        return None  # most objects of a diff: compared member by member in C
     changes = _changes(old, new)
     if not changes:
         return None
@@ -148,18 +155,23 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
     before = {o["id"]: o for o in old["objects"]}
     after = {o["id"]: o for o in new["objects"]}
 
-    def link_set(objs: Mapping[str, Obj]) -> set[tuple[str, str, str]]:
+    def link_set(objs: Iterable[Obj]) -> set[tuple[str, str, str]]:
         return {
-            (oid, name, target)
-            for oid, o in objs.items()
+            (o["id"], name, target)
+            for o in objs
             for name, targets in _link_targets(o).items()
             for target in targets
         }
 
     common = sorted(before.keys() & after.keys(), key=natural_key)
+    added = after.keys() - before.keys()
+    removed = before.keys() - after.keys()
     changed = [c for i in common if (c := _changed(before[i], after[i])) is not None]
     old_findings, new_findings = _findings(old, new)
-    old_links, new_links = link_set(before), link_set(after)
+    # only the links of objects that came, went or changed can differ
+    moved = {c["id"] for c in changed}
+    old_links = link_set(before[i] for i in (*moved, *removed))
+    new_links = link_set(after[i] for i in (*moved, *added))
     old_suspects, new_suspects = _suspects(before), _suspects(after)
     was_untraced = {i for i, o in before.items() if o.get("traced") is False}
     now_untraced = {i for i, o in after.items() if o.get("traced") is False}
@@ -179,10 +191,8 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         ]
 
     return {
-        "added": [_brief(after[i]) for i in sorted(after.keys() - before.keys(), key=natural_key)],
-        "removed": [
-            _brief(before[i]) for i in sorted(before.keys() - after.keys(), key=natural_key)
-        ],
+        "added": [_brief(after[i]) for i in sorted(added, key=natural_key)],
+        "removed": [_brief(before[i]) for i in sorted(removed, key=natural_key)],
         "changed": changed,
         "retitled": view("title"),
         "status_changed": view("status"),
@@ -251,12 +261,10 @@ def _places(*reports: Mapping[str, Any]) -> frozenset[str]:
     """The files and pages the reports name: what a message's location may spell."""
     names: set[str] = set()
     for report in reports:
-        for row in (*(report.get("objects") or ()), *(report.get("findings") or ())):
-            for key in ("source", "docname"):
-                value = row.get(key)
-                if isinstance(value, str) and value:
-                    names.add(value)
-    return frozenset(names)
+        for rows in (report.get("objects") or (), report.get("findings") or ()):
+            names.update(row.get("source") for row in rows)
+            names.update(row.get("docname") for row in rows)
+    return frozenset(n for n in names if isinstance(n, str) and n)
 
 
 def message_identity(message: str, places: frozenset[str]) -> str:
