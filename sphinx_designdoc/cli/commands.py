@@ -1,4 +1,4 @@
-"""``designdoc diff``, ``designdoc export``, ``designdoc new`` and ``designdoc import-adr``."""
+"""``designdoc export``, ``designdoc new`` and ``designdoc import-adr``."""
 
 from __future__ import annotations
 
@@ -7,110 +7,14 @@ import os
 import re
 import sys
 import urllib.parse
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..reports.diff import coverage_text, diff_reports, regressions
 from ..reports.load import load_report
-from ..safety import safe_url, terminal_data, terminal_text
+from ..safety import safe_url, terminal_text
 from .data import resolve_data
 from .errors import EXIT_FINDINGS, EXIT_OK, CLIError
-from .terminal import Style, announcer, dump_json, write_line, write_output
-
-
-def _diff_text(diff: Mapping[str, Any], style: Style) -> str:
-    lines: list[str] = []
-
-    def section(title: str, entries: list[str], colour: str = "") -> None:
-        if not entries:
-            return
-        lines.append(style(f"{title} ({len(entries)})", "bold", colour))
-        lines.extend("  " + e for e in entries)
-
-    lines.append(style("Coverage", "bold"))
-    if not diff["coverage"]:
-        lines.append("  no traced types")
-    for type_name, c in diff["coverage"].items():
-        counts = [
-            f"{n:+d} {_plural(type_name, n)} {what}"
-            for n, what in ((c.get("traced_change"), "traced"), (c.get("total_change"), "to trace"))
-            if n
-        ]
-        change = c["change"] or 0
-        colour = "red" if change < 0 else "green" if change > 0 else ""
-        mark = style(", " + ", ".join(counts), colour) if counts else ""
-        lines.append(
-            f"  {type_name}: {coverage_text(c['before'])} -> {coverage_text(c['after'])}{mark}"
-        )
-    section(
-        "Added",
-        [f"{o['id']} {o['type']} {o['title']!r} ({o['status']})" for o in diff["added"]],
-        "green",
-    )
-    section("Removed", [f"{o['id']} {o['type']} {o['title']!r}" for o in diff["removed"]], "red")
-    section("Retitled", [f"{r['id']}: {r['before']!r} -> {r['after']!r}" for r in diff["retitled"]])
-    section(
-        "Status changed",
-        [f"{r['id']}: {r['before']} -> {r['after']}" for r in diff["status_changed"]],
-    )
-    section(
-        "Links added",
-        [f"{r['source']} {r['link']} {r['target']}" for r in diff["links_added"]],
-        "green",
-    )
-    section(
-        "Links removed",
-        [f"{r['source']} {r['link']} {r['target']}" for r in diff["links_removed"]],
-        "red",
-    )
-    section(
-        "Newly untraced",
-        [
-            f"{o['id']} {o['title']!r}" + (" (new)" if o["new_object"] else "")
-            for o in diff["newly_untraced"]
-        ],
-        "red",
-    )
-    section("Newly traced", [f"{o['id']} {o['title']!r}" for o in diff["newly_traced"]], "green")
-    section("New findings", [_finding_text(f) for f in diff["findings_added"]], "red")
-    section("Findings gone", [_finding_text(f) for f in diff["findings_removed"]], "green")
-    changes = sum(len(v) for k, v in diff.items() if k != "coverage")
-    if not changes:
-        lines.append("No object, link, tracing or finding changes.")
-    return "\n".join(lines) + "\n"
-
-
-def _plural(noun: str, count: int) -> str:
-    """``requirement`` for one, ``requirements`` for more (``policy``: ``policies``)."""
-    if abs(count) == 1:
-        return noun
-    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
-        return noun[:-1] + "ies"
-    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
-
-
-def _finding_text(finding: Mapping[str, Any]) -> str:
-    where = str(finding.get("source") or "")
-    if where and finding.get("line"):
-        where += f":{finding['line']}"
-    return (f"{where}: " if where else "") + f"{finding.get('message')} [{finding.get('rule')}]"
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    old = load_report(resolve_data(args.old, verbose=args.verbose, say=announcer(args)))
-    new = load_report(resolve_data(args.new, verbose=args.verbose, say=announcer(args)))
-    diff = diff_reports(old, new)
-    reasons = regressions(diff)
-    if args.json:
-        write_line(dump_json({**diff, "regression": bool(reasons), "regressions": reasons}))
-    else:
-        text = _diff_text(terminal_data(diff), Style.for_stream(sys.stdout, args.color))
-        if reasons:
-            text += "Regression:\n" + "".join(f"  {terminal_text(reason)}\n" for reason in reasons)
-        sys.stdout.write(text)
-    return EXIT_FINDINGS if args.fail_on_regression and reasons else EXIT_OK
-
+from .terminal import announcer, write_line, write_output
 
 # -- export -----------------------------------------------------------------------
 

@@ -10,8 +10,9 @@ from .._version import __version__
 from ..formats import FORMATS
 from ..reports.diff import REGRESSION_RULES
 from .check import cmd_check
-from .commands import cmd_diff, cmd_export, cmd_import_adr, cmd_new
+from .commands import cmd_export, cmd_import_adr, cmd_new
 from .data import BUILD_FOLDERS
+from .diff import cmd_diff
 from .errors import UsageError
 from .lookup import cmd_impact, cmd_trace
 from .review import cmd_review_accept, cmd_review_status
@@ -160,18 +161,60 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "diff",
-        help="compare two designdoc.json reports",
+        help="compare two designdoc.json reports, or a project with a git revision of it",
         formatter_class=_Formatter,
-        description="Compare two reports: objects added, removed and retitled, links "
-        "added and removed, status changes, requirements newly untraced and newly "
-        "traced, and coverage before and after. OLD and NEW may be designdoc.json "
-        "files, build output folders or source folders.",
+        description="Compare two reports by meaning: objects (matched by ID) added, "
+        "removed and changed, with the fields, links and text that changed; links added "
+        "and removed; suspect links introduced and cleared; requirements newly untraced "
+        "and traced; findings (matched by rule, object and message, not by file or line) "
+        "new and resolved; and coverage before and after. Moving an object to another "
+        "file, or a page from reStructuredText to MyST, is no change. OLD and NEW may be "
+        "designdoc.json files, build output folders or source folders; with --base, the "
+        "source folder SRC is compared with itself at a git revision.",
         epilog="examples:\n  designdoc diff main.json designdoc.json\n  designdoc diff "
-        "old/ new/ --fail-on-regression",
+        "old/ new/ --fail-on-regression\n  designdoc diff --base origin/main docs "
+        "--format markdown -o comment.md\n  designdoc diff --base HEAD~1 docs --format "
+        "sarif -o diff.sarif",
     )
-    p.add_argument("old", metavar="OLD", help="the earlier designdoc.json")
-    p.add_argument("new", metavar="NEW", help="the later designdoc.json")
-    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument(
+        "old",
+        metavar="OLD",
+        nargs="?",
+        help="the earlier designdoc.json (with --base: SRC, the Sphinx source folder; default: .)",
+    )
+    p.add_argument("new", metavar="NEW", nargs="?", help="the later designdoc.json")
+    p.add_argument(
+        "--base",
+        metavar="GIT_REF",
+        type=_text,
+        default=None,
+        help="compare SRC as it is in the working tree with SRC as it is at GIT_REF "
+        "(a branch, tag or commit), both built",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "sarif"),
+        default=None,
+        help="output format (default: text): markdown is a pull-request comment, sarif "
+        "annotates the changed and suspect objects",
+    )
+    p.add_argument("--json", action="store_true", help="short for --format json")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--site-url",
+        metavar="URL",
+        type=_text,
+        default=None,
+        help="markdown: where the built site is published, to link the objects to it",
+    )
+    p.add_argument(
+        "--path-prefix",
+        metavar="PREFIX",
+        type=_text,
+        default=None,
+        help="sarif: prefix for file paths (default: with --base, SRC relative to its git "
+        "repository; else none)",
+    )
     p.add_argument(
         "--fail-on-regression",
         action="store_true",

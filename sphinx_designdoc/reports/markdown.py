@@ -7,10 +7,11 @@ markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..safety import encode_url
+from ..safety import encode_url, terminal_text
 from ..vocabulary import display_name
 from ._common import Obj, Relation, ReportView, location, share, text
 
@@ -21,6 +22,21 @@ _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
 def escape(value: Any) -> str:
     """Escape Markdown syntax (including ``|``, which would split a table cell)."""
     return text(value).translate(_SPECIAL)
+
+
+# what GitHub makes live in text beyond Markdown: mentions, issue references, bare URLs
+# (``https://``, ``www.``, e-mail addresses), math and entities; a zero-width joiner
+# after ``@``, ``#`` and a URL's scheme breaks each without changing what a reader sees
+_INERT = str.maketrans({"@": "@\u200d", "#": "#\u200d", "$": "\\$", "&": "\\&"})
+_WWW = re.compile("(www)(\\.)", re.IGNORECASE)
+
+
+def inert(value: Any) -> str:
+    """:func:`escape` for a page GitHub renders (a pull-request comment): one line, no
+    control character (shown as ``\\xNN``), nothing that pings a user, links an issue
+    or becomes a link by itself, and safe in a table cell and inside inline HTML."""
+    out = escape(terminal_text(text(value))).translate(_INERT)
+    return _WWW.sub("\\1\u200d\\2", out.replace("://", ":\u200d//"))
 
 
 def _ref(view: ReportView, obj: Obj | None, item_id: str, marked: bool = True) -> str:
