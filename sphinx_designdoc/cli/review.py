@@ -123,7 +123,7 @@ def cmd_review_accept(args: argparse.Namespace) -> int:
             entries.update(project.links(chosen))
         stamped = {k for k in entries if k[0] in {i.id for i in chosen} or args.all}
         cleared = sorted(
-            (k for k in stamped if k in before and dict(before[k]) != dict(entries[k])),
+            (k for k in stamped if k in before and before[k] != entries[k]),
             key=link_sort_key,
         )
         dropped = len([k for k in before if k not in entries])
@@ -158,7 +158,7 @@ def _status(project: _Project, lock: Lock | None) -> _Status:
         known = stamps.get(key)
         if not known:
             status.unstamped.append(row)
-        elif not any(dict(s) == dict(current[key]) for s in known):
+        elif current[key] not in known:
             status.suspect.append({**row, "changed": changes(known[0], current[key])})
         else:
             status.ok += 1
