@@ -134,10 +134,6 @@ class Lock:
     #: the file, relative to the source folder, as findings name it
     source: str = DEFAULT_NAME
 
-    def first(self) -> dict[LinkKey, Stamp]:
-        """One stamp per link, the first written: what ``review accept`` keeps."""
-        return {key: stamps[0] for key, stamps in self.stamps.items()}
-
 
 def parse(text: str) -> Lock:
     """Read a lock's text.  Every line that can be read is used; each problem is one

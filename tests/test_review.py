@@ -441,12 +441,35 @@ def test_a_bad_lock_is_located_and_the_rest_used(
     assert not [w for w in warnings_of(app) if "designdoc.lock" in w or "suspect" in w]
 
 
+def test_accepting_one_object_keeps_the_matching_side_of_a_conflict(
+    make_app, tmp_path: Path, capsys, plain_cli
+) -> None:
+    """A merge conflict left two stamps for DEC-2's link, the second one current:
+    accepting DEC-1 rewrites the lock with that one, so DEC-2 does not become suspect."""
+    src = _project(tmp_path, "rst")
+    assert _accept(capsys, "--all", str(src))[0] == 0
+    path = src / "designdoc.lock"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    [dec2] = [line for line in lines if line.startswith("DEC-2 ")]
+    stale = re.sub(r"text=\w{12}", "text=000000000000", dec2)
+    rest = [line for line in lines if line != dec2]
+    path.write_text(
+        "\n".join([*rest, "<<<<<<< ours", stale, "=======", dec2, ">>>>>>> theirs"]) + "\n",
+        encoding="utf-8",
+    )
+    assert _accept(capsys, "DEC-1", str(src))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert dec2 in text and stale not in text and "<<<<<<<" not in text
+    code, out, _ = run(capsys, "review", "status", str(src))
+    assert code == 0 and "3 link(s) stamped and unchanged, 0 suspect" in out
+
+
 def test_lock_parsing_is_linear_and_round_trips() -> None:
     item = Item("REQ 1%", "requirement", "A title", "draft", "d", "d.rst", 1, text="x")
     key = ("DEC=1", "addresses", "REQ 1%")
     text = dump({key: stamp_of(item)})
     lock = parse(text)
-    assert lock.problems == [] and lock.first() == {key: stamp_of(item)}
+    assert lock.problems == [] and lock.stamps == {key: [stamp_of(item)]}
     # a megabyte of hostile text reads in linear time and keeps every problem short
     hostile = ("<<<<<<< " + "=" * 100 + " %zz " * 1000 + "\n") * 200
     parsed = parse(hostile)
@@ -555,3 +578,12 @@ def test_a_suspect_is_in_every_report(make_app, tmp_path: Path, capsys, plain_cl
     header = rows[0].split(",")
     dec1 = next(r for r in rows if r.startswith("DEC-1,")).split(",")
     assert dec1[header.index("suspect")] == "REQ-1 (title)"
+
+
+def test_a_lock_that_cannot_be_written_is_one_line(tmp_path: Path, capsys, plain_cli) -> None:
+    src = _project(tmp_path, "rst")
+    (src / "conf.py").write_text(
+        CONF + 'designdoc_lock = "no/such/folder/x.lock"\n', encoding="utf-8"
+    )
+    code, out, err = run(capsys, "review", "accept", "--all", str(src))
+    assert_one_line_error(code, out, err, "cannot write", "x.lock")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,19 @@ def _read_lock(path: Path) -> Lock | None:
     return parse(data.decode("utf-8", errors="replace"))
 
 
+def _kept_stamps(lock: Lock | None, current: Mapping[LinkKey, Stamp]) -> dict[LinkKey, Stamp]:
+    """One stamp per link of the lock, for the links ``accept`` leaves as they are: of
+    two (a merge conflict kept both sides), the one that matches the link as it is now,
+    so rewriting the lock never makes a link suspect that was not."""
+    if lock is None:
+        return {}
+    kept: dict[LinkKey, Stamp] = {}
+    for key, stamps in lock.stamps.items():
+        now = current.get(key)
+        kept[key] = now if now is not None and now in stamps else stamps[0]
+    return kept
+
+
 def _unknown(item_id: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(item_id, list(known), n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -114,9 +127,10 @@ def cmd_review_accept(args: argparse.Namespace) -> int:
         chosen.append(item)
     with cache_lock(project_cache(project.srcdir) / "review.lock"):
         lock = _read_lock(project.lock_path)
-        before = lock.first() if lock is not None else {}
+        current = project.links()
+        before = _kept_stamps(lock, current)
         if args.all:
-            entries = project.links()
+            entries = current
         else:
             accepted = {item.id for item in chosen}
             entries = {key: stamp for key, stamp in before.items() if key[0] not in accepted}
@@ -127,7 +141,10 @@ def cmd_review_accept(args: argparse.Namespace) -> int:
             key=link_sort_key,
         )
         dropped = len([k for k in before if k not in entries])
-        write_atomic(project.lock_path, dump(entries))
+        try:
+            write_atomic(project.lock_path, dump(entries))
+        except OSError as exc:
+            raise CLIError(f"cannot write {project.lock_path}: {exc.strerror or exc}") from None
     who = "every object" if args.all else ", ".join(i.id for i in chosen)
     message = f"stamped {len(stamped)} link(s) of {who} in {project.lock_path}"
     if cleared:
