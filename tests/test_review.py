@@ -580,10 +580,21 @@ def test_a_suspect_is_in_every_report(make_app, tmp_path: Path, capsys, plain_cl
     assert dec1[header.index("suspect")] == "REQ-1 (title)"
 
 
-def test_a_lock_that_cannot_be_written_is_one_line(tmp_path: Path, capsys, plain_cli) -> None:
+def test_a_lock_that_cannot_be_read_or_written_is_one_line(
+    tmp_path: Path, capsys, plain_cli, monkeypatch
+) -> None:
     src = _project(tmp_path, "rst")
-    (src / "conf.py").write_text(
-        CONF + 'designdoc_lock = "no/such/folder/x.lock"\n', encoding="utf-8"
-    )
+    conf = src / "conf.py"
+    conf.write_text(CONF + 'designdoc_lock = "index.rst/x.lock"\n', encoding="utf-8")
     code, out, err = run(capsys, "review", "accept", "--all", str(src))
-    assert_one_line_error(code, out, err, "cannot write", "x.lock")
+    assert_one_line_error(code, out, err, "cannot read", "x.lock: Not a directory")
+
+    import sphinx_designdoc.cli.review as review
+
+    def refuse(path: Path, text: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    conf.write_text(CONF, encoding="utf-8")
+    monkeypatch.setattr(review, "write_atomic", refuse)
+    code, out, err = run(capsys, "review", "accept", "--all", str(src))
+    assert_one_line_error(code, out, err, "cannot write", "designdoc.lock: Permission denied")
