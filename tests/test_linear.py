@@ -14,8 +14,10 @@ import pytest
 
 from sphinx_designdoc import filters, safety
 from sphinx_designdoc.checks.lifecycle import _norm_title
+from sphinx_designdoc.lock import parse as parse_lock
 from sphinx_designdoc.model import option_offset
-from sphinx_designdoc.reports.markdown import escape
+from sphinx_designdoc.reports.diff import message_identity, text_diff
+from sphinx_designdoc.reports.markdown import escape, inert
 from sphinx_designdoc.scaffold import default_prefix, full_title
 from sphinx_designdoc.sources import directive_pattern
 from sphinx_designdoc.views.graph import _dot
@@ -51,6 +53,14 @@ CASES: dict[str, tuple[Callable[[str], Any], str]] = {
     "directive fence": (lambda text: directive_pattern(["requirement"]).search(text), "`" * MB),
     "link names": (split_names, ", " * (MB // 2)),
     "markdown report": (escape, "*" * MB),
+    "pull-request comment": (inert, "www." * (MB // 4)),
+    "lock line": (parse_lock, "A b C " + "x=%zz" * (MB // 5)),
+    "lock lines": (parse_lock, "<<<<<<<\n=======\n" * (MB // 16)),
+    "finding identity": (
+        lambda text: message_identity(text, frozenset({"a.rst"})),
+        "a.rst:1, " * (MB // 9),
+    ),
+    "text diff": (lambda text: text_diff(text, text.replace("a", "b")), "a1\nc2\n" * (MB // 6)),
     "dot string": (_dot, '\x01\\"' * (MB // 3)),
     "scaffold title": (lambda text: (default_prefix(text), full_title(text)), "a-" * (MB // 2)),
 }
