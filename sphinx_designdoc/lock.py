@@ -20,7 +20,9 @@ paragraph reads the same).  No Sphinx here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import sys
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,12 +43,15 @@ HEADER = (
 #: a link: (source ID, link name, target ID)
 LinkKey = tuple[str, str, str]
 
-#: a stamp: part name -> value (a digest, or the status as written)
-Stamp = Mapping[str, str]
+#: a stamp: the parts after a lock line's three IDs, as the line holds them
+#: (``status=approved title=… text=… field.kind=…``), so equal meanings are equal
+#: strings and a build compares each link with one string comparison
+Stamp = str
 
 _CONFLICT_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
 _HEX = "0123456789abcdef"
 _DIGEST_SIZE = 6  # 12 hex digits: a chance collision per change is one in 2.8e14
+_FIXED = ("status", "title", "text")
 
 
 def _digest(value: str) -> str:
@@ -56,41 +61,10 @@ def _digest(value: str) -> str:
 _EMPTY = _digest("")
 
 
-def stamp_of(item: Item) -> dict[str, str]:
-    """What ``item`` means, as the lock keeps it: its status as written, digests of its
-    title, its body text and each field, whitespace collapsed in all of them."""
-    out = {
-        "status": item.status,
-        "title": _digest(" ".join(item.title.split())),
-        "text": _digest(" ".join(item.text.split())) if item.text else _EMPTY,
-    }
-    fields = item.fields
-    for name in sorted(fields) if len(fields) > 1 else fields:
-        value = fields[name]
-        joined = "\x1f".join(value) if isinstance(value, tuple) else value
-        out["field." + name] = _digest(" ".join(joined.split()))
-    return out
-
-
-def changes(stamp: Stamp, now: Stamp) -> list[str]:
-    """What changed between two stamps of one target, in the order a reader looks:
-    ``["status approved -> deprecated", "title", "text", "field 'kind'"]``."""
-    out: list[str] = []
-    if stamp.get("status") != now.get("status"):
-        out.append(f"status {stamp.get('status') or '(none)'} -> {now.get('status') or '(none)'}")
-    out.extend(part for part in ("title", "text") if stamp.get(part) != now.get(part))
-    names = sorted(
-        {k for k in (*stamp, *now) if k.startswith("field.")}, key=lambda k: natural_key(k)
-    )
-    out.extend(f"field {k[6:]!r}" for k in names if stamp.get(k) != now.get(k))
-    return out
-
-
-# -- the file --------------------------------------------------------------------------
-
-
+@functools.lru_cache(maxsize=4096)
 def _quote(value: str) -> str:
-    """A token of a lock line: no whitespace, ``=`` or ``%`` left as is."""
+    """A token of a lock line: no whitespace, ``=`` or ``%`` left as is.  Cached: the
+    same statuses and field names are written on every line."""
     return urllib.parse.quote(value, safe="-_.:~/+@!$&'()*,;<>[]{}^|")
 
 
@@ -98,16 +72,57 @@ def _unquote(token: str) -> str:
     return urllib.parse.unquote(token, errors="strict")
 
 
-def line_of(key: LinkKey, stamp: Stamp) -> str:
-    parts = [_quote(part) for part in key]
-    parts += [f"{_quote(name)}={_quote(value)}" for name, value in _ordered(stamp)]
+def stamp_of(item: Item) -> Stamp:
+    """What ``item`` means, as the lock keeps it: its status as written, digests of its
+    title, its body text and each field, whitespace collapsed in all of them."""
+    parts = [
+        "status=" + _quote(item.status),
+        "title=" + _digest(" ".join(item.title.split())),
+        "text=" + (_digest(" ".join(item.text.split())) if item.text else _EMPTY),
+    ]
+    fields = item.fields
+    for name in sorted(fields) if len(fields) > 1 else fields:
+        value = fields[name]
+        joined = "\x1f".join(value) if isinstance(value, tuple) else value
+        parts.append(f"field.{_quote(name)}={_digest(' '.join(joined.split()))}")
     return " ".join(parts)
 
 
-def _ordered(stamp: Stamp) -> list[tuple[str, str]]:
-    fixed = [(k, stamp[k]) for k in ("status", "title", "text") if k in stamp]
-    rest = sorted((k, v) for k, v in stamp.items() if k not in ("status", "title", "text"))
-    return fixed + rest
+def _canonical(parts: Mapping[str, str]) -> Stamp:
+    """A stamp from its parts (unquoted), in the order :func:`stamp_of` writes them."""
+    rest = sorted(k for k in parts if k not in _FIXED)
+    return " ".join(f"{_quote(k)}={_quote(parts[k])}" for k in (*_FIXED, *rest) if k in parts)
+
+
+def parts_of(stamp: Stamp) -> dict[str, str]:
+    """A stamp's parts: name -> value (unquoted)."""
+    out: dict[str, str] = {}
+    for token in stamp.split():
+        name, _, value = token.partition("=")
+        out[_unquote(name)] = _unquote(value)
+    return out
+
+
+def changes(stamp: Stamp, now: Stamp) -> list[str]:
+    """What changed between two stamps of one target, in the order a reader looks:
+    ``["status approved -> deprecated", "title", "text", "field 'kind'"]``."""
+    before, after = parts_of(stamp), parts_of(now)
+    out: list[str] = []
+    if before.get("status") != after.get("status"):
+        out.append(
+            f"status {before.get('status') or '(none)'} -> {after.get('status') or '(none)'}"
+        )
+    out.extend(part for part in ("title", "text") if before.get(part) != after.get(part))
+    names = sorted({k for k in (*before, *after) if k.startswith("field.")}, key=natural_key)
+    out.extend(f"field {k[6:]!r}" for k in names if before.get(k) != after.get(k))
+    return out
+
+
+# -- the file --------------------------------------------------------------------------
+
+
+def line_of(key: LinkKey, stamp: Stamp) -> str:
+    return " ".join([_quote(key[0]), _quote(key[1]), _quote(key[2]), stamp])
 
 
 def link_sort_key(key: LinkKey) -> tuple[object, ...]:
@@ -193,11 +208,16 @@ def _entry(line: str) -> tuple[LinkKey, Stamp] | str:
     if len(tokens) < 4 or "=" in tokens[0] or "=" in tokens[1] or "=" in tokens[2]:
         return "not a lock entry (expected 'SOURCE LINK TARGET status=... title=... text=...')"
     escaped = "%" in line
+    intern = sys.intern  # a target or link name is on many lines: kept once
     try:
         if escaped:
-            key: LinkKey = (_unquote(tokens[0]), _unquote(tokens[1]), _unquote(tokens[2]))
+            key: LinkKey = (
+                intern(_unquote(tokens[0])),
+                intern(_unquote(tokens[1])),
+                intern(_unquote(tokens[2])),
+            )
         else:
-            key = (tokens[0], tokens[1], tokens[2])
+            key = (intern(tokens[0]), intern(tokens[1]), intern(tokens[2]))
         stamp: dict[str, str] = {}
         for token in tokens[3:]:
             part, sep, value = token.partition("=")
@@ -211,9 +231,19 @@ def _entry(line: str) -> tuple[LinkKey, Stamp] | str:
     except UnicodeDecodeError:
         return "a %-escape is not UTF-8"
     if "status" not in stamp or "title" not in stamp or "text" not in stamp:
-        missing = [p for p in ("status", "title", "text") if p not in stamp]
+        missing = [p for p in _FIXED if p not in stamp]
         return f"missing {', '.join(missing)}"
-    return key, stamp
+    rest = [token.partition("=")[0] for token in tokens[6:]]
+    canonical = (
+        not escaped
+        and tokens[3].startswith("status=")
+        and tokens[4].startswith("title=")
+        and tokens[5].startswith("text=")
+        and len(stamp) == len(tokens) - 3
+        and all(rest[i] < rest[i + 1] for i in range(len(rest) - 1))
+    )
+    # as written when it is written as stamp_of writes it (the common line)
+    return key, " ".join(tokens[3:]) if canonical else _canonical(stamp)
 
 
 # -- comparing -------------------------------------------------------------------------
@@ -233,7 +263,7 @@ def stamp_links(sources: Iterable[Item], by_id: Mapping[str, Item]) -> dict[Link
     """The current stamp of every link of ``sources`` whose target is an object (a
     dangling link has nothing to stamp until its target exists): what ``designdoc
     review accept`` writes."""
-    stamps: dict[str, dict[str, str]] = {}
+    stamps: dict[str, Stamp] = {}
     out: dict[LinkKey, Stamp] = {}
     for item in sources:
         for name, targets in item.links.items():
@@ -255,7 +285,7 @@ def find_suspects(
     ``designdoc review status`` lists); nor one whose target is not an object (the
     ``dangling`` check says that)."""
     out: dict[str, list[Suspect]] = {}
-    stamps_now: dict[str, dict[str, str]] = {}
+    stamps_now: dict[str, Stamp] = {}
     for item in items:
         for name, targets in item.links.items():
             for target in targets:

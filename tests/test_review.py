@@ -476,6 +476,24 @@ def test_lock_parsing_is_linear_and_round_trips() -> None:
     assert len(parsed.problems) == 1 and not parsed.stamps
 
 
+def test_a_stamp_reads_the_same_however_its_line_orders_its_parts() -> None:
+    """A line written by hand or by a merge tool, its parts in another order or
+    escaped where they need not be, means what the written line means."""
+    item = Item(
+        "REQ-1", "requirement", "T", "draft", "d", "d.rst", 1, fields={"a": "1", "a-b": "2"}
+    )
+    key = ("DEC-1", "addresses", "REQ-1")
+    written = dump({key: stamp_of(item)}).splitlines()[-1]
+    ids, parts = written.split()[:3], written.split()[3:]
+    for variant in (
+        [*ids, *reversed(parts)],
+        [*ids, *parts[:3], parts[4], parts[3]],
+        [*ids, *(p.replace("status=", "st%61tus=") for p in parts)],
+    ):
+        lock = parse(" ".join(variant))
+        assert lock.problems == [] and lock.stamps == {key: [stamp_of(item)]}, variant
+
+
 def test_find_suspects_uses_any_stamp_of_a_conflict() -> None:
     old = Item("REQ-1", "requirement", "Old", "draft", "d", "d.rst", 1)
     new = Item("REQ-1", "requirement", "New", "draft", "d", "d.rst", 1)
