@@ -85,7 +85,7 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
     graphviz = b"graphviz" if domain.project.graphviz else b"no graphviz"
     schema = domain.settings.schema
     badges = domain.project.badges()
-    suspects = domain.project.suspects()
+    suspects = graph.suspects
     # a view may show which objects are suspect (a column, a filter): rewritten when
     # that changes, which no object's own state says
     suspect_digest = digest(
@@ -217,7 +217,7 @@ def refresh_rows(domain: DesigndocDomain, builder: Builder) -> None:
     build reuses every row of a document neither read nor affected.
     """
     graph = domain.graph
-    suspects = domain.project.suspects()
+    suspects = graph.suspects
     rows = domain.data["rows"]
     scheme = url_scheme(builder)
     for docname, rec in domain.docs.items():
@@ -257,7 +257,7 @@ def cached_rows(
 ) -> list[str]:
     """:func:`object_rows` for a URL function and scheme (a benchmark times this)."""
     graph = domain.graph
-    suspects = domain.project.suspects()
+    suspects = graph.suspects
     rows = domain.data["rows"]
     unpacked: dict[str, dict[str, str]] = {}
     out: list[str] = []
