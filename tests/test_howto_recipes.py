@@ -6,9 +6,9 @@ check of the file it would send."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -128,26 +128,15 @@ def test_the_gitlab_recipe_runs_in_merge_request_pipelines() -> None:
 # -- the recipes run ----------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def _diff_has_base() -> bool:
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx_designdoc", "diff", "--help"],
-        capture_output=True,
-        text=True,
-        env=_python_env(os.environ),
-        check=False,
-    )
-    return "--base" in done.stdout
-
-
 def _python_env(env: Any) -> dict[str, str]:
     env = dict(env)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
-needs_base = pytest.mark.skipif(
-    "not _diff_has_base()", reason="needs designdoc diff --base (merge of i23-diff)"
+needs_git = pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("bash") is None,
+    reason="the recipes run git in bash, which this machine lacks (.ci/run's has both)",
 )
 
 
@@ -247,7 +236,7 @@ def run_github(
     return work, results, posted, uploaded
 
 
-@needs_base
+@needs_git
 def test_the_github_recipe_comments_annotates_and_fails_a_worse_design(ci) -> None:
     work, results, posted, uploaded = run_github(ci, "worse")
     assert [code for script, code in results if "--fail-on-regression" not in script] == [0, 0]
@@ -267,7 +256,7 @@ def test_the_github_recipe_comments_annotates_and_fails_a_worse_design(ci) -> No
     assert git(work, "status", "--porcelain", "--untracked-files=no", env=ci["env"]) == ""
 
 
-@needs_base
+@needs_git
 def test_the_github_recipe_passes_a_design_that_is_no_worse(ci) -> None:
     _, results, posted, uploaded = run_github(ci, "better")
     assert [code for _, code in results] == [0, 0, 0]
@@ -276,7 +265,7 @@ def test_the_github_recipe_passes_a_design_that_is_no_worse(ci) -> None:
     json.loads(uploaded[0].read_text(encoding="utf-8"))
 
 
-@needs_base
+@needs_git
 def test_the_gitlab_recipe_fetches_the_target_and_notes_a_worse_design(ci) -> None:
     env = dict(ci["env"])
     env.update(
