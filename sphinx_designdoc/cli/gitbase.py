@@ -77,9 +77,11 @@ def report_at_ref(
     relative = source.relative_to(top)
     commit = git.commit_of(ref, top)
     where = relative.as_posix()
+    # how messages name the folder: the root of a repository is no "."
+    shown = where if where != "." else "the repository root"
     if not git.has_file(top, commit, f"{where}/conf.py" if where != "." else "conf.py"):
         raise CLIError(
-            f"{where if where != '.' else 'the repository root'} is not a Sphinx source "
+            f"{shown} is not a Sphinx source "
             f"folder at {ref} ({commit[:12]}): it has no conf.py there"
         )
     key = hashlib.sha256(f"{top}\0{where}".encode()).hexdigest()[:16]
@@ -91,17 +93,17 @@ def report_at_ref(
             # package, is reused (a pull request's next push compares with the same base)
             os.utime(kept)
             if say is not None:
-                say(f"using the report of {where} at {ref} ({commit[:12]}) built before")
+                say(f"using the report of {shown} at {ref} ({commit[:12]}) built before")
             return kept
         worktree = git.checkout(top, root / "worktree", commit)
         if say is not None:
-            say(f"building {where} at {ref} ({commit[:12]})")
+            say(f"building {shown} at {ref} ({commit[:12]})")
         try:
             built = build_reports(
                 worktree / relative, root / "out", root / "doctrees", progress=verbose
             )
         except BuildError as exc:
-            raise CLIError(f"{where} at {ref} ({commit[:12]}): {exc}") from None
+            raise CLIError(f"{shown} at {ref} ({commit[:12]}): {exc}") from None
         return _keep(built, root / "reports", commit)
 
 
