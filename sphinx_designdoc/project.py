@@ -11,7 +11,7 @@ outside the sources, never with what was read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,7 +20,7 @@ from .checks import CheckContext, badges, run_checks
 from .config import Settings
 from .external import load_all
 from .graph import Graph
-from .lock import Lock, Suspect, find_suspects
+from .lock import Lock, find_suspects
 from .lock import parse as parse_lock
 from .model import DocRecord, Finding, Item
 from .state import ProjectNeeds, ProjectState
@@ -140,11 +140,6 @@ class Project:
             self._lock = read_lock(store.settings.lock, store.state.conf.path.parent, store.env)
         return self._lock
 
-    def suspects(self) -> Mapping[str, Sequence[Suspect]]:
-        """Per object ID, its links whose target changed since they were stamped
-        (kept on the graph, where the views and filters read them)."""
-        return self.graph.suspects
-
     @property
     def graph(self) -> Graph:
         if self._graph is None:
@@ -181,7 +176,6 @@ class Project:
                 conf=state.conf,
                 graphviz=state.graphviz,
                 unmapped_needs=self.needs().unmapped,
-                suspects=self.suspects(),
                 lock=self.lock()[0],
             )
             found = {

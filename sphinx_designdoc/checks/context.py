@@ -4,14 +4,14 @@ read; and the two ways a check locates a finding."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
 from ..confpy import ConfLocation
 from ..graph import Graph
-from ..lock import Lock, Suspect
+from ..lock import Lock
 from ..model import DocRecord, Finding, Item, option_offset
 
 
@@ -28,8 +28,6 @@ class CheckContext:
     graphviz: bool = True
     #: needs of this project whose type is not mapped to ours: ID -> need type
     unmapped_needs: Mapping[str, str] = field(default_factory=dict)
-    #: per object ID, its links whose target changed since they were stamped
-    suspects: Mapping[str, Sequence[Suspect]] = field(default_factory=dict)
     #: ``designdoc.lock`` as read, None when there is none
     lock: Lock | None = None
     #: source files read to locate options, by path

@@ -13,7 +13,7 @@ from .context import CheckContext, finding
 def check_suspects(ctx: CheckContext) -> Iterator[Finding]:
     """A finding per suspect link, at the link's option: the source object is the one
     to review, since what it relied on changed."""
-    for source_id, suspects in ctx.suspects.items():
+    for source_id, suspects in ctx.graph.suspects.items():
         item = ctx.graph.get(source_id)
         if item is None:
             continue
