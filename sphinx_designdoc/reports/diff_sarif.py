@@ -16,7 +16,7 @@ from typing import Any
 from ..subtypes import rule_name
 from ._common import text
 from .diff import shorten, suspect_text, value_text
-from .sarif import INFORMATION_URI, SARIF_SCHEMA, _fingerprint, _level, _location, _rule
+from .sarif import INFORMATION_URI, _location, _rule, directory_prefix, finding_result, sarif_log
 
 CHANGED = "changed"
 SUSPECT = "suspect"
@@ -64,8 +64,7 @@ def _suspect_line(suspect: Mapping[str, Any], findings: list[Mapping[str, Any]])
 
 
 def build_sarif(diff: Mapping[str, Any], path_prefix: str = "") -> dict[str, Any]:
-    if path_prefix and not path_prefix.endswith("/"):
-        path_prefix += "/"
+    path_prefix = directory_prefix(path_prefix)
     suspects = list(diff["suspects_added"])
     suspect_ids = {s["id"] for s in suspects}
     findings = [
@@ -111,36 +110,10 @@ def build_sarif(diff: Mapping[str, Any], path_prefix: str = "") -> dict[str, Any
                 },
             }
         )
-    for f in findings:
-        subtype = str(f.get("subtype"))
-        results.append(
-            {
-                "ruleId": rule_name(subtype),
-                "ruleIndex": index[rule_name(subtype)],
-                "level": _level(subtype),
-                "message": {"text": text(f.get("message")) or subtype},
-                "locations": [_location(f, path_prefix)],
-                "partialFingerprints": {"designdocFinding/v1": _fingerprint(f)},
-            }
-        )
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "sphinx-designdoc",
-                        "informationUri": INFORMATION_URI,
-                        "rules": rules,
-                    }
-                },
-                "automationDetails": {"id": "designdoc-diff/"},
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
-    }
+    results += [
+        finding_result(f, index[rule_name(str(f.get("subtype")))], path_prefix) for f in findings
+    ]
+    return sarif_log(rules, results, "designdoc-diff/")
 
 
 def render_sarif(diff: Mapping[str, Any], *, path_prefix: str = "") -> str:

@@ -99,48 +99,69 @@ def _file_uri(source: str) -> str:
     return path.as_uri()
 
 
+def finding_result(finding: Mapping[str, Any], rule_index: int, path_prefix: str) -> dict[str, Any]:
+    """A finding as a SARIF result: what ``designdoc check`` and ``designdoc diff`` write."""
+    subtype = str(finding.get("subtype"))
+    return {
+        "ruleId": rule_name(subtype),
+        "ruleIndex": rule_index,
+        "level": _level(subtype),
+        "message": {"text": text(finding.get("message")) or subtype},
+        "locations": [_location(finding, path_prefix)],
+        "partialFingerprints": {"designdocFinding/v1": _fingerprint(finding)},
+    }
+
+
+def sarif_log(
+    rules: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    automation_id: str,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """One run of the package's tool, with its rules and results."""
+    driver: dict[str, Any] = {"name": "sphinx-designdoc"}
+    if version is not None:
+        driver["version"] = version
+    driver.update(informationUri=INFORMATION_URI, rules=rules)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "automationDetails": {"id": automation_id},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def directory_prefix(path_prefix: str) -> str:
+    """A path prefix as a folder: ``docs`` is ``docs/``."""
+    return path_prefix + "/" if path_prefix and not path_prefix.endswith("/") else path_prefix
+
+
 def build(report: Mapping[str, Any], path_prefix: str = "") -> dict[str, Any]:
-    if path_prefix and not path_prefix.endswith("/"):
-        path_prefix += "/"
+    path_prefix = directory_prefix(path_prefix)
     findings = list(report.get("findings") or [])
     subtypes = sorted({*(report.get("checks") or {}), *(f.get("subtype") for f in findings)})
     index = {s: i for i, s in enumerate(subtypes)}
     generator = report.get("generator") or {}
     results = []
     for f in findings:
-        subtype = str(f.get("subtype"))
-        result: dict[str, Any] = {
-            "ruleId": rule_name(subtype),
-            "ruleIndex": index[subtype],
-            "level": _level(subtype),
-            "message": {"text": text(f.get("message")) or subtype},
-            "locations": [_location(f, path_prefix)],
-            "partialFingerprints": {"designdocFinding/v1": _fingerprint(f)},
-        }
+        result = finding_result(f, index[str(f.get("subtype"))], path_prefix)
         if f.get("suppressed"):
             result["suppressions"] = [
                 {"kind": "external", "justification": "suppress_warnings in conf.py"}
             ]
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "sphinx-designdoc",
-                        "version": str(generator.get("version", "")),
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_rule(s) for s in subtypes],
-                    }
-                },
-                "automationDetails": {"id": f"designdoc/{report.get('project') or ''}"},
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
-    }
+    return sarif_log(
+        [_rule(s) for s in subtypes],
+        results,
+        f"designdoc/{report.get('project') or ''}",
+        str(generator.get("version", "")),
+    )
 
 
 def render(report: Mapping[str, Any], *, path_prefix: str = "", **_: Any) -> str:
