@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from pathlib import Path
@@ -16,7 +17,8 @@ class ConfLocation:
         self.path = Path(conf_py)
         #: ``conf.py`` relative to the source folder, as findings name files
         self.source = os.path.relpath(self.path, srcdir).replace(os.sep, "/")
-        self._lines: list[str] | None = None
+        #: setting name -> the line that first sets it, read when a finding needs one
+        self._assigned: dict[str, int] | None = None
 
     def line(self, message: str) -> int:
         """The line that sets the first ``designdoc_*`` setting ``message`` names (the
@@ -27,12 +29,36 @@ class ConfLocation:
     def line_of(self, *names: str) -> int:
         """The first line that sets one of the settings ``names`` (``extensions``,
         ``needs_types``, ...); 1 when conf.py sets none of them."""
-        if self._lines is None:
-            try:
-                self._lines = self.path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._lines = []
-        for number, text in enumerate(self._lines, 1):
-            if any(re.match(rf"\s*{re.escape(name)}\s*[=+\[]", text) for name in names):
-                return number
-        return 1
+        if self._assigned is None:
+            self._assigned = _assignments(self.path)
+        found = [self._assigned[name] for name in names if name in self._assigned]
+        return min(found, default=1)
+
+
+def _assignments(path: Path) -> dict[str, int]:
+    """Name -> the line of the first statement of ``conf.py`` that assigns it (``x =``,
+    ``x +=``, ``x: T =``, ``x[k] =``), read with Python's own parser: a line inside a
+    string or a comment is no setting.  Empty when the file cannot be read or parsed
+    (Sphinx reports that itself)."""
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    out: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets: list[ast.expr] = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        else:
+            continue
+        while targets:
+            target = targets.pop()
+            if isinstance(target, (ast.Tuple, ast.List)):
+                targets.extend(target.elts)
+                continue
+            while isinstance(target, (ast.Subscript, ast.Attribute, ast.Starred)):
+                target = target.value
+            if isinstance(target, ast.Name) and node.lineno < out.get(target.id, node.lineno + 1):
+                out[target.id] = node.lineno
+    return out

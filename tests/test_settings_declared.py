@@ -135,3 +135,33 @@ def test_the_state_of_a_run_is_reached_through_one_accessor(make_app, tmp_path) 
     app.build()
     assert project_state(app) is state and state.written is None  # handed back at the end
     assert (Path(app.outdir) / "designdoc.csv").exists()
+
+
+def test_a_setting_is_located_where_python_assigns_it(tmp_path) -> None:
+    """conf.py is read with Python's own parser: a setting's name in a string or a
+    comment is no assignment; an assignment inside a block, an augmented or annotated
+    one, one of a subscript and one in a tuple are."""
+    from sphinx_designdoc.confpy import ConfLocation
+
+    conf_py = tmp_path / "conf.py"
+    conf_py.write_text(
+        '"""Settings.\n\ndesigndoc_types = {} is set below.\n"""\n'  # 1-4
+        "# designdoc_links = {}\n"  # 5
+        "if True:\n"  # 6
+        "    designdoc_min_coverage: float = 200\n"  # 7
+        "designdoc_types = {\n    'a': 1}\n"  # 8-9
+        "designdoc_types['b'] = 2\n"  # 10
+        "other, designdoc_links = 1, 2\n"  # 11
+        "extensions = []\nextensions += ['x']\n",  # 12-13
+        encoding="utf-8",
+    )
+    conf = ConfLocation(conf_py, tmp_path)
+    assert conf.line_of("designdoc_types") == 8
+    assert conf.line_of("designdoc_links") == 11
+    assert conf.line_of("designdoc_min_coverage") == 7
+    assert conf.line_of("extensions", "designdoc_links") == 11
+    assert conf.line("designdoc_min_coverage must be a number") == 7
+    assert conf.line_of("designdoc_lock") == 1  # not set: the file's first line
+    broken = tmp_path / "broken.py"
+    broken.write_text("designdoc_types = (\n", encoding="utf-8")
+    assert ConfLocation(broken, tmp_path).line_of("designdoc_types") == 1
