@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
+from .evidence.model import CodeTag
+from .evidence.verify import Verification, verification_data, verification_from
 from .graph import Graph
 from .lock import Suspect
 from .model import FieldValue, Finding, Item
@@ -48,12 +50,24 @@ class ObjectRow:
     traced: bool | None = None
     #: its links whose target changed since they were reviewed (``designdoc.lock``)
     suspects: Sequence[Suspect] = ()
+    #: what the test results say of it (``designdoc_test_results``), None when nothing
+    verification: Verification | None = None
+    #: the code tags that name it (``designdoc_code``)
+    code: Sequence[CodeTag] = ()
 
     @classmethod
-    def of(
-        cls, item: Item, graph: Graph, url: str | None, suspects: Sequence[Suspect] = ()
-    ) -> ObjectRow:
-        return cls(item, url, graph.incoming_of(item.id), graph.is_traced(item.id), suspects)
+    def of(cls, item: Item, graph: Graph, url: str | None) -> ObjectRow:
+        """The row of ``item`` with what ``graph`` derived for it."""
+        item_id = item.id
+        return cls(
+            item,
+            url,
+            graph.incoming_of(item_id),
+            graph.is_traced(item_id),
+            graph.suspects.get(item_id, ()),
+            graph.verification.get(item_id),
+            graph.code.get(item_id, ()),
+        )
 
 
 def object_dict(row: ObjectRow) -> dict[str, Any]:
@@ -87,6 +101,10 @@ def object_dict(row: ObjectRow) -> dict[str, Any]:
         out["suspect"] = [
             {"link": s.link, "target": s.target, "changed": list(s.changed)} for s in row.suspects
         ]
+    if row.verification is not None:
+        out["verification"] = verification_data(row.verification)
+    if row.code:
+        out["code"] = [{"path": c.path, "line": c.line, "url": c.url or None} for c in row.code]
     return out
 
 
@@ -122,7 +140,20 @@ def decode_object(data: Any, where: str = "object") -> ObjectRow:
     suspects = tuple(
         Suspect(s["link"], s["target"], tuple(s["changed"])) for s in data.get("suspect") or ()
     )
-    return ObjectRow(item, url, incoming, data.get("traced"), suspects)
+    verification = data.get("verification")
+    code = tuple(
+        CodeTag(item.id, "", str(c["path"]), int(c["line"]), str(c.get("url") or ""))
+        for c in data.get("code") or ()
+    )
+    return ObjectRow(
+        item,
+        url,
+        incoming,
+        data.get("traced"),
+        suspects,
+        verification_from(verification) if verification is not None else None,
+        code,
+    )
 
 
 def encode_row(row: Any) -> str:
@@ -187,6 +218,7 @@ def encode_vocabulary(schema: Schema) -> dict[str, Any]:
                 },
                 "color": t.color,
                 "page_header": t.page_header,
+                "verifiable": t.verifiable,
             }
             for t in schema.types.values()
         },
@@ -228,6 +260,7 @@ def decode_vocabulary(data: Mapping[str, Any]) -> Schema:
             inactive_statuses=tuple(spec.get("inactive_statuses") or ()),
             color=str(spec.get("color") or TypeDef.color),
             page_header=bool(spec.get("page_header")),
+            verifiable=bool(spec.get("verifiable")),
         )
         for name, spec in (data.get("types") or {}).items()
     }
@@ -280,12 +313,7 @@ def build_report(
         },
         "checks": {name: counts.get(name, 0) for name in sorted(set(checks_run) | set(counts))},
         "objects": (
-            [
-                object_dict(
-                    ObjectRow.of(item, graph, url_for(item), graph.suspects.get(item.id, ()))
-                )
-                for item in graph.items()
-            ]
+            [object_dict(ObjectRow.of(item, graph, url_for(item))) for item in graph.items()]
             if objects is None
             else objects
         ),
@@ -303,6 +331,9 @@ def graph_of(report: Mapping[str, Any]) -> Graph:
     schema = decode_vocabulary(report.get("vocabulary") or {})
     graph = Graph([row.item for row in rows], schema, report.get("tracing_statuses") or ())
     graph.suspects = {row.item.id: row.suspects for row in rows if row.suspects}
+    graph.verification = {row.item.id: row.verification for row in rows if row.verification}
+    graph.code = {row.item.id: row.code for row in rows if row.code}
+    graph.tests_configured = bool(graph.verification)
     return graph
 
 

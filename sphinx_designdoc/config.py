@@ -162,6 +162,44 @@ def _read_lock(value: Any, reading: _Reading) -> str | None:
     return value
 
 
+def _read_test_results(value: Any, reading: _Reading) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str) and v.strip() for v in value
+    ):
+        raise ConfigError(
+            "designdoc_test_results must be a list of JUnit XML file globs (relative to "
+            f"conf.py), not {value!r}"
+        )
+    return tuple(dict.fromkeys(v.strip() for v in value))
+
+
+def _required_types(name: str, everything: Callable[[Schema], set[str]]) -> Reader:
+    """A reader of a ``designdoc_require_*`` setting: ``True`` means the types
+    ``everything`` picks, a list names types, ``False`` none; an unknown type is
+    reported and left out."""
+
+    def read(value: Any, reading: _Reading) -> frozenset[str]:
+        if value is False or value is None:
+            return frozenset()
+        if value is True:
+            return frozenset(everything(reading.schema))
+        types = reading.schema.types
+        chosen: set[str] = set()
+        for type_name in name_list(value, name):
+            if type_name in types and not types[type_name].page_header:
+                chosen.add(type_name)
+            else:
+                reading.problems.append(
+                    f"{name}: {type_name!r} is not an object type"
+                    f"{did_you_mean(type_name, types)}; it is left out"
+                )
+        return frozenset(chosen)
+
+    return read
+
+
 def _read_exports(value: Any, reading: _Reading) -> tuple[str, ...]:
     """The formats to write besides ``designdoc.json``, each once; an unknown one is
     reported and left out."""
@@ -315,6 +353,45 @@ class Settings:
         "The file of reviewed links (relative to conf.py): a link whose target changed "
         "since it was stamped there is suspect (designdoc.suspect); designdoc review "
         "accept writes it. Nothing changes while the file is absent; None turns it off.",
+        rebuild="",
+    )
+    test_results: tuple[str, ...] = setting(
+        "designdoc_test_results",
+        [],
+        _read_test_results,
+        "JUnit XML files of test runs (globs relative to conf.py; pytest, unittest, Go, "
+        "nextest, Surefire, Jest …): a test verifies an object by a verifies property "
+        "(the pytest marker verifies) or by the object's :verified-by:; each object of a "
+        "verifiable type then shows its verification (passed, failed, skipped, missing) "
+        "and a failing test warns designdoc.failing. Read in every build.",
+        rebuild="",
+    )
+    #: types whose settled objects must have a test (``designdoc.unverified``)
+    require_verified: frozenset[str] = setting(
+        "designdoc_require_verified",
+        False,
+        _required_types(
+            "designdoc_require_verified",
+            lambda schema: {n for n, t in schema.types.items() if t.verifiable},
+        ),
+        "Warn designdoc.unverified for each settled object (approved, implemented …) of "
+        "a verifiable type (True) or of the types listed that no test verifies. An object "
+        "whose status is verified is always checked once test results are read.",
+        rebuild="",
+    )
+    #: types whose settled objects must be named by a code tag (``designdoc.unimplemented``)
+    require_implemented: frozenset[str] = setting(
+        "designdoc_require_implemented",
+        False,
+        _required_types(
+            "designdoc_require_implemented",
+            lambda schema: {
+                s for link in schema.links.values() if link.traces for s in link.sources
+            },
+        ),
+        "With designdoc_code: warn designdoc.unimplemented for each settled object (an "
+        "accepted decision) that no code tag names, of the types tracing links start from "
+        "(True: decisions) or of the types listed.",
         rebuild="",
     )
     exports: tuple[str, ...] = setting(

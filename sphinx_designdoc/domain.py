@@ -70,7 +70,7 @@ class DesigndocDomain(Domain):
     #: compressed, with the fingerprint and URL scheme they were encoded for (see
     #: :mod:`.incremental`)
     initial_data = {"docs": {}, "rows": {}}
-    data_version = 9
+    data_version = 10
 
     object_types = {t.name: ObjType(t.label, "ref", "any") for t in BUILTIN_TYPES}
     directives = {t.name: make_directive(t.name) for t in BUILTIN_TYPES}

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import DEFAULTS
+from .evidence.model import CodeTag
+from .evidence.verify import Verification
 from .lock import Suspect
 from .model import Item
 from .safety import natural_key
@@ -146,6 +148,13 @@ class Graph:
         #: per object ID, its links whose target changed since they were reviewed
         #: (``designdoc.lock``): set by whoever knows the lock, the project in a build
         self.suspects: Mapping[str, Sequence[Suspect]] = {}
+        #: per object ID, what the test results say of it (``designdoc_test_results``),
+        #: and per object ID the code tags naming it (``designdoc_code``): set, like the
+        #: suspects, by whoever read them, the project in a build
+        self.verification: Mapping[str, Verification] = {}
+        self.code: Mapping[str, Sequence[CodeTag]] = {}
+        #: whether test results were configured: views then show a Verified column
+        self.tests_configured = False
         ordered = sorted(items, key=_declaration_order)
         self.by_id: dict[str, Item] = {}
         self.duplicates: dict[str, list[Item]] = {}

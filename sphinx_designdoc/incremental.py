@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from .domain import DesigndocDomain
+    from .graph import Graph
 
 
 # -- fingerprints ----------------------------------------------------------------------
@@ -91,6 +92,13 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
     suspect_digest = digest(
         sorted((k, [(s.link, s.target, s.changed) for s in v]) for k, v in suspects.items())
     )
+    # the same for what the test results and the code say of each object (the test
+    # results change with no source changing: a rerun rewrites the pages that show it)
+    evidence = {
+        item_id: _evidence_state(graph, item_id)
+        for item_id in graph.verification.keys() | graph.code.keys()
+    }
+    evidence_digest = digest((graph.tests_configured, sorted(evidence.items())))
     result: dict[str, str] = {}
     for docname, rec in docs.items():
         parts: list[bytes] = []
@@ -99,6 +107,8 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
             parts.append(" ".join(badges.get(item.id, ())).encode())
             if item.id in suspects:
                 parts.append(encode([(s.link, s.target, s.changed) for s in suspects[item.id]]))
+            if item.id in evidence:
+                parts.append(evidence[item.id])
             for _, target in graph.outgoing(item):
                 parts.append(signature(target))
             for incoming_name, sources in sorted(graph.incoming_of(item.id).items()):
@@ -110,6 +120,8 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
                 parts.append(graphviz)
             if suspects:
                 parts.append(suspect_digest)
+            if evidence or graph.tests_configured:
+                parts.append(evidence_digest)
             # a view is rewritten when an object of a type it can show changes
             types = watched_types(view, schema)
             if types is None:
@@ -119,6 +131,21 @@ def fingerprints(domain: DesigndocDomain) -> dict[str, str]:
         result[docname] = hashlib.blake2b(b"\x1e".join(parts), digest_size=16).hexdigest()
     domain.current_fingerprints = result
     return result
+
+
+def _evidence_state(graph: Graph, item_id: str) -> bytes:
+    """What an object shows of its tests and code, as bytes."""
+    verification = graph.verification.get(item_id)
+    tests = (
+        (
+            verification.state,
+            [(t.id, t.outcome, t.file, t.line, t.message) for t in verification.tests],
+        )
+        if verification is not None
+        else None
+    )
+    code = [(c.path, c.line, c.url) for c in graph.code.get(item_id, ())]
+    return encode((tests, code))
 
 
 def _signature(item: Item | None) -> bytes:
@@ -217,7 +244,6 @@ def refresh_rows(domain: DesigndocDomain, builder: Builder) -> None:
     build reuses every row of a document neither read nor affected.
     """
     graph = domain.graph
-    suspects = graph.suspects
     rows = domain.data["rows"]
     scheme = url_scheme(builder)
     for docname, rec in domain.docs.items():
@@ -225,10 +251,7 @@ def refresh_rows(domain: DesigndocDomain, builder: Builder) -> None:
         cached = rows.get(docname)
         if cached is None or cached[0] != key:
             own = [item for item in rec.items if graph.get(item.id) is item]
-            encoded = [
-                encode_object(ObjectRow.of(i, graph, item_url(builder, i), suspects.get(i.id, ())))
-                for i in own
-            ]
+            encoded = [encode_object(ObjectRow.of(i, graph, item_url(builder, i))) for i in own]
             rows[docname] = (key, tuple(item.id for item in own), _pack(encoded))
 
 
@@ -257,7 +280,6 @@ def cached_rows(
 ) -> list[str]:
     """:func:`object_rows` for a URL function and scheme (a benchmark times this)."""
     graph = domain.graph
-    suspects = graph.suspects
     rows = domain.data["rows"]
     unpacked: dict[str, dict[str, str]] = {}
     out: list[str] = []
@@ -270,8 +292,6 @@ def cached_rows(
                 doc_rows = unpacked[item.docname] = _unpack(cached[1], cached[2])
             line = doc_rows.get(item.id)
         if line is None:  # an external object, or a duplicate ID that changed hands
-            line = encode_object(
-                ObjectRow.of(item, graph, url_for(item), suspects.get(item.id, ()))
-            )
+            line = encode_object(ObjectRow.of(item, graph, url_for(item)))
         out.append(line)
     return out

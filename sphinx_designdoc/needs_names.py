@@ -103,7 +103,7 @@ def field_value(value: str | tuple[str, ...], is_list: bool, separator: str = ",
     items = (value,) if isinstance(value, str) else tuple(value)
     if is_list:
         return list(items)
-    return f"{separator} ".join(items)
+    return f"{separator[:1]} ".join(items)
 
 
 def type_fields(own: Iterable[str]) -> frozenset[str]:

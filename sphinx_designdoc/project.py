@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Protocol
 from ._compat import env_app
 from .checks import CheckContext, badges, run_checks
 from .config import Settings
+from .evidence.model import TestRun
+from .evidence.verify import Traced, verify
 from .external import load_all
 from .graph import Graph
 from .lock import Lock, find_suspects
@@ -53,6 +55,9 @@ class Project:
         self._store = store
         self._external: tuple[list[Item], list[Finding]] | None = None
         self._lock: tuple[Lock | None, list[Finding]] | None = None
+        self._tests: TestRun | None = None
+        #: what the test results say of the objects of the current graph
+        self.traced: Traced | None = None
         self._graph: Graph | None = None
         self._findings: list[Finding] | None = None
         self._needs: ProjectNeeds | None = None
@@ -140,6 +145,24 @@ class Project:
             self._lock = read_lock(store.settings.lock, store.state.conf.path.parent, store.env)
         return self._lock
 
+    def test_run(self) -> TestRun | None:
+        """The test cases of ``designdoc_test_results`` (None when it names no file):
+        like the lock, they change without any source changing, so they are read once
+        per build, from a cache in the doctree folder while a file is unchanged."""
+        patterns = self._store.settings.test_results
+        if not patterns:
+            return None
+        if self._tests is None:
+            from .evidence.junit import read_results  # only projects with results pay
+
+            env = self._store.env
+            self._tests = read_results(
+                patterns,
+                self._store.state.conf.path.parent,
+                cache_dir=Path(env.doctreedir) / "designdoc-evidence",
+            )
+        return self._tests
+
     @property
     def graph(self) -> Graph:
         if self._graph is None:
@@ -154,7 +177,32 @@ class Project:
             if lock is not None:
                 graph = self._graph
                 graph.suspects = find_suspects(graph.items(), graph.by_id, lock)
+            self._verify(self._graph)
         return self._graph
+
+    def _verify(self, graph: Graph) -> None:
+        """Each object's verification by the test results read, kept on the graph."""
+        run = self.test_run()
+        self.traced = None
+        if run is None:
+            return
+        settings = self._store.settings
+        types = settings.schema.types
+        required = settings.require_verified
+
+        def verifiable(type_name: str) -> bool:
+            typedef = types.get(type_name)
+            return type_name in required or (typedef is not None and typedef.verifiable)
+
+        known = graph.by_id.keys() | graph.hidden
+        objects = (
+            (item.id, _patterns(item), verifiable(item.type))
+            for item in graph.by_id.values()
+            if not item.external
+        )
+        self.traced = verify(objects, run.cases, known.__contains__)
+        graph.verification = self.traced.verification
+        graph.tests_configured = True
 
     @property
     def graphviz(self) -> bool:
@@ -177,6 +225,9 @@ class Project:
                 graphviz=state.graphviz,
                 unmapped_needs=self.needs().unmapped,
                 lock=self.lock()[0],
+                tests=self.test_run(),
+                traced=self.traced,
+                confdir=os.fspath(state.conf.path.parent),
             )
             found = {
                 *run_checks(ctx),
@@ -197,6 +248,11 @@ class Project:
         if self._badges is None:
             self._badges = badges(self.findings, self._store.env.config.suppress_warnings)
         return self._badges
+
+
+def _patterns(item: Item) -> tuple[str, ...]:
+    value = item.fields.get("verified-by", ())
+    return (value,) if isinstance(value, str) else value
 
 
 def read_lock(

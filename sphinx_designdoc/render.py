@@ -17,6 +17,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from .config import Settings
+from .evidence.verify import VERIFICATION_TONES
 from .graph import Graph
 from .marks import InactiveMark
 from .model import FieldValue, Item
@@ -92,7 +93,7 @@ def _field(name: str, body: nodes.Node, classes: Sequence[str] = ()) -> nodes.fi
 def _value_text(value: FieldValue, separator: str = ",") -> str:
     """A field value as written: a list joined with its own separator (``;`` for a
     decision's alternatives, which may hold commas)."""
-    return f"{separator} ".join(value) if isinstance(value, tuple) else value
+    return f"{separator[:1]} ".join(value) if isinstance(value, tuple) else value
 
 
 def render_object(
@@ -200,6 +201,35 @@ def object_fields(rows: Sequence[FieldRow], item_id: str, graph: Graph) -> Itera
         for incoming_name, sources in sorted(graph.incoming_of(item_id).items()):
             classes = "dd-incoming dd-link-" + incoming_name.replace(" ", "-")
             yield ("backlinks", display_name(incoming_name), classes, tuple(sources), "")
+        yield from evidence_rows(item_id, graph)
+
+
+#: how many tests an object's field names before it says how many more there are
+_TESTS_SHOWN = 10
+
+
+def evidence_rows(item_id: str, graph: Graph) -> Iterator[FieldRow]:
+    """What the test results and the code say of an object, after its backlinks:
+    its verification (a pill like a status), the tests behind it, and its code tags
+    (kind ``"code"``, value: ``path:line`` per tag of :attr:`.Graph.code`, which the
+    writers link with the tag's URL)."""
+    verification = graph.verification.get(item_id)
+    if verification is not None:
+        state = verification.state
+        classes = f"dd-status dd-verified-{state} dd-tone-{VERIFICATION_TONES.get(state, 'none')}"
+        yield ("status", "Verified", "dd-verified", verification.summary(), classes)
+        tests = verification.tests
+        if tests:
+            shown = [
+                t.id if t.outcome == "passed" else f"{t.id} ({t.outcome})"
+                for t in tests[:_TESTS_SHOWN]
+            ]
+            if len(tests) > _TESTS_SHOWN:
+                shown.append(f"and {len(tests) - _TESTS_SHOWN} more")
+            yield ("text", "Tests", "dd-tests", ", ".join(shown), "")
+    code = graph.code.get(item_id)
+    if code:
+        yield ("code", "Code", "dd-code", tuple(f"{c.path}:{c.line}" for c in code), "")
 
 
 def _classes(text: str) -> list[str]:
@@ -223,7 +253,16 @@ def render_field_list(
     for kind, label, classes, value, value_classes in object_fields(
         node["rows"], node["item_id"], graph
     ):
-        if isinstance(value, tuple):  # links and backlinks
+        if kind == "code":
+            para = nodes.paragraph(classes=["dd-code-tags"])
+            for index, (label, tag) in enumerate(
+                zip(value, graph.code[node["item_id"]], strict=True)
+            ):
+                if index:
+                    para += nodes.Text(", ")
+                literal = nodes.literal(label, label)
+                para += nodes.reference("", "", literal, refuri=tag.url) if tag.url else literal
+        elif isinstance(value, tuple):  # links and backlinks
             if kind == "links":
                 para = xref_list(value, node["docname"])
             else:

@@ -183,6 +183,27 @@ SUSPECT = _record(
     required=("link", "target", "changed"),
 )
 
+TEST = _record(
+    {
+        "id": TEXT,
+        "outcome": TEXT,
+        "file": TEXT,
+        "line": _count(),
+        "message": TEXT,
+    },
+    required=("id", "outcome"),
+)
+
+VERIFICATION = _record(
+    {"state": TEXT, "tests": _list_of(TEST, "a list of tests")},
+    required=("state",),
+)
+
+CODE = _record(
+    {"path": TEXT, "line": _count(), "url": OPTIONAL_TEXT},
+    required=("path", "line"),
+)
+
 OBJECT = _record(
     {
         "id": TEXT,
@@ -199,6 +220,8 @@ OBJECT = _record(
         "content": OPTIONAL_TEXT,
         "text": OPTIONAL_TEXT,
         "suspect": _list_of(SUSPECT, "a list of suspect links"),
+        "verification": VERIFICATION,
+        "code": _list_of(CODE, "a list of code tags"),
         "links": _map_of(IDS, "an object of link names to lists of IDs"),
         "incoming": _map_of(IDS, "an object of incoming link names to lists of IDs"),
         "traced": _is(bool, optional=True),
@@ -240,6 +263,7 @@ VOCABULARY = _record(
                     "fields": _map_of(FIELD_DEF, "an object of field names to fields"),
                     "color": TEXT,
                     "page_header": _is(bool),
+                    "verifiable": _is(bool),
                 }
             ),
             "an object of type names to types",

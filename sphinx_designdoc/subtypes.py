@@ -22,7 +22,7 @@ DOCS_URL = "https://sphinx-designdoc.readthedocs.io/en/latest/"
 WARNING_TYPE = "designdoc"
 
 #: the kinds of problem an object shows as a badge on its own box
-BADGES = ("untraced", "unused", "unjustified", "suspect")
+BADGES = ("untraced", "unused", "unjustified", "suspect", "failing", "unverified")
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ SUBTYPES: dict[str, Subtype] = {
         ),
         Subtype(
             "dangling",
-            "A link option, a :dd:ref: role or a dd-graph :root: names an unknown ID.",
+            "A link option, a :dd:ref: role, a dd-graph :root:, a test's verifies property "
+            "or a code tag names an unknown ID.",
             "Correct the ID (the warning suggests close matches) or declare the object.",
             "error",
         ),
@@ -142,6 +143,34 @@ SUBTYPES: dict[str, Subtype] = {
             "an unknown ID, a merge conflict); the rest of the lock is still used.",
             "Run 'designdoc review accept' on the links concerned (or --all): it writes "
             "the lock clean.",
+        ),
+        Subtype(
+            "failing",
+            "A test that verifies an object (a verifies property or marker, or the "
+            "object's :verified-by:) failed or errored in the test results read.",
+            "Fix the code or the test, run the tests again and rebuild with the new results.",
+            "error",
+        ),
+        Subtype(
+            "unverified",
+            "An object says it is verified, or designdoc_require_verified asks for a test, "
+            "but no test that passed verifies it.",
+            "Mark a test with verifies(ID) or give the object :verified-by:, run the tests "
+            "and rebuild with their results.",
+        ),
+        Subtype(
+            "evidence",
+            "A test results file or a source file of designdoc_test_results / "
+            "designdoc_code cannot be read, or a :verified-by: pattern names no test; the "
+            "rest is still read.",
+            "Correct the path, the file or the pattern; run the tests before the build.",
+            regression=False,
+        ),
+        Subtype(
+            "unimplemented",
+            "A settled object of a type designdoc_require_implemented names (an accepted "
+            "decision) that no code tag (implements: ID) names.",
+            "Tag the code that implements it, e.g. a comment '# implements: DEC-3'.",
         ),
         Subtype(
             "config",

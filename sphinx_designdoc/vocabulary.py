@@ -91,6 +91,9 @@ class TypeDef:
     color: str = "#e0e0e0"
     #: the ``designdoc`` type is a page header, not a node in the traceability graph
     page_header: bool = False
+    #: its objects are verified by tests (``designdoc_test_results``): each has a
+    #: verification, ``missing`` while no test names it
+    verifiable: bool = False
 
     @property
     def default_status(self) -> str:
@@ -143,6 +146,12 @@ def is_decided(scope: str, decided: Collection[str]) -> bool:
 COMMON_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("tags", "list", help="comma-separated tags"),
     FieldDef("owner", "text", help="who owns the object"),
+    FieldDef(
+        "verified-by",
+        "list",
+        help="tests that verify the object (IDs or * globs), separated by commas or lines",
+        separator=",\n",
+    ),
 )
 
 BUILTIN_TYPES: tuple[TypeDef, ...] = (
@@ -171,6 +180,7 @@ BUILTIN_TYPES: tuple[TypeDef, ...] = (
         ),
         inactive_statuses=("rejected", "deprecated"),
         color="#dbeafe",
+        verifiable=True,
     ),
     TypeDef(
         name="decision",

@@ -74,7 +74,10 @@ def _field_def(name: str, spec: Any) -> FieldDef:
 
 RESERVED_OPTIONS = frozenset({"id", "status", "tags", "owner"})
 #: the keys an entry of ``designdoc_types`` / ``designdoc_links`` may have
-TYPE_KEYS: tuple[str, ...] = ("name", "label", "statuses", "inactive_statuses", "fields", "color")
+TYPE_KEYS: tuple[str, ...] = (
+    *("name", "label", "statuses", "inactive_statuses", "fields", "color"),
+    "verifiable",
+)
 LINK_KEYS: tuple[str, ...] = (
     *("name", "incoming", "source", "sources", "target", "targets"),
     *("traces", "affects", "loops"),
@@ -201,6 +204,9 @@ def _type_def(
     for message in _unknown_keys(what, spec, TYPE_KEYS):
         note(message)
     default_label = name.replace("-", " ").replace("_", " ").capitalize()
+    verifiable = spec.get("verifiable", base.verifiable if base else False)
+    if not isinstance(verifiable, bool):
+        raise ConfigError(f"{what}['verifiable'] must be True or False, not {verifiable!r}")
     return TypeDef(
         name=name,
         label=str(spec.get("label", base.label if base else default_label)),
@@ -209,6 +215,7 @@ def _type_def(
         inactive_statuses=tuple(s for s in inactive if s in statuses),
         color=str(spec.get("color", base.color if base else "#e5e7eb")),
         page_header=base.page_header if base else False,
+        verifiable=verifiable,
     )
 
 

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from ..model import Finding
 from ..subtypes import BADGES, SUBTYPES, is_suppressed
 from .context import Check, CheckContext
+from .evidence import (
+    check_evidence,
+    check_failing,
+    check_unimplemented,
+    check_unknown_evidence,
+    check_unverified,
+)
 from .lifecycle import check_cycles, check_sections, check_supersession
 from .links import check_duplicates, check_links, check_read_problems, check_refs, check_views
 from .pyproject import check_pyproject
@@ -55,6 +62,11 @@ CHECKS: tuple[RegisteredCheck, ...] = (
     RegisteredCheck(("pyproject",), check_pyproject),
     RegisteredCheck(("suspect",), check_suspects),
     RegisteredCheck(("lock",), check_lock_ids),
+    RegisteredCheck(("failing",), check_failing),
+    RegisteredCheck(("unverified",), check_unverified),
+    RegisteredCheck(("evidence",), check_evidence),
+    RegisteredCheck(("dangling",), check_unknown_evidence),
+    RegisteredCheck(("unimplemented",), check_unimplemented),
 )
 
 

@@ -4,12 +4,15 @@ read; and the two ways a check locates a finding."""
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
 from ..confpy import ConfLocation
+from ..evidence.model import CodeScan, TestRun
+from ..evidence.verify import Traced
 from ..graph import Graph
 from ..lock import Lock
 from ..model import DocRecord, Finding, Item, option_offset
@@ -30,6 +33,14 @@ class CheckContext:
     unmapped_needs: Mapping[str, str] = field(default_factory=dict)
     #: ``designdoc.lock`` as read, None when there is none
     lock: Lock | None = None
+    #: the test results read (``designdoc_test_results``), None when none are set, and
+    #: what they say of the objects
+    tests: TestRun | None = None
+    traced: Traced | None = None
+    #: the code tags found (``designdoc_code``), None when no code is set
+    code_scan: CodeScan | None = None
+    #: absolute path of the folder of ``conf.py``, which evidence paths are relative to
+    confdir: str = ""
     #: source files read to locate options, by path
     _lines: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -49,6 +60,13 @@ class CheckContext:
             self._lines[str(path)] = lines
         offset = option_offset(lines[item.line - 1 : item.line + 200], option)
         return item.line if offset is None else item.line + offset
+
+    def evidence_source(self, path: str) -> str:
+        """A path relative to ``conf.py``'s folder (a results or code file) relative
+        to the source folder instead, as findings name files."""
+        if not self.confdir or not self.srcdir or Path(self.confdir) == Path(self.srcdir):
+            return path
+        return os.path.relpath(Path(self.confdir, path), self.srcdir).replace(os.sep, "/")
 
     def at_setting(self, subtype: str, message: str, setting: str) -> Finding:
         """A finding located at the line of conf.py that sets ``setting``."""

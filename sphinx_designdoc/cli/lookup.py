@@ -42,6 +42,41 @@ def _header(obj: Mapping[str, Any], view: ReportView, style: Style) -> list[str]
     return lines
 
 
+#: how each verification state is coloured in a terminal
+_STATE_TONES = {"passed": "good", "failed": "bad", "skipped": "pending", "missing": "pending"}
+
+
+def _evidence(obj: Mapping[str, Any], style: Style) -> list[str]:
+    """The tests that verify an object and the code tags naming it, for ``trace``."""
+    lines: list[str] = []
+    verification = obj.get("verification")
+    if isinstance(verification, Mapping):
+        state = str(verification.get("state", ""))
+        tests = [t for t in verification.get("tests") or () if isinstance(t, Mapping)]
+        lines += ["", f"  Verified: {style.status(state, _STATE_TONES.get(state, ''))}"]
+        rows = [
+            [
+                status_cell(str(t.get("outcome", "")), _STATE_TONES.get(str(t.get("outcome")), "")),
+                (str(t.get("id", "")), ("cyan",)),
+                (str(t.get("message", "")), ("dim",)),
+            ]
+            for t in tests
+        ]
+        if rows:
+            table = format_table(["OUTCOME", "TEST", "MESSAGE"], rows, style)
+            lines += ["    " + line for line in table.splitlines()]
+    code = [c for c in obj.get("code") or () if isinstance(c, Mapping)]
+    if code:
+        lines += ["", "  Code:"]
+        lines += [f"    {_code_text(c, style)}" for c in code]
+    return lines
+
+
+def _code_text(tag: Mapping[str, Any], style: Style) -> str:
+    where = f"{tag.get('path', '')}:{tag.get('line', '')}"
+    return where + (f"  {style(str(tag['url']), 'dim')}" if tag.get("url") else "")
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
     path = resolve_data(args.data, verbose=args.verbose, say=announcer(args))
     report = load_for_trace(path, args.id)
@@ -79,6 +114,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
         lines += ["  " + line for line in table.splitlines()]
     if obj.get("traced") is False:
         lines += ["", "  " + style(view.untraced_reason(obj), "red")]
+    lines += _evidence(obj, style)
     write_line("\n".join(lines))
     return EXIT_OK
 
@@ -126,6 +162,8 @@ def cmd_impact(args: argparse.Namespace) -> int:
     view = ReportView(report)
     obj = find_object(view.by_id, wanted, path)
     rows = impact_rows(view.graph, obj["id"], args.depth)
+    for row in rows:  # the code a change may reach: that of every object it affects
+        row["code"] = list(view.by_id.get(row["id"], {}).get("code") or ())
     if args.json:
         write_line(dump_json({"object": obj, "affects": rows}))
         return EXIT_OK
@@ -156,5 +194,9 @@ def cmd_impact(args: argparse.Namespace) -> int:
             style,
         )
         lines += ["    " + line for line in table.splitlines()]
+    reached = [(row["id"], tag) for row in rows for tag in row["code"] if isinstance(tag, Mapping)]
+    if reached:
+        lines += ["", style(f"Code that implements them ({len(reached)} tags):", "bold")]
+        lines += [f"    {_code_text(tag, style)}  ({item_id})" for item_id, tag in reached]
     write_line("\n".join(lines))
     return EXIT_OK

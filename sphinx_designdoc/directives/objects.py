@@ -46,7 +46,8 @@ def check_value(fdef: FieldDef, raw: str) -> tuple[FieldValue, str | None]:
     The value is kept even when invalid so that no data the author wrote is lost.
     """
     if fdef.kind == "list":
-        return tuple(split_names(raw, re.escape(fdef.separator))), None
+        # each character of the separator splits (``,\n``: commas or lines)
+        return tuple(split_names(raw, f"[{re.escape(fdef.separator)}]")), None
     if fdef.kind == "choice" and fdef.meaning(raw) not in fdef.choices:
         return raw, (
             f"unknown {fdef.name} {raw!r}{did_you_mean(raw, fdef.choices)} "

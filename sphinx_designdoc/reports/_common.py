@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from ..codec import decode_vocabulary, graph_of
+from ..evidence.verify import STATES
 from ..graph import Affected, Coverage, Graph, format_percent
 from ..marks import InactiveMark, inactive_mark, marked_text
 from ..neighbourhood import neighbourhood, untraced_reason
@@ -208,6 +209,39 @@ class ReportView:
 
     def must_be_traced(self) -> list[Obj]:
         return [o for o in self.objects if o.get("traced") is not None]
+
+    def verification_counts(self) -> dict[str, dict[str, int]]:
+        """Per type with verified objects, how many are in each state (:data:`STATES`
+        order), for the reports' Verification section; empty without test results."""
+        counts: dict[str, dict[str, int]] = {}
+        for obj in self.objects:
+            verification = obj.get("verification")
+            if isinstance(verification, Mapping):
+                per_type = counts.setdefault(str(obj.get("type")), dict.fromkeys(STATES, 0))
+                state = str(verification.get("state"))
+                per_type[state] = per_type.get(state, 0) + 1
+        return counts
+
+    def not_verified(self) -> list[tuple[Obj, str]]:
+        """Objects whose verification is not ``passed``, worst first, each with why:
+        the tests that failed or were skipped, or that no test verifies it."""
+        rank = {state: index for index, state in enumerate(STATES)}
+        out: list[tuple[int, Obj, str]] = []
+        for obj in self.objects:
+            verification = obj.get("verification")
+            if not isinstance(verification, Mapping):
+                continue
+            state = str(verification.get("state"))
+            if state == "passed":
+                continue
+            tests = [t for t in verification.get("tests") or () if isinstance(t, Mapping)]
+            shown = [t for t in tests if t.get("outcome") == state] or tests
+            why = "; ".join(
+                f"{t.get('id')}: {t.get('message')}" if t.get("message") else str(t.get("id"))
+                for t in shown
+            )
+            out.append((rank.get(state, len(rank)), obj, f"{state}: {why}" if why else state))
+        return [(obj, why) for _, obj, why in sorted(out, key=lambda entry: entry[0])]
 
     def untraced(self) -> list[Obj]:
         return [o for o in self.objects if o.get("traced") is False]

@@ -26,6 +26,8 @@ BASE_COLUMNS = (
     "status",
     "traced",
     "suspect",
+    "verified",
+    "code",
     "docname",
     "source",
     "line",
@@ -77,6 +79,12 @@ def render(report: Mapping[str, Any], **_: Any) -> str:
         # the links whose target changed since they were reviewed, and what changed
         row[BASE_COLUMNS.index("suspect")] = [
             f"{s['target']} ({describe(s['changed'])})" for s in obj.get("suspect") or ()
+        ]
+        # what the test results and the code say of it
+        verification = obj.get("verification") or {}
+        row[BASE_COLUMNS.index("verified")] = verification.get("state")
+        row[BASE_COLUMNS.index("code")] = [
+            f"{c['path']}:{c['line']}" for c in obj.get("code") or ()
         ]
         # links as text: an ID followed by its mark when the object is inactive
         row += [_linked(view, (obj.get("links") or {}).get(name)) for name in links]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape as _escape
 from typing import Any
 
+from ..evidence.verify import STATES
 from ..vocabulary import display_name
 from ._common import Obj, Relation, ReportView, location, share, text
 
@@ -245,6 +246,33 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
         ]
         caption = f"{impact.label} impact"
         body.append(tables.table(["ID", "Title", "Affects"], rows, caption=caption))
+
+    verification = view.verification_counts()
+    if verification:
+        body.append('<h2 id="verification">Verification</h2>')
+        body.append(
+            tables.table(
+                ["Type", *(state.capitalize() for state in STATES)],
+                (
+                    [esc(view.label(t)), *(esc(counts.get(s, 0)) for s in STATES)]
+                    for t, counts in verification.items()
+                ),
+                numeric=tuple(range(1, len(STATES) + 1)),
+                filterable=False,
+            )
+        )
+        unverified = view.not_verified()
+        if unverified:
+            body.append(
+                tables.table(
+                    ["ID", "Title", "Verification"],
+                    (
+                        [_ref(view, o, o["id"]), esc(o.get("title")), esc(why)]
+                        for o, why in unverified
+                    ),
+                    caption="objects not verified",
+                )
+            )
 
     body.append('<h2 id="untraced">Untraced</h2>')
     untraced = view.untraced()

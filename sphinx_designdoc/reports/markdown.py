@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..evidence.verify import STATES
 from ..safety import encode_url, terminal_text
 from ..vocabulary import display_name
 from ._common import Obj, Relation, ReportView, location, share, text
@@ -158,6 +159,23 @@ def render(report: Mapping[str, Any], *, url_base: str = "", **_: Any) -> str:
             for o, groups in impact.rows
         ]
         out += [*_table(["ID", "Title", "Affects"], body), ""]
+
+    # -- verification ----------------------------------------------------------
+    verification = view.verification_counts()
+    if verification:
+        out += ["## Verification", ""]
+        out += _table(
+            ["Type", *(state.capitalize() for state in STATES)],
+            (
+                [escape(view.label(t)), *(str(counts.get(s, 0)) for s in STATES)]
+                for t, counts in verification.items()
+            ),
+            "l" + "r" * len(STATES),
+        )
+        out.append("")
+        for obj, why in view.not_verified():
+            out.append(f"- {_ref(view, obj, obj['id'])} {escape(obj.get('title'))}: {escape(why)}")
+        out.append("")
 
     # -- untraced --------------------------------------------------------------
     untraced = view.untraced()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..evidence.verify import VERIFICATION_TONES, Verification
 from ..filters import compile_filter
 from ..graph import Graph
 from ..model import Item
@@ -140,6 +141,16 @@ def id_list(ids: Sequence[str], graph: Graph, counting: bool = False) -> Cell:
 
 def status_cell(item: Item, schema: Schema) -> Cell:
     return [("text", item.status, tuple(status_classes(schema.types.get(item.type), item.status)))]
+
+
+def verified_cell(verification: Verification | None) -> Cell:
+    """An object's verification as a pill (its state), a dash for an object that no
+    test names and whose type is not verified by tests."""
+    if verification is None:
+        return [("text", "\u2014", ("dd-na",))]
+    state = verification.state
+    tone = VERIFICATION_TONES.get(state, "none")
+    return [("text", state, ("dd-status", f"dd-verified-{state}", f"dd-tone-{tone}"))]
 
 
 def untraced_mark() -> Fragment:

@@ -15,6 +15,7 @@ from html import escape
 
 from docutils.writers._html_base import HTMLTranslator
 
+from ..evidence.model import CodeTag
 from ..graph import Graph
 from ..nodes import designdoc_fields
 from ..render import FieldRow, Head, badge_link, object_fields, search_anchor
@@ -103,11 +104,25 @@ def object_html(
             )
         elif kind in ("links", "backlinks"):
             field(label, classes, links(value))
+        elif kind == "code":
+            field(label, classes, code_html(value, graph.code[item_id]))
         else:
             assert isinstance(value, str)
             field(label, classes, f"<p>{_text(value)}</p>")
     out.append("</dl>\n")
     return out
+
+
+def code_html(labels: Sequence[str], tags: Sequence[CodeTag]) -> str:
+    """An object's code tags, ``path:line`` each, linked where the tag has a URL (the
+    docutils nodes :func:`..render.render_field_list` makes, as HTML)."""
+    parts = []
+    for label, tag in zip(labels, tags, strict=True):
+        literal = f'<code class="docutils literal notranslate">{_text(label)}</code>'
+        if tag.url:
+            literal = f'<a class="reference external" href="{escape(tag.url)}">{literal}</a>'
+        parts.append(literal)
+    return '<p class="dd-code-tags">' + ", ".join(parts) + "</p>"
 
 
 def object_text(head: Head, rows: list[FieldRow], item_id: str, graph: Graph) -> str:
@@ -122,7 +137,7 @@ def object_text(head: Head, rows: list[FieldRow], item_id: str, graph: Graph) ->
     label, head_id, title = head
     words = [f"{label} {head_id}: {title}" if head_id else f"{label} {title}"]
     for kind, _label, _classes, value, _extra in object_fields(rows, item_id, graph):
-        if kind in ("links", "backlinks"):
+        if kind in ("links", "backlinks", "code"):
             words.extend(value)
         else:
             words.append(str(value))

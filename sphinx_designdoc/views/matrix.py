@@ -35,11 +35,14 @@ from .cells import (
     select,
     status_cell,
     untraced_mark,
+    verified_cell,
 )
 from .kind import Options, Unusable, ViewKind, check_choice, check_filter, check_types
 from .output import Output, ViewContext, latex_layout, scrolling, wrap
 
-OPTIONS = ("rows", "columns", "link", "filter", "layout", "caption", "class")
+OPTIONS = ("rows", "columns", "link", "filter", "layout", "caption", "class", "verified")
+#: the values of ``:verified:``: ``auto`` shows the Verified column once test results are set
+VERIFIED = ("auto", "yes", "no")
 #: the first is the default
 LAYOUTS = ("auto", "grid", "list")
 
@@ -56,6 +59,8 @@ class MatrixPlan(Plan):
     filter: str | None
     layout: str
     caption: str | None
+    #: ``:verified:`` (:data:`VERIFIED`)
+    verified: str = "auto"
 
     def shown_types(self) -> tuple[str, ...]:
         return (self.rows, self.columns)
@@ -112,8 +117,11 @@ def plan_matrix(options: Options, schema: Schema, problems: list[str]) -> Matrix
         )
         raise Unusable
     layout = check_choice(options, "layout", LAYOUTS, problems)
+    verified = check_choice(options, "verified", VERIFIED, problems)
     flt = check_filter(options, schema, problems)
-    return MatrixPlan(rows, columns, link.name, incoming, flt, layout, options.get("caption"))
+    return MatrixPlan(
+        rows, columns, link.name, incoming, flt, layout, options.get("caption"), verified
+    )
 
 
 @dataclass(frozen=True)
@@ -192,6 +200,10 @@ class Matrix:
         headers: list[Cell] = [label("ID"), label(row_label), label("Status"), label("Traced")]
         widths = [12, 40, 10, 12]  # "**untraced**" on one line in plain text
         fit = ["l", "", "l", "l"]
+        if self.verified:
+            headers.append(label("Verified"))
+            widths.append(10)
+            fit.append("l")
         if grid:
             # header cells of object columns link to the objects too, marked when the
             # object is inactive (the mark on a line of its own on screen)
@@ -203,6 +215,8 @@ class Matrix:
             widths.append(30)
             fit.append("")
         classes = ["dd-matrix-table", "dd-matrix-grid" if grid else "dd-matrix-list"]
+        if self.verified:
+            classes.append("dd-matrix-verified")
         rows = partial(self._rows, grid)
         return TableModel(headers, rows, widths, classes, self.plan.caption, fit, True)
 
@@ -227,6 +241,8 @@ class Matrix:
                 status_cell(item, self.schema),
                 [marker],
             ]
+            if self.verified:
+                cells.append(verified_cell(graph.verification.get(item.id)))
             if grid:
                 members = set(ids)
                 cells.extend(
@@ -237,6 +253,13 @@ class Matrix:
                 empty: Cell = [("text", "\u2014", ("dd-na",))]
                 cells.append(id_list(ids, graph, counting=self.plan.incoming) if ids else empty)
             yield row(cells, classes)
+
+    @property
+    def verified(self) -> bool:
+        """Whether the table has a Verified column: asked for, or by default once test
+        results are set."""
+        wanted = self.plan.verified
+        return wanted == "yes" or (wanted == "auto" and self.graph.tests_configured)
 
     @property
     def column_label(self) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from docutils import nodes
 
+from ..filters import evidence_value
 from ..graph import Graph
 from ..lock import describe
 from ..model import Item, Plan, pickled_by_field_names
@@ -23,13 +24,14 @@ from .cells import (
     select,
     status_cell,
     untraced_mark,
+    verified_cell,
 )
 from .kind import Options, ViewKind, check_filter, check_types, graph_types
 from .output import Output, ViewContext, scrolling, wrap
 
 OPTIONS = ("type", "columns", "filter", "sort", "caption", "class")
 #: Table columns that every object has, besides its fields and links.
-BASE_COLUMNS = ("id", "title", "status", "type", "doc", "traced", "suspect")
+BASE_COLUMNS = ("id", "title", "status", "type", "doc", "traced", "suspect", "verified", "code")
 DEFAULT_COLUMNS = ("id", "title", "status")
 
 
@@ -119,6 +121,8 @@ def column_value(item: Item, column: Column, graph: Graph) -> Any:
             suspects = graph.suspects.get(item.id, ())
             shown = [f"{s.target} ({describe(s.changed)})" for s in suspects]
             return "; ".join(shown) or None
+        if column.key in ("verified", "code"):
+            return evidence_value(item.id, column.key, graph)
         return getattr(item, column.key)
     if column.kind == "field":
         return item.fields.get(column.key)
@@ -211,6 +215,8 @@ def _cell(item: Item, column: Column, ctx: ViewContext, id_kind: str) -> Cell:
         if column.key == "type":
             typedef = ctx.schema.types.get(item.type)
             return [("text", typedef.label if typedef else item.type, ())]
+        if column.key == "verified":
+            return verified_cell(graph.verification.get(item.id))
     value = column_value(item, column, graph)
     if column.kind in ("link", "incoming"):
         return id_list(list(value), graph) if value else [("text", "", ())]
