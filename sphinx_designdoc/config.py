@@ -13,8 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from .evidence.settings import (
+    read_require_implemented,
+    read_require_verified,
+    read_test_results,
+)
+from .external_settings import read_external
 from .formats import FORMATS
-from .safety import redact_url, safe_url, url_scheme
+from .safety import safe_url
 from .vocabulary import ConfigError, Schema, did_you_mean, name_list
 from .vocabulary_config import build_schema
 
@@ -162,44 +168,6 @@ def _read_lock(value: Any, reading: _Reading) -> str | None:
     return value
 
 
-def _read_test_results(value: Any, reading: _Reading) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(v, str) and v.strip() for v in value
-    ):
-        raise ConfigError(
-            "designdoc_test_results must be a list of JUnit XML file globs (relative to "
-            f"conf.py), not {value!r}"
-        )
-    return tuple(dict.fromkeys(v.strip() for v in value))
-
-
-def _required_types(name: str, everything: Callable[[Schema], set[str]]) -> Reader:
-    """A reader of a ``designdoc_require_*`` setting: ``True`` means the types
-    ``everything`` picks, a list names types, ``False`` none; an unknown type is
-    reported and left out."""
-
-    def read(value: Any, reading: _Reading) -> frozenset[str]:
-        if value is False or value is None:
-            return frozenset()
-        if value is True:
-            return frozenset(everything(reading.schema))
-        types = reading.schema.types
-        chosen: set[str] = set()
-        for type_name in name_list(value, name):
-            if type_name in types and not types[type_name].page_header:
-                chosen.add(type_name)
-            else:
-                reading.problems.append(
-                    f"{name}: {type_name!r} is not an object type"
-                    f"{did_you_mean(type_name, types)}; it is left out"
-                )
-        return frozenset(chosen)
-
-    return read
-
-
 def _read_exports(value: Any, reading: _Reading) -> tuple[str, ...]:
     """The formats to write besides ``designdoc.json``, each once; an unknown one is
     reported and left out."""
@@ -212,20 +180,6 @@ def _read_exports(value: Any, reading: _Reading) -> tuple[str, ...]:
         elif fmt != "json" and fmt not in exports:
             exports.append(fmt)
     return tuple(exports)
-
-
-def _read_external(value: Any, reading: _Reading) -> tuple[Mapping[str, Any], ...]:
-    """The usable entries; each other one is reported and left out."""
-    if not isinstance(value, list | tuple):
-        raise ConfigError("designdoc_external must be a list of {path or url, prefix, ...} dicts")
-    external: list[Mapping[str, Any]] = []
-    for entry in value:
-        problem = external_entry_problem(entry)
-        if problem is None:
-            external.append(entry)
-        else:
-            reading.problems.append(problem)
-    return tuple(external)
 
 
 def _read_needs_types(value: Any, reading: _Reading) -> Mapping[str, str]:
@@ -358,40 +312,27 @@ class Settings:
     test_results: tuple[str, ...] = setting(
         "designdoc_test_results",
         [],
-        _read_test_results,
-        "JUnit XML files of test runs (globs relative to conf.py; pytest, unittest, Go, "
-        "nextest, Surefire, Jest …): a test verifies an object by a verifies property "
-        "(the pytest marker verifies) or by the object's :verified-by:; each object of a "
-        "verifiable type then shows its verification (passed, failed, skipped, missing) "
-        "and a failing test warns designdoc.failing. Read in every build.",
+        read_test_results,
+        "JUnit XML files (globs relative to conf.py), read in every build: a test's "
+        "verifies property (the pytest marker) or an object's :verified-by: gives the "
+        "object a verification (passed, failed, skipped, missing); a failure warns "
+        "designdoc.failing.",
         rebuild="",
     )
-    #: types whose settled objects must have a test (``designdoc.unverified``)
     require_verified: frozenset[str] = setting(
         "designdoc_require_verified",
         False,
-        _required_types(
-            "designdoc_require_verified",
-            lambda schema: {n for n, t in schema.types.items() if t.verifiable},
-        ),
-        "Warn designdoc.unverified for each settled object (approved, implemented …) of "
-        "a verifiable type (True) or of the types listed that no test verifies. An object "
-        "whose status is verified is always checked once test results are read.",
+        read_require_verified,
+        "Warn designdoc.unverified for each settled object of a verifiable type (True) or "
+        "of the types listed that no passing test verifies; status verified always is.",
         rebuild="",
     )
-    #: types whose settled objects must be named by a code tag (``designdoc.unimplemented``)
     require_implemented: frozenset[str] = setting(
         "designdoc_require_implemented",
         False,
-        _required_types(
-            "designdoc_require_implemented",
-            lambda schema: {
-                s for link in schema.links.values() if link.traces for s in link.sources
-            },
-        ),
-        "With designdoc_code: warn designdoc.unimplemented for each settled object (an "
-        "accepted decision) that no code tag names, of the types tracing links start from "
-        "(True: decisions) or of the types listed.",
+        read_require_implemented,
+        "Warn designdoc.unimplemented for each settled object (an accepted decision: True) "
+        "or of the types listed that no designdoc_code tag names.",
         rebuild="",
     )
     exports: tuple[str, ...] = setting(
@@ -405,7 +346,7 @@ class Settings:
     external: tuple[Mapping[str, Any], ...] = setting(
         "designdoc_external",
         [],
-        _read_external,
+        read_external,
         "Objects from other projects: [{path or url, prefix, base_url, types, timeout}] of "
         "designdoc.json or needs.json files (a url is fetched once per build, within its "
         "timeout, and cached; it is shown without credentials or query values).",
@@ -477,49 +418,6 @@ def parse_template(value: Any, name: str) -> tuple[tuple[str, ...], ...]:
             raise ConfigError(f"designdoc_templates[{name!r}] has an empty entry")
         out.append(titles)
     return tuple(out)
-
-
-def _shown_entry(entry: Any) -> Any:
-    """``entry`` as a warning may quote it: every string in it that holds a URL redacted
-    (it may hold credentials, whatever key it is under)."""
-    if isinstance(entry, str):
-        return redact_url(entry) if "://" in entry else entry
-    if isinstance(entry, Mapping):
-        return {k: _shown_entry(v) for k, v in entry.items()}
-    if isinstance(entry, list | tuple):
-        return [_shown_entry(v) for v in entry]
-    return entry
-
-
-def external_entry_problem(entry: Any) -> str | None:
-    """Why a ``designdoc_external`` entry cannot be used, or None when it can.  An
-    entry is quoted with its URLs redacted: they may hold credentials."""
-    if not isinstance(entry, Mapping):
-        return (
-            "designdoc_external entries must be dicts with a 'path' or a 'url', "
-            f"not {_shown_entry(entry)!r}"
-        )
-    sources = [key for key in ("path", "url") if key in entry]
-    if len(sources) != 1 or not isinstance(entry[sources[0]], str) or not entry[sources[0]]:
-        return (
-            "designdoc_external entries need either a 'path' or a 'url' string: "
-            f"{_shown_entry(entry)!r}"
-        )
-    label = entry["path"] if sources[0] == "path" else redact_url(entry["url"])
-    if "url" in entry and url_scheme(entry["url"]) not in ("http", "https"):
-        return f"designdoc_external {label!r}: 'url' must be an http or https URL"
-    for key in ("prefix", "base_url"):
-        if key in entry and not isinstance(entry[key], str):
-            return f"designdoc_external {label!r}: {key!r} must be a string"
-    timeout = entry.get("timeout", 10)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 300:
-        return f"designdoc_external {label!r}: 'timeout' must be a number of seconds (more than 0, at most 300)"
-    types = entry.get("types", {})
-    if not isinstance(types, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in types.items()
-    ):
-        return f"designdoc_external {label!r}: 'types' must map type names to type names"
-    return None
 
 
 def build_settings(

@@ -20,9 +20,7 @@ Grammar::
 Names are object fields (``status``, ``kind``, ``tags``, ...), link names (``addresses``)
 and incoming names with ``_`` for spaces (``addressed_by``).  Bare names are booleans:
 ``traced``, ``untraced``, ``active``, ``external``, ``suspect`` and "the field is set" for any field.
-``verified`` is an object's verification by the test results (``passed``, ``failed``,
-``skipped``, ``missing``, unset when nothing verifies it) and ``code`` its code tags
-(``path:line``).
+``verified`` (``passed``, ``failed``, ...) and ``code`` are :func:`.evidence_value`.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .evidence.verify import evidence_value
 from .model import Item
 from .vocabulary import COMMON_FIELDS, Schema
 
@@ -45,8 +44,6 @@ MAX_DEPTH = 64
 BASE_FIELDS = ("id", "type", "title", "status", "docname", "doc", "source")
 #: Names that are booleans computed from the graph rather than stored on the object.
 FLAGS = ("traced", "untraced", "active", "inactive", "external", "suspect")
-#: Values computed from what the test results and the code say of an object.
-EVIDENCE = ("verified", "code")
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 
 
@@ -334,15 +331,13 @@ def parse(text: str) -> Node:
 
 def known_names(schema: Schema) -> dict[str, str]:
     """Filter name -> what it reads: ``field:<f>``, ``link:<l>``, ``in:<incoming>``,
-    ``flag:<f>`` or ``attr:<a>``.  Built from the vocabulary, so custom types and links
-    are filterable exactly like the built-in ones."""
-    names: dict[str, str] = {}
+    ``flag:<f>``, ``attr:<a>`` or ``evidence:<e>``.  Built from the vocabulary, so custom
+    types and links are filterable exactly like the built-in ones."""
+    names: dict[str, str] = {"verified": "evidence:verified", "code": "evidence:code"}
     for attr in BASE_FIELDS:
         names[attr] = f"attr:{'docname' if attr == 'doc' else attr}"
     for flag in FLAGS:
         names[flag] = f"flag:{flag}"
-    for value in EVIDENCE:
-        names[value] = f"evidence:{value}"
     for fdef in COMMON_FIELDS:
         names[fdef.name] = f"field:{fdef.name}"
     for typedef in schema.types.values():
@@ -415,15 +410,6 @@ def _getter(name: Name, names: dict[str, str], graph: Any) -> Getter:
         return lambda item: evidence_value(item.id, key, graph)
     predicate = _flag(key, graph)
     return predicate
-
-
-def evidence_value(item_id: str, name: str, graph: Any) -> str | tuple[str, ...] | None:
-    """``verified``: the object's verification state (None when no test names it and
-    its type is not verified by tests); ``code``: its code tags as ``path:line``."""
-    if name == "verified":
-        verification = graph.verification.get(item_id)
-        return None if verification is None else str(verification.state)
-    return tuple(f"{c.path}:{c.line}" for c in graph.code.get(item_id, ())) or None
 
 
 def _flag(flag: str, graph: Any) -> Predicate:

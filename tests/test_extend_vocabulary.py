@@ -94,7 +94,7 @@ def test_notes_on_an_entry_keep_it() -> None:
         "designdoc_types['requirement']: 'nonesuch' is not a field of requirement, so there "
         "is none to remove",
         "designdoc_types['requirement']: unknown key 'status' (did you mean 'statuses'?) is "
-        "ignored (known: label, statuses, inactive_statuses, fields, color)",
+        "ignored (known: label, statuses, inactive_statuses, fields, color, verifiable)",
         "designdoc_types['risk']: inactive status 'gone' is not one of its statuses (open, "
         "closed), so it is dropped; add it to 'statuses', or remove it from "
         "'inactive_statuses'",

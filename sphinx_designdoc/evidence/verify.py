@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .model import TestCase
 
@@ -215,3 +216,12 @@ def verification_from(data: Mapping[str, object]) -> Verification:
             if isinstance(t, Mapping)
         ),
     )
+
+
+def evidence_value(item_id: str, name: str, graph: Any) -> str | tuple[str, ...] | None:
+    """``verified``: the object's verification state (None when no test names it and
+    its type is not verified by tests); ``code``: its code tags as ``path:line``."""
+    if name == "verified":
+        verification = graph.verification.get(item_id)
+        return None if verification is None else str(verification.state)
+    return tuple(f"{c.path}:{c.line}" for c in graph.code.get(item_id, ())) or None

@@ -8,7 +8,7 @@ from typing import Any
 
 from docutils import nodes
 
-from ..filters import evidence_value
+from ..evidence.verify import evidence_value
 from ..graph import Graph
 from ..lock import describe
 from ..model import Item, Plan, pickled_by_field_names
