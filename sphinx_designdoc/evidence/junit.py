@@ -157,8 +157,9 @@ class _Builder(TreeBuilder):
         self.root_line = 0
         self.expat: Any = None
 
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:
-        elem = super().start(tag, attrs)
+    def start(self, tag: str, attrs: dict[str, str], _start: Any = TreeBuilder.start) -> Element:
+        # ``_start`` bound once: this runs for every element of every file
+        elem: Element = _start(self, tag, attrs)
         if tag == "testcase":
             self.lines[elem] = self.expat.CurrentLineNumber
         elif not self.root_line:
@@ -331,7 +332,10 @@ def _one_line(text: str, limit: int) -> str:
         at = text.find(sep, 0, end)
         if at >= 0:
             end = at
-    line = without_controls(text[:end].replace("\t", " ")).strip()
+    line = text[:end]
+    if not line.isprintable():  # the common line has no control, no tab: no copy
+        line = without_controls(line.replace("\t", " "))
+    line = line.strip()
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
@@ -339,6 +343,8 @@ def _verifies(case: xunit2.TestCase, at: int, problems: list[ProblemRow]) -> tup
     """The IDs of the case's own ``verifies`` properties (never its suite's: Surefire
     writes every JVM property there), in order, each once."""
     ids: dict[str, None] = {}
+    if case._elem.find("properties") is None:  # most cases have none: no walk
+        return ()
     for prop in case.properties():
         if prop.name != "verifies":
             continue
