@@ -681,3 +681,20 @@ def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
     blocked.write_text("a file where the cache folder would be")
     assert [c.id for c in read_results(["a.xml"], tmp_path, blocked).cases] == ["t"]
     assert [c.id for c in read_results(["a.xml"], tmp_path, blocked / "sub").cases] == ["t"]
+
+
+def test_suites_nested_past_the_recursion_limit_are_one_problem(tmp_path: Path) -> None:
+    depth = 5000  # junitparser walks nested suites recursively
+    (tmp_path / "deep.xml").write_text(
+        "<testsuites>"
+        + '<testsuite name="s">' * depth
+        + '<testcase name="t"/>'
+        + "</testsuite>" * depth
+        + "</testsuites>"
+    )
+    (tmp_path / "ok.xml").write_text('<testsuite><testcase name="u"/></testsuite>')
+    run = read_results(["*.xml"], tmp_path)
+    assert run.problems == [
+        Problem("deep.xml", None, "test suites nested too deeply to read: not read")
+    ]
+    assert [c.id for c in run.cases] == ["u"]
