@@ -166,6 +166,17 @@ _VISIBLE = {
 }
 
 
+#: each control character -> None: what :func:`without_controls` removes
+_REMOVED = dict.fromkeys(_VISIBLE)
+
+
+def without_controls(value: str) -> str:
+    """``value`` with the control characters :func:`terminal_text` shows removed: for a
+    short line of someone else's text (a test's failure message) that is shown as it
+    reads, where an escape would only be noise."""
+    return value.translate(_REMOVED)
+
+
 def terminal_data(value: Any) -> Any:
     """``value`` (a report, or part of one) with :func:`terminal_text` applied to every
     string in it, keys included: what a command prints as text comes from here."""

@@ -6,6 +6,7 @@ No timing is asserted here: the numbers of a two-document corpus mean nothing.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -110,3 +111,19 @@ def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
     # a no-change rebuild reads and writes nothing in either flavour
     assert "|   docs read / written | 0 / 0 | 0 / 0 |" in text
     assert "Failed builds" not in text
+
+
+def test_evidence_junit_benchmark_on_a_few_cases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = _load("bench_evidence_junit")
+    rc = bench.main(
+        ["--cases", "60", "--files", "5", "--runs", "1", "--out", str(tmp_path), "--json"]
+    )
+    assert rc == 0
+    results = json.loads(capsys.readouterr().out)
+    # every runner's shape read, no problem; a link on every third case (its two IDs
+    # are one below 89: written once)
+    assert (results["cases"], results["files"], results["problems"]) == (60, 5, 0)
+    assert results["verifies"] == 5 * 4
+    assert set(results["cold"]) == set(results["cached"]) >= {"median_cpu_s", "peak_rss_mb"}
