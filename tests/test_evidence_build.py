@@ -20,7 +20,9 @@ from conftest import CONF, find_warning, load_report, touch_later, warnings_of, 
 from sphinx_designdoc.reports import csv_, html, markdown
 
 RESULTS_CONF = CONF + 'designdoc_test_results = ["results/*.xml"]\n'
-MYST_CONF = RESULTS_CONF + 'extensions += ["myst_parser"]\nmyst_enable_extensions = ["colon_fence"]\n'
+MYST_CONF = (
+    RESULTS_CONF + 'extensions += ["myst_parser"]\nmyst_enable_extensions = ["colon_fence"]\n'
+)
 
 REQS_RST = """\
 Requirements
@@ -193,18 +195,42 @@ def test_properties_and_patterns_set_each_state(make_app, tmp_path: Path, markup
     assert by_id["REQ-4"]["verification"] == {"state": "missing", "tests": []}
     # a decision is not verified by tests unless a test names it
     assert "verification" not in by_id["DEC-1"]
-    assert by_id["REQ-3"]["fields"]["verified-by"] == ["tests/test_audit.py::test_log*", "nothing.here"]
+    assert by_id["REQ-3"]["fields"]["verified-by"] == [
+        "tests/test_audit.py::test_log*",
+        "nothing.here",
+    ]
 
     source = f"reqs.{markup}"
     warnings = warnings_of(app)
     line = {"rst": 17, "md": 18}[markup]
-    find_warning(warnings, f"{source}:{line}:", "failing", "REQ-3 is not verified: 1 of its 2 tests failed: tests.test_audit.test_log[a] (assert 1 == 2)")
+    find_warning(
+        warnings,
+        f"{source}:{line}:",
+        "failing",
+        "REQ-3 is not verified: 1 of its 2 tests failed: tests.test_audit.test_log[a] (assert 1 == 2)",
+    )
     option_line = {"rst": 20, "md": 21}[markup]
-    find_warning(warnings, f"{source}:{option_line}:", "evidence", "REQ-3 :verified-by: 'nothing.here' names no test of the 5 in results/pytest.xml")
-    find_warning(warnings, f"{source}:", "unverified", "REQ-4 has status 'verified', but no test verifies it")
-    find_warning(warnings, "results/pytest.xml:", "dangling", "test tests.test_pay.test_unknown verifies 'REQ-99', which is no object")
+    find_warning(
+        warnings,
+        f"{source}:{option_line}:",
+        "evidence",
+        "REQ-3 :verified-by: 'nothing.here' names no test of the 5 in results/pytest.xml",
+    )
+    find_warning(
+        warnings, f"{source}:", "unverified", "REQ-4 has status 'verified', but no test verifies it"
+    )
+    find_warning(
+        warnings,
+        "results/pytest.xml:",
+        "dangling",
+        "test tests.test_pay.test_unknown verifies 'REQ-99', which is no object",
+    )
     # nothing else speaks of evidence
-    evidence = [w for w in warnings if any(s in w for s in ("failing]", "unverified]", "evidence]", "dangling]"))]
+    evidence = [
+        w
+        for w in warnings
+        if any(s in w for s in ("failing]", "unverified]", "evidence]", "dangling]"))
+    ]
     assert len(evidence) == 4, evidence
 
 
@@ -216,7 +242,10 @@ def test_the_object_shows_its_verification_and_badge(make_app, tmp_path: Path) -
     audit = page[page.index('id="REQ-3"') :]
     audit = audit[: audit.index('id="REQ-4"')]
     assert '<span class="dd-badge dd-badge-failing">' in audit
-    assert '<span class="dd-status dd-verified-failed dd-tone-bad">failed (1 of 2 tests)</span>' in audit
+    assert (
+        '<span class="dd-status dd-verified-failed dd-tone-bad">failed (1 of 2 tests)</span>'
+        in audit
+    )
     assert "tests.test_audit.test_log[a] (failed), tests.test_audit.test_log[b]" in audit
     archive = page[page.index('id="REQ-4"') :]
     assert '<span class="dd-badge dd-badge-unverified">' in archive
@@ -229,14 +258,16 @@ def test_matrix_shows_verified_once_results_are_set(make_app, tmp_path: Path) ->
     app.build()
     page = (app.outdir / "decs.html").read_text(encoding="utf-8")
     assert "dd-matrix-verified" in page
-    assert "<th class=\"head\"><p>Verified</p></th>" in page
+    assert '<th class="head"><p>Verified</p></th>' in page
     table = page[page.index("dd-matrix-table") :]
     row = table[table.index('href="reqs.html#REQ-3"') :]
     row = row[: row.index("</tr>")]
     assert "dd-verified-failed" in row
 
     # without test results: no column
-    plain = write_project(tmp_path / "plain", {"index.rst": REQS_RST + "\n" + DECS.split("\n", 3)[3]})
+    plain = write_project(
+        tmp_path / "plain", {"index.rst": REQS_RST + "\n" + DECS.split("\n", 3)[3]}
+    )
     app = make_app("html", srcdir=plain)
     app.build()
     page = (app.outdir / "index.html").read_text(encoding="utf-8")
@@ -259,7 +290,7 @@ def test_matrix_verified_option(make_app, tmp_path: Path) -> None:
 def test_table_column_and_filter(make_app, tmp_path: Path) -> None:
     src = project(tmp_path)
     (src / "other.rst").write_text(
-        OTHER + '\n.. dd-table::\n   :type: requirement\n   :columns: id, verified\n'
+        OTHER + "\n.. dd-table::\n   :type: requirement\n   :columns: id, verified\n"
         '   :filter: verified != "passed"\n',
         encoding="utf-8",
     )

@@ -231,8 +231,8 @@ def test_go_junit_report_tests_and_package_failures(tmp_path: Path) -> None:
         """,
     )
     assert [(c.id, c.outcome, c.message, c.verifies) for c in run.cases] == [
-        ("package/subtests.TestSubtests/Subtest#01", "failed", "Failed", ()),
-        ("package/subtests.TestSkip", "skipped", "Skipped", ()),
+        ("package/subtests.TestSubtests/Subtest#01", "failed", "x_test.go:10: msg", ()),
+        ("package/subtests.TestSkip", "skipped", "x_test.go:20: later", ()),
         ("package/subtests.TestPass", "passed", "", ()),
     ]
     assert run.problems == [
@@ -273,7 +273,7 @@ def test_gotestsum_testcase_properties_and_empty_classname(tmp_path: Path) -> No
     )
     assert run.problems == []
     assert [(c.id, c.names, c.outcome, c.message, c.verifies) for c in run.cases] == [
-        ("TestMain", ("TestMain",), "failed", "Failed", ()),
+        ("TestMain", ("TestMain",), "failed", "sometimes main can exit 2", ()),
         ("example.com/x/pay.TestSkipped", ("example.com/x/pay.TestSkipped",), "skipped", "=== RUN   TestSkipped", ()),
         ("example.com/x/pay.TestRefund/partial", ("example.com/x/pay.TestRefund/partial",), "passed", "", ("REQ-7", "REQ-8")),
     ]  # fmt: skip

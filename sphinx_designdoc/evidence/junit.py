@@ -312,9 +312,17 @@ def _line(raw: str | None, zero_based: bool) -> int:
     return int(raw) + 1 if zero_based else int(raw)
 
 
+#: messages that say only the outcome (Go's runners write them on every result): the
+#: first line of the result's text says more (``x_test.go:10: want 2, got 1``)
+_BARE = frozenset({"failed", "skipped"})
+
+
 def _message(result: Any) -> str:
     """A result's message attribute, else the first line of its text: one line."""
-    return _one_line(result.message or "", MAX_MESSAGE) or _one_line(result.text or "", MAX_MESSAGE)
+    message = _one_line(result.message or "", MAX_MESSAGE)
+    if not message or message.lower() in _BARE:
+        return _one_line(result.text or "", MAX_MESSAGE) or message
+    return message
 
 
 def _detail(result: Any) -> str:

@@ -24,6 +24,9 @@ class Problem:
 class TestCase:
     """One test case of a JUnit results file, as every output names and shows it."""
 
+    #: not a test class, though pytest would collect one of its name
+    __test__ = False
+
     #: the ID a reader knows the test by: a pytest node ID (``tests/test_pay.py::test_refund[a]``)
     #: when the file is known, else ``classname.name`` (``ledger.TestExport.test_csv``), or
     #: ``name`` alone when there is no classname
@@ -53,6 +56,8 @@ class TestCase:
 class TestRun:
     """Every test case of the configured results files, in file order then document
     order, and the problems reading them."""
+
+    __test__ = False
 
     cases: list[TestCase] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
