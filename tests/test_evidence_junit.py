@@ -15,6 +15,10 @@ from sphinx_designdoc.evidence import junit, model
 from sphinx_designdoc.evidence.junit import read_results
 from sphinx_designdoc.evidence.model import Problem
 
+# the requirement these tests verify, written into their JUnit results by our own
+# pytest plugin (docs/design.rst shows the outcome)
+pytestmark = pytest.mark.verifies("REQ-EVIDENCE")
+
 # the model's classes by their module: pytest would take ``Test*`` names for test classes
 Run = model.TestRun
 

@@ -17,6 +17,10 @@ from sphinx_designdoc.evidence.junit import read_results
 
 pytest_plugins = ["pytester"]
 
+# the requirement these tests verify, written into their JUnit results by our own
+# pytest plugin (docs/design.rst shows the outcome)
+pytestmark = pytest.mark.verifies("REQ-EVIDENCE")
+
 PLUGIN = ("-p", "no:designdoc", "-p", "sphinx_designdoc.pytest_plugin")
 REPO = Path(__file__).resolve().parent.parent
 
