@@ -17,12 +17,13 @@ walked instead.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,13 +49,70 @@ _CALLER_GIT_VARIABLES = frozenset(
         "GIT_SHALLOW_FILE",
         "GIT_COMMON_DIR",
         "GIT_NAMESPACE",
-        "GIT_CEILING_DIRECTORIES",
-        "GIT_DISCOVERY_ACROSS_FILESYSTEM",
     }
 )
 #: seconds a git command may take before the folders are walked instead
 GIT_TIMEOUT = 60.0
 _MAGIC = re.compile(r"[*?\[]")
+
+
+def _end(name: str) -> bool:
+    return False
+
+
+#: past the last part: matches nothing
+_END = _end
+
+
+def _undotted(matcher: Callable[[str], object]) -> Callable[[str], object]:
+    """A wildcard at the start of a name never matches a leading dot, as in a shell."""
+
+    def match(name: str) -> object:
+        return name[:1] != "." and matcher(name)
+
+    return match
+
+
+class Rest:
+    """The part of a glob under its base, matched against a posix path one segment at a
+    time: a segment with wildcards is read by :func:`fnmatch.translate` (linear: its
+    stars never backtrack into each other), ``**`` takes any number of whole segments
+    (the classic one-star backtracking, at most segments x parts steps)."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, segments: Sequence[str]) -> None:
+        parts: list[Callable[[str], object] | None] = []
+        for segment in segments:
+            if segment == "**":
+                if not parts or parts[-1] is not None:
+                    parts.append(None)
+                continue
+            matcher = re.compile(fnmatch.translate(segment)).match
+            parts.append(_undotted(matcher) if segment[:1] in ("*", "?", "[") else matcher)
+        self._parts = tuple(parts)
+
+    def match(self, path: str) -> bool:
+        names = path.split("/")
+        parts = self._parts
+        p = n = 0
+        star = -1
+        taken = 0
+        while n < len(names):
+            part = parts[p] if p < len(parts) else _END
+            if part is None:
+                star, taken = p, n
+                p += 1
+            elif part is not _END and part(names[n]):
+                p += 1
+                n += 1
+            elif star >= 0 and names[taken][:1] != ".":
+                # "**" takes one more folder (never a dot folder, as in a shell)
+                taken += 1
+                p, n = star + 1, taken
+            else:
+                return False
+        return all(part is None for part in parts[p:])
 
 
 @dataclass(frozen=True)
@@ -67,9 +125,11 @@ class Glob:
     #: normalised (``../src``; ``.`` for the folder itself)
     base: str
     #: the rest, matched against a path under the base
-    rest: re.Pattern[str]
+    rest: Rest
     #: whether the rest reaches below the base's direct children
     deep: bool
+    #: whether the rest names a folder that starts with a dot (else the walk skips them)
+    dots: bool
 
 
 def split_glob(text: str) -> Glob:
@@ -88,56 +148,10 @@ def split_glob(text: str) -> Glob:
     return Glob(
         text=text,
         base=_posix_norm(base or "."),
-        rest=translate(rest),
+        rest=Rest(rest),
         deep=len(rest) > 1 or "**" in rest,
+        dots=any(s.startswith(".") for s in rest[:-1]),
     )
-
-
-def translate(segments: Sequence[str]) -> re.Pattern[str]:
-    """A glob's segments as one regular expression over a posix path (linear in practice:
-    every repetition stops at a ``/``)."""
-    parts: list[str] = []
-    previous = ""
-    for i, segment in enumerate(segments):
-        last = i == len(segments) - 1
-        if segment == "**":
-            if previous == "**":
-                continue
-            parts.append(r"(?:[^/.][^/]*(?:/[^/.][^/]*)*)?" if last else r"(?:[^/.][^/]*/)*")
-        else:
-            parts.append(_segment(segment) + ("" if last else "/"))
-        previous = segment
-    return re.compile("".join(parts))
-
-
-def _segment(segment: str) -> str:
-    out: list[str] = []
-    if segment[:1] in ("*", "?", "["):
-        out.append(r"(?!\.)")
-    i = 0
-    while i < len(segment):
-        char = segment[i]
-        if char == "*":
-            while i + 1 < len(segment) and segment[i + 1] == "*":
-                i += 1
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = segment.find("]", i + 2 if segment[i + 1 : i + 2] in ("!", "]") else i + 1)
-            if end < 0:
-                out.append(re.escape(char))
-            else:
-                inner = segment[i + 1 : end]
-                negate = inner.startswith("!")
-                inner = inner[1:] if negate else inner
-                escaped = "".join("\\" + c if c in "\\^[]" else c for c in inner)
-                out.append(f"[{'^/' if negate else ''}{escaped}]")
-                i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return "".join(out)
 
 
 def _posix_norm(path: str) -> str:
@@ -258,12 +272,12 @@ def listed_in_repo(glob: Glob, base_real: str, repo: Repo) -> Iterator[Listed]:
     assert repo.files is not None
     prefix = os.path.relpath(base_real, repo.root).replace(os.sep, "/")
     prefix = "" if prefix == "." else prefix + "/"
-    match = glob.rest.fullmatch
+    match = glob.rest.match
     for name in repo.files:
         if not name.startswith(prefix):
             continue
         sub = name[len(prefix) :]
-        if match(sub) is None:
+        if not match(sub):
             continue
         full = f"{repo.root}{os.sep}{name}"
         real = _real_file(full, base_real)
@@ -296,7 +310,7 @@ def walked(glob: Glob, base_real: str, repo: Repo | None) -> Iterator[Listed]:
     :func:`os.scandir`: symlinks followed only while they stay in the base, each real
     folder entered once, ``.git`` folders never (and, unless the glob names a dot
     folder, no folder whose name starts with a dot, which no wildcard matches)."""
-    match = glob.rest.fullmatch
+    match = glob.rest.match
     seen: set[str] = {base_real}
     # (folder's real path, its path under the base)
     stack: list[tuple[str, str]] = [(base_real, "")]
@@ -320,9 +334,11 @@ def walked(glob: Glob, base_real: str, repo: Repo | None) -> Iterator[Listed]:
             if is_dir:
                 if entry.name == ".git" or real in seen or not glob.deep:
                     continue
+                if entry.name.startswith(".") and not glob.dots:
+                    continue
                 seen.add(real)
                 stack.append((real, sub + "/"))
-            elif match(sub) is not None and (not is_link or Path(real).is_file()):
+            elif match(sub) and (not is_link or Path(real).is_file()):
                 root = repo.root if repo is not None and under(real, repo.root) else None
                 in_repo = None if root is None else os.path.relpath(real, root).replace(os.sep, "/")
                 yield Listed(_join(glob.base, sub), real, in_repo, root, is_link)

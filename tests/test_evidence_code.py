@@ -1,0 +1,569 @@
+"""The code scanner (``designdoc_code``): the setting, the tags, the files it reads (git
+or a walk), the links it makes and its cache.  Plain Python: no Sphinx here."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sphinx_designdoc.config import ConfigError
+from sphinx_designdoc.evidence import code, files
+from sphinx_designdoc.evidence.code import (
+    CACHE_NAME,
+    DEFAULT_PATTERN,
+    CodeEntry,
+    code_entries,
+    scan_code,
+    tags_in,
+)
+from sphinx_designdoc.evidence.model import CodeTag, Problem
+
+requires_git = pytest.mark.skipif(
+    shutil.which("git") is None, reason="git is not installed: .gitignore is read by git"
+)
+OFT = r"\[(?P<kind>impl)->dsn~(?P<id>[\w.-]+)~\d+\]"
+
+
+def git(cwd: Path, *args: str) -> str:
+    """git as a test runs it: a fixed identity, no user or system configuration."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="Ann",
+        GIT_AUTHOR_EMAIL="ann@example.org",
+        GIT_COMMITTER_NAME="Ann",
+        GIT_COMMITTER_EMAIL="ann@example.org",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+    )
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    """A project: ``docs/`` (the folder of conf.py) beside ``src/`` holding ``files``;
+    git never looks above ``tmp_path``."""
+    write(tmp_path / "src", files)
+    (tmp_path / "docs").mkdir()
+    return tmp_path / "docs"
+
+
+@pytest.fixture(autouse=True)
+def _no_git_above(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test's tree is a work tree only where the test makes one."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+
+
+def scan(docs: Path, *entries: dict[str, object], cache: Path | None = None) -> code.CodeScan:
+    return scan_code(code_entries(list(entries)), docs, cache)
+
+
+def found(result: code.CodeScan) -> list[tuple[str, str, str, int]]:
+    return [(t.id, t.kind, t.path, t.line) for t in result.tags]
+
+
+# -- the default pattern ---------------------------------------------------------------
+
+
+def test_default_pattern_reads_comments_of_any_language(tmp_path: Path) -> None:
+    docs = project(
+        tmp_path,
+        {
+            "pay.py": '"""Refunds.\n\nimplements: DEC-1\n"""\nx = 1  # satisfies: REQ-1\n',
+            "pay.c": "/* implements: DEC-2 */\nint x; // satisfies: REQ-2\n",
+            "pay.sql": "select 1; -- implements: DEC-3\n",
+            "pay.html": "<p>\n<!-- implements: DEC-4 -->\n</p>\n",
+            "pay.lisp": "(defun f ()) ; satisfies: REQ-4\n",
+            "pay.txt": "implements: DEC-5\n",
+        },
+    )
+    result = scan(docs, {"paths": ["../src/*.py", "../src/*.c", "../src/*.sql", "../src/pay.*l*"]})
+    assert found(result) == [
+        ("DEC-2", "implements", "../src/pay.c", 1),
+        ("REQ-2", "satisfies", "../src/pay.c", 2),
+        ("DEC-4", "implements", "../src/pay.html", 2),
+        ("REQ-4", "satisfies", "../src/pay.lisp", 1),
+        ("DEC-1", "implements", "../src/pay.py", 3),
+        ("REQ-1", "satisfies", "../src/pay.py", 5),
+        ("DEC-3", "implements", "../src/pay.sql", 1),
+    ]
+    assert result.files == 5
+    assert result.problems == []
+
+
+@pytest.mark.parametrize(
+    ("line", "ids"),
+    [
+        ("# implements: DEC-1, DEC-2", ["DEC-1", "DEC-2"]),
+        ("# implements: DEC-1,DEC-2 ,  DEC-3", ["DEC-1", "DEC-2", "DEC-3"]),
+        ("# implements: DEC-3.", ["DEC-3"]),
+        ("# implements: DEC-3: the retry", ["DEC-3"]),
+        ("# implements: DEC-1, DEC-2, for refunds", ["DEC-1", "DEC-2", "for"]),
+        ("# implements: pay.v2:DEC-3.", ["pay.v2:DEC-3"]),
+        ("# implements:DEC-7 and more", ["DEC-7"]),
+        ("# implements: DEC-1, DEC-1", ["DEC-1"]),
+        ("# reimplements: DEC-1", []),
+        ("# Implements: DEC-1", []),
+        ("# implements DEC-1", []),
+        ("# implements: 3-DEC", []),
+    ],
+)
+def test_default_pattern_ids_and_punctuation(line: str, ids: list[str]) -> None:
+    assert [t[0] for t in tags_in(line + "\n", code._compiled(DEFAULT_PATTERN))] == ids
+
+
+def test_two_tags_on_a_line_and_line_numbers(tmp_path: Path) -> None:
+    text = "a\r\nb\n\n// implements: DEC-1 satisfies: REQ-1\n" + "x\n" * 100 + "; satisfies: REQ-2"
+    assert tags_in(text, code._compiled(DEFAULT_PATTERN)) == [
+        ("DEC-1", "implements", 4),
+        ("REQ-1", "satisfies", 4),
+        ("REQ-2", "satisfies", 105),
+    ]
+
+
+def test_a_hostile_megabyte_line_is_read_in_one_pass() -> None:
+    """Lines that would make a pattern with nested repetition backtrack without end
+    (an ID's characters, separators and commas that almost continue the list) are one
+    pass of the default pattern."""
+    regex = code._compiled(DEFAULT_PATTERN)
+    ident = "a" * 1_000_000
+    assert tags_in(f"# implements: {ident}!", regex) == [(ident, "implements", 1)]
+    commas = "# implements: DEC-1" + " ," * 300_000 + " !"
+    assert tags_in(commas, regex) == [("DEC-1", "implements", 1)]
+    words = "implements:" * 100_000
+    assert len(tags_in(words + "DEC-1", regex)) == 1
+    spaced = "# implements: " + "a-" * 250_000 + " " * 100_000 + "x"
+    assert tags_in(spaced, regex) == [("a-" * 250_000, "implements", 1)]
+
+
+# -- a project's own pattern ----------------------------------------------------------
+
+
+def test_openfasttrace_pattern(tmp_path: Path) -> None:
+    docs = project(
+        tmp_path,
+        {
+            "Refund.java": (
+                "// [impl->dsn~refund~1]\nclass Refund {\n"
+                "  // [impl->dsn~refund.partial~2] [impl->dsn~audit-log~1]\n"
+                "  // [utest->dsn~refund~1] [impl->req~x~1]\n}\n"
+            )
+        },
+    )
+    result = scan(docs, {"paths": ["../src/**/*.java"], "pattern": OFT})
+    assert found(result) == [
+        ("refund", "impl", "../src/Refund.java", 1),
+        ("audit-log", "impl", "../src/Refund.java", 3),
+        ("refund.partial", "impl", "../src/Refund.java", 3),
+    ]
+
+
+def test_a_project_pattern_id_group_may_hold_several_ids(tmp_path: Path) -> None:
+    docs = project(tmp_path, {"a.go": "// Covers REQ-1, REQ-2 REQ-3.\n// Covers: none\n"})
+    result = scan(docs, {"paths": ["../src/a.go"], "pattern": r"Covers (?P<id>[^\n]+)"})
+    assert found(result) == [
+        ("REQ-1", "", "../src/a.go", 1),
+        ("REQ-2", "", "../src/a.go", 1),
+        ("REQ-3", "", "../src/a.go", 1),
+    ]
+
+
+# -- the setting ----------------------------------------------------------------------
+
+
+def test_entries_are_plain_hashable_values() -> None:
+    value = [
+        {"paths": "../src/*.py"},
+        {"paths": ["a/*.c"], "pattern": OFT, "url": "https://h/{path}"},
+    ]
+    entries = code_entries(value)
+    assert entries == (
+        CodeEntry(("../src/*.py",)),
+        CodeEntry(("a/*.c",), OFT, "https://h/{path}"),
+    )
+    assert hash(entries) == hash(code_entries(value))
+    assert entries[1].regex.groupindex.keys() == {"kind", "id"}
+    assert code_entries([]) == ()
+    assert code_entries({"paths": ["x/*"]}) == (CodeEntry(("x/*",)),)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "src/*.py",
+            "designdoc_code must be a list of {'paths': [globs], 'pattern': ..., 'url': ...} dicts, not str",
+        ),
+        (
+            ["src/*.py"],
+            "designdoc_code[0] must be a dict with 'paths' (and 'pattern', 'url'), not str",
+        ),
+        (
+            [{"paths": ["a"]}, {"path": ["a"]}],
+            "designdoc_code[1]: unknown key 'path' (known: paths, pattern, url) (did you mean 'paths'?)",
+        ),
+        (
+            [{"pattern": OFT}],
+            "designdoc_code[0]: 'paths' must be a non-empty list of glob strings, relative to the folder of conf.py (e.g. ['../src/**/*.py'])",
+        ),
+        ([{"paths": []}], "designdoc_code[0]: 'paths' must be a non-empty list"),
+        ([{"paths": ["a", 3]}], "designdoc_code[0]: 'paths' must be a non-empty list"),
+        ([{"paths": [" "]}], "designdoc_code[0]: 'paths' must be a non-empty list"),
+        (
+            [{"paths": ["a"], "pattern": 3}],
+            "designdoc_code[0]: 'pattern' must be a regular expression string",
+        ),
+        (
+            [{"paths": ["a"], "pattern": "(?P<id>["}],
+            "designdoc_code[0]: 'pattern' is not a regular expression: unterminated character set",
+        ),
+        (
+            [{"paths": ["a"], "pattern": r"impl: (\w+)"}],
+            "designdoc_code[0]: 'pattern' needs a named group (?P<id>...) that holds the ID (and may have a (?P<kind>...) group)",
+        ),
+        ([{"paths": ["a"], "url": 3}], "designdoc_code[0]: 'url' must be a string"),
+        (
+            [{"paths": ["a"], "url": "javascript:alert(1)//{path}"}],
+            "designdoc_code[0]: 'url' must be an http or https URL template",
+        ),
+        (
+            [{"paths": ["a"], "url": "/blob/{path}"}],
+            "designdoc_code[0]: 'url' must be an http or https URL template",
+        ),
+        (
+            [{"paths": ["a"], "url": "https://h/{commit"}],
+            "designdoc_code[0]: 'url' is not a valid template: expected '}' before end of string",
+        ),
+        (
+            [{"paths": ["a"], "url": "https://h/{sha}/{path}"}],
+            "designdoc_code[0]: 'url' has an unknown placeholder {sha} (known: {commit}, {path}, {line}; write {{ and }} for a brace)",
+        ),
+        (
+            [{"paths": ["a"], "url": "https://h/{pth}"}],
+            "{pth} (known: {commit}, {path}, {line}; write {{ and }} for a brace) (did you mean 'path'?)",
+        ),
+        (
+            [{"paths": ["a"], "url": "https://h/{path.__class__}"}],
+            "unknown placeholder {path.__class__}",
+        ),
+        ([{"paths": ["a"], "url": "https://h/{line!r}"}], "unknown placeholder {line!r}"),
+        ([{"paths": ["a"], "url": "https://h/{0}"}], "unknown placeholder {0}"),
+    ],
+)
+def test_bad_settings_are_one_clear_config_error(value: object, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        code_entries(value)
+    assert message in str(caught.value)
+
+
+# -- which files ----------------------------------------------------------------------
+
+
+def test_a_glob_that_matches_nothing_is_a_problem_of_the_setting(tmp_path: Path) -> None:
+    docs = project(tmp_path, {"a.py": "# implements: DEC-1\n"})
+    result = scan(docs, {"paths": ["../src/*.py", "../src/*.rs", "../nowhere/**/*.c"]})
+    assert found(result) == [("DEC-1", "implements", "../src/a.py", 1)]
+    assert result.problems == [
+        Problem("", None, "designdoc_code[0]: '../nowhere/**/*.c' matches no file"),
+        Problem("", None, "designdoc_code[0]: '../src/*.rs' matches no file"),
+    ]
+
+
+def test_glob_shapes(tmp_path: Path) -> None:
+    tree = {
+        "a.py": "# implements: A\n",
+        "pkg/b.py": "# implements: B\n",
+        "pkg/deep/c.py": "# implements: C\n",
+        "pkg/deep/d.pyx": "# implements: D\n",
+        ".hidden/e.py": "# implements: E\n",
+        "pkg/.f.py": "# implements: F\n",
+    }
+    docs = project(tmp_path, tree)
+
+    def ids(*globs: str) -> list[str]:
+        return sorted(t.id for t in scan(docs, {"paths": list(globs)}).tags)
+
+    assert ids("../src/**/*.py") == ["A", "B", "C"]
+    assert ids("../src/**") == ["A", "B", "C", "D"]
+    assert ids("../src/*/*.py") == ["B"]
+    assert ids("../src/pkg/**/?.py[x]") == ["D"]
+    assert ids("../src/**/[!a-c].py*") == ["D"]
+    assert ids("../src/.hidden/*.py", "../src/pkg/.f.py") == ["E", "F"]
+    assert ids("../src/pkg/deep/c.py") == ["C"]
+    assert ids(str(tmp_path / "src" / "*.py")) == ["A"]
+    assert [t.path for t in scan(docs, {"paths": ["../src/./pkg/../a.py"]}).tags] == ["../src/a.py"]
+
+
+def test_binary_skipped_and_other_encodings_read(tmp_path: Path) -> None:
+    docs = project(
+        tmp_path,
+        {
+            "blob.bin": b"\x7fELF\x00\x00 implements: DEC-9\n",
+            "late-nul.py": b"# implements: DEC-8\n" + b"x" * 9000 + b"\x00",
+            "latin1.py": "# caf\xe9\n# implements: DEC-1\n".encode("latin-1"),
+            "utf16.cs": "// implements: DEC-2\n".encode("utf-16"),
+            "bom.py": "\ufeff# implements: DEC-3\n".encode(),
+        },
+    )
+    result = scan(docs, {"paths": ["../src/*"]})
+    assert found(result) == [
+        ("DEC-3", "implements", "../src/bom.py", 1),
+        ("DEC-8", "implements", "../src/late-nul.py", 1),
+        ("DEC-1", "implements", "../src/latin1.py", 2),
+        ("DEC-2", "implements", "../src/utf16.cs", 1),
+    ]
+    assert result.files == 4
+
+
+def test_an_unreadable_or_huge_file_is_a_problem_and_the_rest_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = project(
+        tmp_path,
+        {"a.py": "# implements: DEC-1\n", "b.py": "# implements: DEC-2\n", "big.py": "x" * 600},
+    )
+    real_read = code.read_source
+
+    def read(path: str) -> str | None:
+        if path.endswith("a.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_read(path)
+
+    monkeypatch.setattr(code, "read_source", read)
+    monkeypatch.setattr(code, "MAX_FILE_BYTES", 512)
+    result = scan(docs, {"paths": ["../src/*.py"]})
+    assert found(result) == [("DEC-2", "implements", "../src/b.py", 1)]
+    assert result.problems == [
+        Problem("../src/a.py", None, "cannot read: Permission denied"),
+        Problem(
+            "../src/big.py",
+            None,
+            "not scanned for code tags: 0.0 MiB, over the 0.0 MiB a scanned file may have",
+        ),
+    ]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need privileges on Windows")
+def test_symlinks_out_of_the_base_are_skipped_and_loops_are_safe(tmp_path: Path) -> None:
+    docs = project(
+        tmp_path, {"in.py": "# implements: DEC-1\n", "pkg/x.py": "# implements: DEC-2\n"}
+    )
+    write(tmp_path / "outside", {"secret.py": "# implements: DEC-666\n"})
+    src = tmp_path / "src"
+    (src / "leak.py").symlink_to(tmp_path / "outside" / "secret.py")
+    (src / "leakdir").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (src / "pkg" / "loop").symlink_to(src, target_is_directory=True)
+    (src / "again.py").symlink_to(src / "in.py")
+    (src / "dangling.py").symlink_to(src / "nothing.py")
+    result = scan(docs, {"paths": ["../src/**/*.py"]})
+    assert found(result) == [
+        ("DEC-1", "implements", "../src/in.py", 1),
+        ("DEC-2", "implements", "../src/pkg/x.py", 1),
+    ]
+    assert result.files == 2
+
+
+@requires_git
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need privileges on Windows")
+def test_in_git_symlinks_out_are_skipped_too(tmp_path: Path) -> None:
+    docs = project(tmp_path, {"in.py": "# implements: DEC-1\n"})
+    write(tmp_path / "outside", {"secret.py": "# implements: DEC-666\n"})
+    (tmp_path / "src" / "leak.py").symlink_to(tmp_path / "outside" / "secret.py")
+    git(tmp_path, "init", "-q")
+    result = scan(docs, {"paths": ["../src/*.py"]})
+    assert found(result) == [("DEC-1", "implements", "../src/in.py", 1)]
+
+
+@requires_git
+def test_gitignore_is_honoured_and_untracked_files_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = project(
+        tmp_path,
+        {
+            "tracked.py": "# implements: DEC-1\n",
+            "new.py": "# implements: DEC-2\n",
+            "build/gen.py": "# implements: DEC-666\n",
+            "junk.py": "# implements: DEC-667\n",
+            ".gitignore": "junk.py\n",
+        },
+    )
+    write(tmp_path, {".gitignore": "build/\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "src/tracked.py", ".gitignore", "src/.gitignore")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    # a hook's variables would lead git to another repository, with nothing ignored
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q")
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    result = scan(docs, {"paths": ["../src/**/*.py"]})
+    assert found(result) == [
+        ("DEC-2", "implements", "../src/new.py", 1),
+        ("DEC-1", "implements", "../src/tracked.py", 1),
+    ]
+    # without git the same tree is walked: nothing is ignored
+    monkeypatch.setattr(files.shutil, "which", lambda name: None)
+    walked = scan(docs, {"paths": ["../src/**/*.py"]})
+    assert [t.id for t in walked.tags] == ["DEC-666", "DEC-667", "DEC-2", "DEC-1"]
+
+
+@requires_git
+def test_url_with_commit_path_and_line(tmp_path: Path) -> None:
+    docs = project(tmp_path, {"pay/re fund#1.py": "\n\n# implements: DEC-3\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    head = git(tmp_path, "rev-parse", "HEAD")
+    url = "https://git.example.org/pay/blob/{commit}/{path}#L{line}"
+    result = scan(docs, {"paths": ["../src/**/*.py"], "url": url})
+    assert result.tags == [
+        CodeTag(
+            "DEC-3",
+            "implements",
+            "../src/pay/re fund#1.py",
+            3,
+            f"https://git.example.org/pay/blob/{head}/src/pay/re%20fund%231.py#L3",
+        )
+    ]
+    assert result.problems == []
+
+
+@requires_git
+def test_url_without_a_commit_is_no_link_and_one_problem(tmp_path: Path) -> None:
+    docs = project(tmp_path, {"a.py": "# implements: DEC-1\n# implements: DEC-2\n"})
+    url = "https://h/{commit}/{path}#L{line}"
+    result = scan(
+        docs,
+        {"paths": ["../src/*.py"], "url": url},
+        {"paths": ["../src/*.py"], "url": "https://h/{path}?l={line}"},
+    )
+    assert [t.url for t in result.tags] == ["", ""]
+    assert result.problems == [
+        Problem(
+            "",
+            None,
+            "designdoc_code[0]: 'url' needs {commit}, but ../src/a.py is not in a git work "
+            "tree with a commit: its tags have no link",
+        )
+    ]
+    git(tmp_path, "init", "-q")  # a work tree, but no commit yet
+    assert scan(docs, {"paths": ["../src/*.py"], "url": url}).problems == result.problems
+    # a template without {commit} links without git: the path is relative to conf.py
+    plain = scan(docs, {"paths": ["../src/*.py"], "url": "https://h/{path}?l={line}"})
+    assert [t.url for t in plain.tags] == ["https://h/src/a.py?l=1", "https://h/src/a.py?l=2"]
+
+
+def test_two_entries_naming_the_same_file_give_each_tag_once(tmp_path: Path) -> None:
+    docs = project(tmp_path, {"a.py": "# implements: DEC-1\n# [impl->dsn~x~1]\n"})
+    result = scan(
+        docs,
+        {"paths": ["../src/*.py"], "url": "https://one/{path}"},
+        {"paths": ["../src/**"], "url": "https://two/{path}"},
+        {"paths": ["../src/a.py"], "pattern": OFT},
+    )
+    assert [(t.id, t.line, t.url) for t in result.tags] == [
+        ("DEC-1", 1, "https://one/../src/a.py"),
+        ("x", 2, ""),
+    ]
+    assert result.files == 1
+
+
+# -- the cache ------------------------------------------------------------------------
+
+
+def counting_reader(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    real: Callable[[str], str | None] = code.read_source
+
+    def reader(path: str) -> str | None:
+        read.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(code, "read_source", reader)
+    return read
+
+
+def test_a_rescan_reads_only_the_changed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = project(tmp_path, {f"m{i}.py": f"# implements: DEC-{i}\n" for i in range(5)})
+    write(tmp_path / "src", {"blob.bin": b"\x00implements: X"})
+    cache = tmp_path / "cache"
+    read = counting_reader(monkeypatch)
+    entry = {"paths": ["../src/*"]}
+    first = scan(docs, entry, cache=cache)
+    assert sorted(read) == ["blob.bin", "m0.py", "m1.py", "m2.py", "m3.py", "m4.py"]
+    read.clear()
+    assert scan(docs, entry, cache=cache) == first
+    assert read == []
+    changed = tmp_path / "src" / "m3.py"
+    changed.write_text("\n# implements: DEC-33\n", encoding="utf-8")
+    os.utime(changed, ns=(1, 1))  # a new mtime, whatever the clock's resolution
+    (tmp_path / "src" / "m4.py").unlink()
+    again = scan(docs, entry, cache=cache)
+    assert read == ["m3.py"]
+    assert [(t.id, t.line) for t in again.tags] == [
+        ("DEC-0", 1),
+        ("DEC-1", 1),
+        ("DEC-2", 1),
+        ("DEC-33", 2),
+    ]
+    assert again.files == 4
+    # the vanished file's entry is dropped
+    _, kept = marshal.loads((cache / CACHE_NAME).read_bytes())
+    assert sorted(Path(path).name for path, _ in kept) == [
+        "blob.bin",
+        "m0.py",
+        "m1.py",
+        "m2.py",
+        "m3.py",
+    ]
+    # another pattern over the same files is another key
+    read.clear()
+    scan(docs, {"paths": ["../src/m0.py"], "pattern": OFT}, cache=cache)
+    assert read == ["m0.py"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"garbage\x00\xff",
+        marshal.dumps(("designdoc-code 0 old", {})),
+        marshal.dumps([1, 2]),
+        marshal.dumps((code._CACHE_FORMAT, [("x",)])),
+    ],
+)
+def test_a_corrupt_cache_is_ignored_and_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    docs = project(tmp_path, {"a.py": "# implements: DEC-1\n"})
+    cache = tmp_path / "cache"
+    write(cache, {CACHE_NAME: content})
+    read = counting_reader(monkeypatch)
+    result = scan(docs, {"paths": ["../src/*.py"]}, cache=cache)
+    assert found(result) == [("DEC-1", "implements", "../src/a.py", 1)]
+    assert read == ["a.py"]
+    fmt, kept = marshal.loads((cache / CACHE_NAME).read_bytes())
+    assert fmt == code._CACHE_FORMAT
+    assert next(iter(kept.values()))[2] == (("DEC-1", "implements", 1),)
+    assert [p.name for p in cache.iterdir()] == [CACHE_NAME]
