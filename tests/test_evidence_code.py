@@ -308,7 +308,42 @@ def test_glob_shapes(tmp_path: Path) -> None:
     assert ids("../src/.hidden/*.py", "../src/pkg/.f.py") == ["E", "F"]
     assert ids("../src/pkg/deep/c.py") == ["C"]
     assert ids(str(tmp_path / "src" / "*.py")) == ["A"]
+    # globs of the usual shape on one base are matched together: each still counts
+    together = scan(docs, {"paths": ["../src/**/*.py", "../src/**/[cd].py*", "../src/**/*.rs"]})
+    assert sorted(t.id for t in together.tags) == ["A", "B", "C", "D"]
+    assert [p.message for p in together.problems] == [
+        "designdoc_code[0]: '../src/**/*.rs' matches no file"
+    ]
     assert [t.path for t in scan(docs, {"paths": ["../src/./pkg/../a.py"]}).tags] == ["../src/a.py"]
+
+
+@pytest.mark.parametrize(
+    ("rest", "path", "named"),
+    [
+        ("**/*.py", "a.py", True),
+        ("**/*.py", "a/b/c.py", True),
+        ("**/*.py", ".a/c.py", False),
+        ("**/*.py", "a/.b/c.py", False),
+        ("**/*.py", "a/.c.py", False),
+        ("**/.c.py", "a/.c.py", True),
+        ("**", "a/b/c", True),
+        ("**", "a/.b", False),
+        ("a/**", "a/b/c", True),
+        ("a/**/b/**/c.*", "a/b/c.x", True),
+        ("a/**/b/**/c.*", "a/x/y/b/z/c.x", True),
+        ("a/**/b/**/c.*", "a/x/c.x", False),
+        ("*/b", "a/b", True),
+        ("*/b", "a/x/b", False),
+        ("a*b*c", "aXbYc", True),
+        ("[!x]?", "ab", True),
+        ("[!x]?", "xb", False),
+    ],
+)
+def test_glob_rest_alone_and_matched_together(rest: str, path: str, named: bool) -> None:
+    alone = files.Rest(rest.split("/"))
+    assert alone.match(path) is named
+    together = files.matcher([files.Rest(["**", "*.nothing"]), alone])
+    assert together(path) == ((1,) if named else ())
 
 
 def test_binary_skipped_and_other_encodings_read(tmp_path: Path) -> None:

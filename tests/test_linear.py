@@ -75,7 +75,7 @@ CASES: dict[str, tuple[Callable[[str], Any], str]] = {
     "code tag words": (_code_tags, "implements:" * (MB // 11)),
     "code tag spaces": (_code_tags, "satisfies: a" + " " * MB + "!"),
     "code glob name": (Rest(["*a*a*a*a*b"]).match, "a" * MB),
-    "code glob folders": (Rest(["**", "a", "**", "a", "**", "b"]).match, "a/" * (MB // 2000)),
+    "code glob folders": (Rest(["**", "a", "**", "a", "**", "b"]).match, "a/" * 2000 + "b"),
 }
 
 

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from .._version import __version__
 from ..safety import url_scheme
 from ..vocabulary import ConfigError, did_you_mean
-from .files import Git, Glob, Listed, first_of_each, listed_in_repo, split_glob, walked
+from .files import Git, Glob, Listed, first_of_each, listed, split_glob
 from .model import CodeScan, CodeTag, Problem
 
 #: the default pattern: a lower-case word, a colon and a comma-separated list of IDs.  It
@@ -80,12 +80,13 @@ class CodeEntry:
 
 
 @lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.MULTILINE)
-
-
 def _url_fields(url: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in string.Formatter().parse(url) if name is not None)
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE)
 
 
 def code_entries(value: object) -> tuple[CodeEntry, ...]:
@@ -268,62 +269,58 @@ class _Scanner:
         self.problems: list[Problem] = []
         self.changed = False
 
-    def globs(self, entry: CodeEntry) -> list[tuple[Glob, str]]:
-        """The entry's globs with their bases' real paths; the git work tree of each
-        base is noted, so that each is listed once for all of them."""
-        out: list[tuple[Glob, str]] = []
-        for text in entry.paths:
-            glob = split_glob(text)
-            base = os.path.realpath(self.confdir / glob.base)
-            out.append((glob, base))
-            if Path(base).is_dir():
-                repo = self.git.repo_of(base)
-                if repo is not None:
-                    repo.bases.add(base)
-        return out
-
-    def listed(self, index: int, globs: list[tuple[Glob, str]]) -> list[Listed]:
-        """Every file the entry's globs name (a glob naming none is a problem)."""
-        listed: list[Listed] = []
-        for glob, base in globs:
-            found: list[Listed] = []
-            if Path(base).is_dir():
-                repo = self.git.repo_of(base)
+    def list_files(self) -> list[list[Listed]]:
+        """Every file each entry names (a glob naming none is a problem).  The globs are
+        grouped by base folder, each base's work tree noted first, so that git lists
+        each work tree once and each file is looked at once."""
+        groups: dict[tuple[str, str], list[tuple[int, Glob]]] = {}
+        for index, entry in enumerate(self.entries):
+            for text in entry.paths:
+                glob = split_glob(text)
+                base_real = os.path.realpath(self.confdir / glob.base)
+                groups.setdefault((glob.base, base_real), []).append((index, glob))
+        folders = {base_real for _, base_real in groups if Path(base_real).is_dir()}
+        for folder in sorted(folders):
+            repo = self.git.repo_of(folder)
+            if repo is not None:
+                repo.bases.add(folder)
+        by_entry: list[list[Listed]] = [[] for _ in self.entries]
+        for (base, base_real), globs in groups.items():
+            found: list[tuple[Listed, tuple[int, ...]]] = []
+            if base_real in folders:
+                repo = self.git.repo_of(base_real)
                 if repo is not None and repo.files is None and not repo.failure:
                     self.git.list_files(repo)
-                if repo is not None and repo.files is not None:
-                    found = list(listed_in_repo(glob, base, repo))
-                else:
-                    found = list(walked(glob, base, repo))
-            if not found:
-                self.problems.append(
-                    Problem("", None, f"designdoc_code[{index}]: {glob.text!r} matches no file")
-                )
-            listed.extend(found)
-        return listed
+                found = listed(base, base_real, repo, [glob.rest for _, glob in globs])
+            matched: set[int] = set()
+            for item, which in found:
+                matched.update(which)
+                for w in which:
+                    by_entry[globs[w][0]].append(item)
+            for w, (index, glob) in enumerate(globs):
+                if w not in matched:
+                    self.problems.append(
+                        Problem("", None, f"designdoc_code[{index}]: {glob.text!r} matches no file")
+                    )
+        return by_entry
 
     def tags_of(
         self, file: Listed, regex: re.Pattern[str]
     ) -> tuple[tuple[str, str, int], ...] | None:
         """The file's tags (None: binary, too large or unreadable, with its problem)."""
         key = (file.real, regex.pattern)
-        try:
-            st = Path(file.real).stat()
-        except OSError as exc:
-            self.problems.append(Problem(file.path, None, f"cannot read: {exc.strerror or exc}"))
-            return None
-        if st.st_size > MAX_FILE_BYTES:
+        if file.size > MAX_FILE_BYTES:
             self.problems.append(
                 Problem(
                     file.path,
                     None,
-                    f"not scanned for code tags: {_mib(st.st_size)}, over the "
+                    f"not scanned for code tags: {_mib(file.size)}, over the "
                     f"{_mib(MAX_FILE_BYTES)} a scanned file may have",
                 )
             )
             return None
         cached = self.old.get(key)
-        if cached is not None and cached[0] == st.st_size and cached[1] == st.st_mtime_ns:
+        if cached is not None and cached[0] == file.size and cached[1] == file.mtime_ns:
             self.new[key] = cached
             return cached[2]
         try:
@@ -332,7 +329,7 @@ class _Scanner:
             self.problems.append(Problem(file.path, None, f"cannot read: {exc.strerror or exc}"))
             return None
         tags = None if text is None else tuple(tags_in(text, regex))
-        self.new[key] = (st.st_size, st.st_mtime_ns, tags)
+        self.new[key] = (file.size, file.mtime_ns, tags)
         self.changed = True
         return tags
 
@@ -345,8 +342,7 @@ def scan_code(
     cache = cache_dir / CACHE_NAME if cache_dir is not None else None
     old = _load_cache(cache)
     scanner = _Scanner(entries, Path(confdir), old, Git())
-    globs = [scanner.globs(entry) for entry in entries]
-    by_entry = [scanner.listed(i, entry_globs) for i, entry_globs in enumerate(globs)]
+    by_entry = scanner.list_files()
     unique = first_of_each(f for files in by_entry for f in files)
     shown = {f.real: f for f in unique}
     scan = CodeScan()
@@ -355,20 +351,20 @@ def scan_code(
     for index, (entry, files) in enumerate(zip(entries, by_entry, strict=True)):
         regex = entry.regex
         without_commit = ""
-        for listed in sorted({f.real for f in files}):
-            file = shown[listed]
+        for real in sorted({f.real for f in files}):
+            file = shown[real]
             tags = scanner.tags_of(file, regex)
             if tags is None:
                 continue
             texts.add(file.real)
+            fields = _link_fields(entry, file, scanner.git) if entry.url and tags else None
+            if entry.url and tags and fields is None and not without_commit:
+                without_commit = file.path
             for ident, kind, line in tags:
                 key = (file.path, line, ident, kind)
-                if key in kept:
-                    continue
-                url, missing = _url(entry, file, line, scanner.git)
-                if missing and not without_commit:
-                    without_commit = file.path
-                kept[key] = CodeTag(ident, kind, file.path, line, url)
+                if key not in kept:
+                    url = entry.url.format(line=line, **fields) if fields is not None else ""
+                    kept[key] = CodeTag(ident, kind, file.path, line, url)
         if without_commit:
             scanner.problems.append(
                 Problem(
@@ -396,19 +392,14 @@ def scan_code(
     return scan
 
 
-def _url(entry: CodeEntry, file: Listed, line: int, git: Git) -> tuple[str, bool]:
-    """The tag's link, and whether it has none because its file has no commit."""
-    if not entry.url:
-        return "", False
-    commit = ""
-    if file.root is not None:
-        commit = git.repos[file.root].commit
+def _link_fields(entry: CodeEntry, file: Listed, git: Git) -> dict[str, str] | None:
+    """What fills the entry's ``url`` for the tags of ``file`` besides the line, or None
+    when the file has no commit that the template needs."""
+    commit = git.repos[file.root].commit if file.root is not None else ""
     if entry.needs_commit and not commit:
-        return "", True
+        return None
     path = file.in_repo if file.in_repo is not None else file.path
-    return entry.url.format(
-        commit=commit, path=quote(path, safe="/!$&()*+,;=:@-._~"), line=line
-    ), False
+    return {"commit": commit, "path": quote(path, safe="/!$&()*+,;=:@-._~")}
 
 
 def _shown(path: str, confdir: Path) -> str:

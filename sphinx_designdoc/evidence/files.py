@@ -25,7 +25,7 @@ import stat
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import NamedTuple
 
 #: the variables that would point git elsewhere than the repository of the scanned folder
 #: (``git rev-parse --local-env-vars``, and the hook variables); the same list as
@@ -56,63 +56,130 @@ GIT_TIMEOUT = 60.0
 _MAGIC = re.compile(r"[*?\[]")
 
 
-def _end(name: str) -> bool:
-    return False
-
-
-#: past the last part: matches nothing
-_END = _end
-
-
-def _undotted(matcher: Callable[[str], object]) -> Callable[[str], object]:
-    """A wildcard at the start of a name never matches a leading dot, as in a shell."""
-
-    def match(name: str) -> object:
-        return name[:1] != "." and matcher(name)
+def _in_any_folder(name_match: Callable[[str], object]) -> Callable[[str], bool]:
+    def match(path: str) -> bool:
+        cut = path.rfind("/")
+        if cut < 0:
+            return bool(name_match(path))
+        return path[0] != "." and path.find("/.", 0, cut) < 0 and bool(name_match(path[cut + 1 :]))
 
     return match
 
 
 class Rest:
-    """The part of a glob under its base, matched against a posix path one segment at a
-    time: a segment with wildcards is read by :func:`fnmatch.translate` (linear: its
-    stars never backtrack into each other), ``**`` takes any number of whole segments
-    (the classic one-star backtracking, at most segments x parts steps)."""
+    """The part of a glob under its base, matched against a posix path one name at a
+    time: a name pattern with wildcards is read by :func:`fnmatch.translate` (linear: its
+    stars never backtrack into each other), and ``**`` takes any number of whole names.
+    The names are run through the glob as a set of states (no backtracking at all), and
+    the states after each folder are kept, so the files of one folder cost one name
+    match each."""
 
-    __slots__ = ("_parts",)
+    __slots__ = ("_folders", "_parts", "_start", "_tail", "deep", "dots", "match", "name")
 
     def __init__(self, segments: Sequence[str]) -> None:
+        #: whether it reaches below the base's direct children
+        self.deep = len(segments) > 1 or "**" in segments
+        #: whether it names a folder that starts with a dot (else a walk skips them)
+        self.dots = any(s.startswith(".") for s in segments[:-1])
         parts: list[Callable[[str], object] | None] = []
+        names: list[str] = []
         for segment in segments:
             if segment == "**":
                 if not parts or parts[-1] is not None:
                     parts.append(None)
                 continue
-            matcher = re.compile(fnmatch.translate(segment)).match
-            parts.append(_undotted(matcher) if segment[:1] in ("*", "?", "[") else matcher)
+            # a wildcard at the start of a name never matches a leading dot, as in a shell
+            undotted = r"(?!\.)" if segment[:1] in ("*", "?", "[") else ""
+            names.append(undotted + fnmatch.translate(segment))
+            parts.append(re.compile(names[-1]).match)
         self._parts = tuple(parts)
+        #: the name's pattern when the glob is ``**/<name>`` (see :func:`matcher`)
+        self.name: str | None = None
+        #: whether every part from this one on is "**" (then the end is reached)
+        self._tail = tuple(all(p is None for p in parts[k:]) for k in range(len(parts) + 1))
+        self._start = self._closure({0})
+        self._folders: dict[str, frozenset[int]] = {"": self._start}
+        #: whether the glob names ``path`` (a posix path under the base)
+        self.match: Callable[[str], bool] = self._match
+        if len(parts) == 2 and parts[0] is None and parts[1] is not None:
+            # "**/<name>", the usual shape: any folders but dot ones, then the name
+            self.match = _in_any_folder(parts[1])
+            self.name = names[-1]
 
-    def match(self, path: str) -> bool:
-        names = path.split("/")
+    def _closure(self, states: set[int]) -> frozenset[int]:
+        """``states`` and every state reached from them by a ``**`` taking nothing."""
         parts = self._parts
-        p = n = 0
-        star = -1
-        taken = 0
-        while n < len(names):
-            part = parts[p] if p < len(parts) else _END
+        out = set(states)
+        for p in sorted(states):
+            while p < len(parts) and parts[p] is None:
+                p += 1
+                out.add(p)
+        return frozenset(out)
+
+    def _step(self, states: frozenset[int], name: str) -> frozenset[int]:
+        parts = self._parts
+        after: set[int] = set()
+        for p in states:
+            if p == len(parts):
+                continue
+            part = parts[p]
             if part is None:
-                star, taken = p, n
-                p += 1
-            elif part is not _END and part(names[n]):
-                p += 1
-                n += 1
-            elif star >= 0 and names[taken][:1] != ".":
-                # "**" takes one more folder (never a dot folder, as in a shell)
-                taken += 1
-                p, n = star + 1, taken
-            else:
-                return False
-        return all(part is None for part in parts[p:])
+                if name[:1] != ".":  # "**" never takes a dot folder, as in a shell
+                    after.add(p)
+            elif part(name):
+                after.add(p + 1)
+        return self._closure(after) if after else frozenset()
+
+    def _folder(self, folder: str) -> frozenset[int]:
+        states = self._folders.get(folder)
+        if states is not None:
+            return states
+        states, prefix = self._start, ""
+        for name in folder.split("/"):
+            prefix = f"{prefix}/{name}" if prefix else name
+            known = self._folders.get(prefix)
+            if known is None:
+                known = self._step(states, name) if states else states
+                self._folders[prefix] = known
+            states = known
+        return states
+
+    def _match(self, path: str) -> bool:
+        folder, _, name = path.rpartition("/")
+        parts, tail = self._parts, self._tail
+        for p in self._folder(folder):
+            if p == len(parts):
+                continue
+            part = parts[p]
+            if part is None:
+                if tail[p] and name[:1] != ".":
+                    return True
+            elif tail[p + 1] and part(name):
+                return True
+        return False
+
+
+def matcher(rests: Sequence[Rest]) -> Callable[[str], tuple[int, ...]]:
+    """Which of ``rests`` name a path.  When they all have the usual shape
+    (``**/*.py``, ``**/*.c``...), one expression answers for all of them: each name
+    pattern in a lookahead that captures when it matches (each linear, so the whole is)."""
+    if len(rests) > 1 and all(rest.name is not None for rest in rests):
+        combined = re.compile(
+            "".join(f"(?:(?=(?P<g{i}>{rest.name}))|)" for i, rest in enumerate(rests))
+        ).match
+
+        def which(path: str) -> tuple[int, ...]:
+            cut = path.rfind("/")
+            if cut >= 0 and (path[0] == "." or path.find("/.", 0, cut) >= 0):
+                return ()
+            found = combined(path, cut + 1)
+            if found is None:  # pragma: no cover - the expression matches every text
+                return ()
+            return tuple([i for i, group in enumerate(found.groups()) if group is not None])
+
+        return which
+    matchers = list(enumerate(rest.match for rest in rests))
+    return lambda path: tuple([i for i, match in matchers if match(path)])
 
 
 @dataclass(frozen=True)
@@ -126,10 +193,6 @@ class Glob:
     base: str
     #: the rest, matched against a path under the base
     rest: Rest
-    #: whether the rest reaches below the base's direct children
-    deep: bool
-    #: whether the rest names a folder that starts with a dot (else the walk skips them)
-    dots: bool
 
 
 def split_glob(text: str) -> Glob:
@@ -149,8 +212,6 @@ def split_glob(text: str) -> Glob:
         text=text,
         base=_posix_norm(base or "."),
         rest=Rest(rest),
-        deep=len(rest) > 1 or "**" in rest,
-        dots=any(s.startswith(".") for s in rest[:-1]),
     )
 
 
@@ -162,9 +223,8 @@ def _join(base: str, tail: str) -> str:
     return tail if base == "." else f"{base.rstrip('/')}/{tail}"
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """A file a glob names."""
+class Listed(NamedTuple):
+    """A file a glob names (a named tuple: one is made for every file of a scan)."""
 
     #: relative to ``conf.py``'s folder, posix: what tags and problems show
     path: str
@@ -177,6 +237,9 @@ class Listed:
     #: whether ``path`` is itself a symlink (a file reached through a link and directly
     #: is listed under the direct path)
     link: bool
+    #: the real file's size and modification time, as the listing saw them
+    size: int
+    mtime_ns: int
 
 
 @dataclass
@@ -262,55 +325,87 @@ class Git:
         repo.files = sorted({n for n in names if n and not n.endswith("/")})
 
 
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else path.replace(os.sep, "/")
+
+
 def under(real: str, folder: str) -> bool:
     """Whether the real path ``real`` is ``folder`` or inside it."""
     return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def listed_in_repo(glob: Glob, base_real: str, repo: Repo) -> Iterator[Listed]:
-    """The files of ``repo.files`` that ``glob`` names."""
+def listed(
+    base: str, base_real: str, repo: Repo | None, rests: Sequence[Rest]
+) -> list[tuple[Listed, tuple[int, ...]]]:
+    """The files under one base folder that any of ``rests`` names, each with the
+    indices of the ones that name it: from git's list when ``repo`` has one, else
+    from a walk.  Each file is looked at (``lstat``) once, however many globs name it."""
+    out: list[tuple[Listed, tuple[int, ...]]] = []
+    if repo is not None and repo.files is not None:
+        candidates: Iterable[tuple[str, str]] = _in_repo(base_real, repo)
+        inside = repo.root
+    else:
+        deep = any(rest.deep for rest in rests)
+        dots = any(rest.dots for rest in rests)
+        candidates = _walked(base_real, deep, dots)
+        inside = ""
+    which_of = matcher(rests)
+    for sub, path in candidates:
+        which = which_of(sub)
+        if not which:
+            continue
+        found = _regular_file(path, base_real)
+        if found is None:
+            continue
+        real, st = found
+        if repo is None:
+            root = in_repo = None
+        elif real is path and inside:  # listed by git: the path under the root is known
+            root, in_repo = repo.root, _posix(path[len(repo.root) + 1 :])
+        else:
+            root = repo.root if under(real, repo.root) else None
+            in_repo = None if root is None else _posix(real[len(root) + 1 :])
+        item = Listed(
+            _join(base, sub), real, in_repo, root, real != path, st.st_size, st.st_mtime_ns
+        )
+        out.append((item, which))
+    return out
+
+
+def _in_repo(base_real: str, repo: Repo) -> Iterator[tuple[str, str]]:
+    """(path under the base, full path) of each file git lists under the base."""
     assert repo.files is not None
     prefix = os.path.relpath(base_real, repo.root).replace(os.sep, "/")
     prefix = "" if prefix == "." else prefix + "/"
-    match = glob.rest.match
     for name in repo.files:
-        if not name.startswith(prefix):
-            continue
-        sub = name[len(prefix) :]
-        if not match(sub):
-            continue
-        full = f"{repo.root}{os.sep}{name}"
-        real = _real_file(full, base_real)
-        if real is None:
-            continue
-        link = real != full
-        in_repo = os.path.relpath(real, repo.root).replace(os.sep, "/") if link else name
-        yield Listed(_join(glob.base, sub), real, in_repo, repo.root, link)
+        if name.startswith(prefix):
+            yield name[len(prefix) :], f"{repo.root}{os.sep}{name}"
 
 
-def _real_file(path: str, base_real: str) -> str | None:
-    """``path``'s real path when it is a regular file inside ``base_real`` (directly or
-    through a symlink that stays in it), else None (gone, a folder, a link out)."""
+def _regular_file(path: str, base_real: str) -> tuple[str, os.stat_result] | None:
+    """``path``'s real path and status when it is a regular file inside ``base_real``
+    (directly or through a symlink that stays in it), else None (gone, a folder, a
+    link out)."""
     try:
-        mode = os.lstat(path).st_mode
+        st = os.lstat(path)
+        if stat.S_ISREG(st.st_mode):
+            return path, st
+        if not stat.S_ISLNK(st.st_mode):
+            return None
+        real = os.path.realpath(path)
+        if not under(real, base_real):
+            return None
+        st = os.lstat(real)
     except OSError:
         return None
-    if stat.S_ISREG(mode):
-        return path
-    if not stat.S_ISLNK(mode):
-        return None
-    real = os.path.realpath(path)
-    if not under(real, base_real) or not Path(real).is_file():
-        return None
-    return real
+    return (real, st) if stat.S_ISREG(st.st_mode) else None
 
 
-def walked(glob: Glob, base_real: str, repo: Repo | None) -> Iterator[Listed]:
-    """The files under the base that ``glob`` names, walking its folders with
-    :func:`os.scandir`: symlinks followed only while they stay in the base, each real
-    folder entered once, ``.git`` folders never (and, unless the glob names a dot
-    folder, no folder whose name starts with a dot, which no wildcard matches)."""
-    match = glob.rest.match
+def _walked(base_real: str, deep: bool, dots: bool) -> Iterator[tuple[str, str]]:
+    """(path under the base, path) of each file under the base, walking its
+    folders with :func:`os.scandir`: symlinks followed only while they stay in the base,
+    each real folder entered once, ``.git`` folders never (and, unless a glob names a
+    dot folder, no folder whose name starts with a dot, which no wildcard matches)."""
     seen: set[str] = {base_real}
     # (folder's real path, its path under the base)
     stack: list[tuple[str, str]] = [(base_real, "")]
@@ -322,7 +417,6 @@ def walked(glob: Glob, base_real: str, repo: Repo | None) -> Iterator[Listed]:
         except OSError:
             continue
         for entry in entries:
-            sub = sub_dir + entry.name
             try:
                 is_link = entry.is_symlink()
                 real = os.path.realpath(entry.path) if is_link else entry.path
@@ -331,17 +425,16 @@ def walked(glob: Glob, base_real: str, repo: Repo | None) -> Iterator[Listed]:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 continue
-            if is_dir:
-                if entry.name == ".git" or real in seen or not glob.deep:
-                    continue
-                if entry.name.startswith(".") and not glob.dots:
-                    continue
+            if not is_dir:
+                yield sub_dir + entry.name, entry.path
+            elif (
+                deep
+                and entry.name != ".git"
+                and real not in seen
+                and (dots or not entry.name.startswith("."))
+            ):
                 seen.add(real)
-                stack.append((real, sub + "/"))
-            elif match(sub) and (not is_link or Path(real).is_file()):
-                root = repo.root if repo is not None and under(real, repo.root) else None
-                in_repo = None if root is None else os.path.relpath(real, root).replace(os.sep, "/")
-                yield Listed(_join(glob.base, sub), real, in_repo, root, is_link)
+                stack.append((real, sub_dir + entry.name + "/"))
 
 
 def first_of_each(files: Iterable[Listed]) -> list[Listed]:
