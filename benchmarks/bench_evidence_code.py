@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -127,9 +126,7 @@ print(json.dumps({{"cpu": used, "wall": wall, "rss_mb": rss,
 
 def child(mode: str, docs: Path, cache: Path) -> dict[str, Any]:
     code = _CHILD.format(repo=str(REPO), mode=mode, docs=str(docs), cache=str(cache))
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 
