@@ -354,3 +354,38 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(
     assert fmt == code._CACHE_FORMAT
     assert next(iter(kept.values()))[2] == (("DEC-1", "implements", 1),)
     assert [p.name for p in cache.iterdir()] == [CACHE_NAME]
+
+
+@requires_git
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("rev-parse", "fatal: detected dubious ownership in repository at '{root}'"),
+        ("ls-files", "fatal: index file corrupt"),
+    ],
+)
+def test_when_git_fails_the_folders_are_walked_and_it_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, said: str
+) -> None:
+    docs = project(tmp_path, {"a.py": "# implements: DEC-1\n", "junk.py": "# implements: X\n"})
+    write(tmp_path, {".gitignore": "junk.py\n"})
+    git(tmp_path, "init", "-q")
+    real_run = files.Git.run
+
+    def run(self: files.Git, args: list[str], cwd: str) -> tuple[int, bytes, str]:
+        if args[0] == command:
+            return 128, b"", said.format(root=tmp_path)
+        return real_run(self, args, cwd)
+
+    monkeypatch.setattr(files.Git, "run", run)
+    result = scan(docs, {"paths": ["../src/*.py"]})
+    assert [t.id for t in result.tags] == ["DEC-1", "X"]
+    where = "../src" if command == "rev-parse" else ".."
+    assert result.problems == [
+        Problem(
+            "",
+            None,
+            f"designdoc_code: git could not list the files of {where} "
+            f"({said.format(root=tmp_path)}); its folders were walked, without .gitignore",
+        )
+    ]

@@ -374,14 +374,15 @@ def scan_code(
                     "is not in a git work tree with a commit: its tags have no link",
                 )
             )
-    for repo in scanner.git.repos.values():
-        if repo.failure:
+    failures = [(repo.root, repo.failure) for repo in scanner.git.repos.values()]
+    for folder, failure in [*failures, *scanner.git.refusals.items()]:
+        if failure:
             scanner.problems.append(
                 Problem(
                     "",
                     None,
-                    f"designdoc_code: git could not list the files of {_shown(repo.root, confdir)} "
-                    f"({repo.failure}); its folders were walked, without .gitignore",
+                    f"designdoc_code: git could not list the files of {_shown(folder, confdir)} "
+                    f"({failure}); its folders were walked, without .gitignore",
                 )
             )
     scan.tags = sorted(kept.values(), key=lambda t: (t.path, t.line, t.id, t.kind))

@@ -267,6 +267,8 @@ class Git:
         self.env = env
         self.repos: dict[str, Repo] = {}
         self._where: dict[str, Repo | None] = {}
+        #: folders git would not answer for, and what it said
+        self.refusals: dict[str, str] = {}
 
     def run(self, args: Sequence[str], cwd: str) -> tuple[int, bytes, str]:
         """git's exit status, standard output and first line of complaint."""
@@ -294,12 +296,16 @@ class Git:
         if self.program is None:
             return None
         if folder not in self._where:
-            code, out, _ = self.run(
+            code, out, said = self.run(
                 ["rev-parse", "--show-toplevel", "--verify", "-q", "HEAD^{commit}"], folder
             )
             lines = out.decode("utf-8", "surrogateescape").splitlines()
             if code not in (0, 1) or not lines:
                 self._where[folder] = None
+                if "not a git repository" not in said:
+                    # a work tree git will not read (owned by another user: "dubious
+                    # ownership"), or git failing: worth saying, .gitignore is not read
+                    self.refusals[folder] = said or f"git rev-parse exited with {code}"
             else:
                 root = os.path.realpath(lines[0])
                 repo = self.repos.setdefault(
