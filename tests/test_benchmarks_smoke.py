@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -127,3 +128,27 @@ def test_evidence_junit_benchmark_on_a_few_cases(
     assert (results["cases"], results["files"], results["problems"]) == (60, 5, 0)
     assert results["verifies"] == 5 * 4
     assert set(results["cold"]) == set(results["cached"]) >= {"median_cpu_s", "peak_rss_mb"}
+
+
+def test_code_scan_benchmark_on_a_tiny_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The generated tree holds the tags asked for, every measure finds all of them, in
+    git (when installed) and walked."""
+    bench = _load("bench_evidence_code")
+    rc = bench.main(
+        ["--files", "40", "--tags", "20", "--runs", "1", "--json", "--work", str(tmp_path)]
+    )
+    assert rc == 0
+    results = json.loads(capsys.readouterr().out)
+    assert set(results) == ({"git", "walk"} if shutil.which("git") else {"walk"})
+    for rows in results.values():
+        assert list(rows) == ["import", "cold", "nochange", "edit"]
+        assert [(rows[m]["files"], rows[m]["tags"]) for m in bench.MEASURES] == [(40, 20)] * 3
+    # links need a commit: the walked tree has none, the git tree has one
+    assert results["walk"]["cold"]["problems"] == [
+        "designdoc_code[0]: 'url' needs {commit}, but ../src/pkg00/mod0/m00005.c is not in "
+        "a git work tree with a commit: its tags have no link"
+    ]
+    if "git" in results:
+        assert results["git"]["cold"]["problems"] == []

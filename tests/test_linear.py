@@ -6,6 +6,7 @@ import's and the option reader's patterns are pinned in ``test_safety_adr.py`` a
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,8 @@ import pytest
 
 from sphinx_designdoc import filters, safety
 from sphinx_designdoc.checks.lifecycle import _norm_title
+from sphinx_designdoc.evidence.code import DEFAULT_PATTERN, tags_in
+from sphinx_designdoc.evidence.files import Rest
 from sphinx_designdoc.lock import parse as parse_lock
 from sphinx_designdoc.model import option_offset
 from sphinx_designdoc.reports.diff import message_identity, text_diff
@@ -31,6 +34,10 @@ def _tokens(text: str) -> Any:
         return filters.tokenize(text)
     except filters.FilterError:
         return None
+
+
+def _code_tags(text: str) -> Any:
+    return tags_in(text, re.compile(DEFAULT_PATTERN, re.MULTILINE))
 
 
 CASES: dict[str, tuple[Callable[[str], Any], str]] = {
@@ -63,6 +70,12 @@ CASES: dict[str, tuple[Callable[[str], Any], str]] = {
     "text diff": (lambda text: text_diff(text, text.replace("a", "b")), "a1\nc2\n" * (MB // 6)),
     "dot string": (_dot, '\x01\\"' * (MB // 3)),
     "scaffold title": (lambda text: (default_prefix(text), full_title(text)), "a-" * (MB // 2)),
+    "code tag id": (_code_tags, "# implements: " + "a-" * (MB // 2) + "!"),
+    "code tag list": (_code_tags, "# implements: DEC-1" + " ," * (MB // 2) + "!"),
+    "code tag words": (_code_tags, "implements:" * (MB // 11)),
+    "code tag spaces": (_code_tags, "satisfies: a" + " " * MB + "!"),
+    "code glob name": (Rest(["*a*a*a*a*b"]).match, "a" * MB),
+    "code glob folders": (Rest(["**", "a", "**", "a", "**", "b"]).match, "a/" * 2000 + "b"),
 }
 
 
