@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from .evidence.code import CodeEntry
 from .evidence.settings import (
+    read_code,
     read_require_implemented,
     read_require_verified,
     read_test_results,
@@ -325,6 +327,15 @@ class Settings:
         read_require_verified,
         "Warn designdoc.unverified for each settled object of a verifiable type (True) or "
         "of the types listed that no passing test verifies; status verified always is.",
+        rebuild="",
+    )
+    code: tuple[CodeEntry, ...] = setting(
+        "designdoc_code",
+        [],
+        read_code,
+        "Source files scanned for tags naming objects: [{paths: [globs relative to "
+        "conf.py], pattern: a regex with (?P<id>...) (default: implements: ID / satisfies: "
+        "ID), url: 'https://.../blob/{commit}/{path}#L{line}'}]; read in every build.",
         rebuild="",
     )
     require_implemented: frozenset[str] = setting(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from ._compat import env_app
 from .checks import CheckContext, badges, run_checks
 from .config import Settings
-from .evidence.model import TestRun
+from .evidence.model import CodeScan, CodeTag, TestRun
 from .evidence.verify import Traced, verify
 from .external import load_all
 from .graph import Graph
@@ -56,6 +56,7 @@ class Project:
         self._external: tuple[list[Item], list[Finding]] | None = None
         self._lock: tuple[Lock | None, list[Finding]] | None = None
         self._tests: TestRun | None = None
+        self._code: CodeScan | None = None
         #: what the test results say of the objects of the current graph
         self.traced: Traced | None = None
         self._graph: Graph | None = None
@@ -163,6 +164,23 @@ class Project:
             )
         return self._tests
 
+    def code_scan(self) -> CodeScan | None:
+        """The code tags of ``designdoc_code`` (None when it names nothing), scanned
+        once per build like the test results: only files changed since the last build
+        are read again (a cache in the doctree folder)."""
+        entries = self._store.settings.code
+        if not entries:
+            return None
+        if self._code is None:
+            from .evidence.code import scan_code
+
+            self._code = scan_code(
+                entries,
+                self._store.state.conf.path.parent,
+                cache_dir=Path(self._store.env.doctreedir),
+            )
+        return self._code
+
     @property
     def graph(self) -> Graph:
         if self._graph is None:
@@ -178,6 +196,9 @@ class Project:
                 graph = self._graph
                 graph.suspects = find_suspects(graph.items(), graph.by_id, lock)
             self._verify(self._graph)
+            scan = self.code_scan()
+            if scan is not None:
+                self._graph.code = tags_by_object(scan.tags, self._graph)
         return self._graph
 
     def _verify(self, graph: Graph) -> None:
@@ -227,6 +248,7 @@ class Project:
                 lock=self.lock()[0],
                 tests=self.test_run(),
                 traced=self.traced,
+                code_scan=self.code_scan(),
                 confdir=os.fspath(state.conf.path.parent),
             )
             found = {
@@ -248,6 +270,16 @@ class Project:
         if self._badges is None:
             self._badges = badges(self.findings, self._store.env.config.suppress_warnings)
         return self._badges
+
+
+def tags_by_object(tags: list[CodeTag], graph: Graph) -> dict[str, tuple[CodeTag, ...]]:
+    """The code tags of each object of ``graph``, in file and line order (a tag naming
+    no object is the checks' to report)."""
+    found: dict[str, list[CodeTag]] = {}
+    for tag in tags:
+        if tag.id in graph.by_id:
+            found.setdefault(tag.id, []).append(tag)
+    return {object_id: tuple(object_tags) for object_id, object_tags in found.items()}
 
 
 def _patterns(item: Item) -> tuple[str, ...]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -417,3 +420,125 @@ def test_reports_and_command_line(make_app, tmp_path: Path, capsys, plain_cli) -
     assert "tests.test_audit.test_log[a]" in out and "assert 1 == 2" in out
     code, out, err = run(capsys, "check", str(src))
     assert code == 1 and "designdoc.failing" in out, (out, err)
+
+
+# -- code tags ---------------------------------------------------------------------------
+
+CODE_CONF = (
+    RESULTS_CONF
+    + 'designdoc_code = [{"paths": ["../code/**/*.py"], '
+    + '"url": "https://example.org/pay/blob/{commit}/{path}#L{line}"}]\n'
+)
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def code_project(tmp: Path, *, require: bool = False) -> tuple[Path, Path]:
+    """A project in ``tmp/docs`` whose code is in ``tmp/code``, one git repository."""
+    conf = CODE_CONF + ("designdoc_require_implemented = True\n" if require else "")
+    src = project(tmp, name="docs", conf=conf)
+    (src / "decs.rst").write_text(
+        DECS + "\n.. decision:: Keep a ledger\n   :id: DEC-2\n   :status: accepted\n"
+        "   :addresses: REQ-1\n",
+        encoding="utf-8",
+    )
+    code = tmp / "code" / "pay"
+    code.mkdir(parents=True)
+    (code / "refund.py").write_text(
+        "# implements: DEC-1\ndef refund():\n    '''satisfies: REQ-1, REQ-404'''\n",
+        encoding="utf-8",
+    )
+    git(tmp, "init", "-q")
+    git(tmp, "add", ".")
+    git(tmp, "commit", "-q", "-m", "start")
+    return src, code / "refund.py"
+
+
+requires_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+@requires_git
+def test_code_tags_link_objects_to_their_lines(make_app, tmp_path: Path, capsys, plain_cli) -> None:
+    src, _ = code_project(tmp_path)
+    app = make_app("html", srcdir=src)
+    app.build()
+    commit = git(tmp_path, "rev-parse", "HEAD")
+    by_id = objects(app.outdir)
+    url = f"https://example.org/pay/blob/{commit}/code/pay/refund.py#L"
+    assert by_id["DEC-1"]["code"] == [
+        {"path": "../code/pay/refund.py", "line": 1, "url": url + "1"}
+    ]
+    assert by_id["REQ-1"]["code"] == [
+        {"path": "../code/pay/refund.py", "line": 3, "url": url + "3"}
+    ]
+    assert "code" not in by_id["DEC-2"]
+    # the unknown ID is located in the code file
+    find_warning(
+        warnings_of(app), "code/pay/refund.py:3:", "dangling", "satisfies tag names 'REQ-404'"
+    )
+    # not asked for: no unimplemented warning
+    assert not any("unimplemented]" in w for w in warnings_of(app))
+    page = (app.outdir / "decs.html").read_text(encoding="utf-8")
+    assert (
+        f'<a class="reference external" href="{url}1"><code class="docutils literal notranslate">'
+        "../code/pay/refund.py:1</code></a>"
+    ) in page
+    # trace and impact name the code
+    data = str(app.outdir / "designdoc.json")
+    code, out, _ = run(capsys, "trace", "DEC-1", "--data", data)
+    assert code == 0 and "../code/pay/refund.py:1" in out
+    code, out, _ = run(capsys, "impact", "REQ-1", "--data", data)
+    assert "Code that implements them (2 tags):" in out
+    assert f"../code/pay/refund.py:3  {url}3  (REQ-1)" in out
+    assert f"../code/pay/refund.py:1  {url}1  (DEC-1)" in out
+
+
+@requires_git
+def test_unimplemented_decisions_and_an_edit_of_the_code(make_app, tmp_path: Path) -> None:
+    src, code_file = code_project(tmp_path, require=True)
+    written: list[str] = []
+
+    def build() -> Any:
+        written.clear()
+        app = make_app("html", srcdir=src)
+        app.connect("html-page-context", lambda app, pagename, *args: written.append(pagename))
+        app.build()
+        return app
+
+    app = build()
+    find_warning(
+        warnings_of(app),
+        "decs.rst:",
+        "unimplemented",
+        "DEC-2 is accepted, but no code tag names it",
+    )
+    assert sum("unimplemented]" in w for w in warnings_of(app)) == 1
+    # the code now implements DEC-2 too: no source of the docs changed
+    code_file.write_text(
+        code_file.read_text(encoding="utf-8") + "# implements: DEC-2\n", encoding="utf-8"
+    )
+    touch_later(code_file)
+    app = build()
+    assert not any("unimplemented]" in w for w in warnings_of(app))
+    assert [t["line"] for t in objects(app.outdir)["DEC-2"]["code"]] == [4]
+    rewritten = {p for p in written if p in app.env.found_docs}
+    assert "decs" in rewritten and "other" not in rewritten
+
+
+def test_a_bad_code_setting_is_one_config_warning(make_app, tmp_path: Path) -> None:
+    conf = RESULTS_CONF + 'designdoc_code = [{"paths": ["x/*.py"], "pattern": "no id group"}]\n'
+    src = project(tmp_path, conf=conf)
+    app = make_app("html", srcdir=src)
+    app.build()
+    find_warning(warnings_of(app), "conf.py:4:", "config", "designdoc_code[0]: 'pattern' needs")
+    assert "code" not in json.dumps(load_report(app.outdir)["objects"])

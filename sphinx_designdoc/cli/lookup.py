@@ -172,7 +172,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     lines.append("")
     if not rows:
         lines.append(f"  A change to {obj['id']} affects no other object.")
-        write_line("\n".join(lines))
+        write_line("\n".join(lines + _reached_code(obj, rows, style)))
         return EXIT_OK
     count = f"{len(rows)} object{'s' * (len(rows) != 1)}"
     lines.append(style(f"A change to {obj['id']} may affect {count}:", "bold"))
@@ -194,9 +194,18 @@ def cmd_impact(args: argparse.Namespace) -> int:
             style,
         )
         lines += ["    " + line for line in table.splitlines()]
-    reached = [(row["id"], tag) for row in rows for tag in row["code"] if isinstance(tag, Mapping)]
-    if reached:
-        lines += ["", style(f"Code that implements them ({len(reached)} tags):", "bold")]
-        lines += [f"    {_code_text(tag, style)}  ({item_id})" for item_id, tag in reached]
+    lines += _reached_code(obj, rows, style)
     write_line("\n".join(lines))
     return EXIT_OK
+
+
+def _reached_code(obj: Mapping[str, Any], rows: list[dict[str, Any]], style: Style) -> list[str]:
+    """The code a change may reach: the tags naming the object and every object it
+    affects (its decisions' implementation, for a requirement)."""
+    reached = [(obj["id"], tag) for tag in obj.get("code") or () if isinstance(tag, Mapping)]
+    reached += [(row["id"], tag) for row in rows for tag in row["code"] if isinstance(tag, Mapping)]
+    if not reached:
+        return []
+    count = f"{len(reached)} tag{'s' * (len(reached) != 1)}"
+    lines = ["", style(f"Code that implements them ({count}):", "bold")]
+    return lines + [f"    {_code_text(tag, style)}  ({item_id})" for item_id, tag in reached]

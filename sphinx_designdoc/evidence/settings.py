@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..vocabulary import ConfigError, Schema, did_you_mean, name_list
+from .code import CodeEntry, code_entries
 
 
 def read_test_results(value: Any, reading: Any) -> tuple[str, ...]:
@@ -59,3 +60,10 @@ read_require_implemented = required_types(
     "designdoc_require_implemented",
     lambda schema: {s for link in schema.links.values() if link.traces for s in link.sources},
 )
+
+
+def read_code(value: Any, reading: Any) -> tuple[CodeEntry, ...]:
+    """``designdoc_code``: every entry, or none when one cannot be used (a pattern or
+    URL template that does not say what it should: scanning with the others would
+    report their tags as if the setting were whole)."""
+    return code_entries(value)
