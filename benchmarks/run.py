@@ -24,6 +24,8 @@ Usage::
     python benchmarks/run.py --sizes 2200 22000 --runs 5 3 --results benchmarks/RESULTS.md
 """
 
+# implements: DEC-BENCHMARKS (docs/design.rst)
+
 from __future__ import annotations
 
 import argparse

@@ -25,3 +25,18 @@ designdoc_exports = ["md", "html", "junit", "sarif", "csv", "needs"]
 # them; a build before any test run has no results and shows no verification.
 _ran = any((Path(__file__).resolve().parent.parent / ".test-results").glob("*.xml"))
 designdoc_test_results = ["../.test-results/*.xml"] if _ran else []
+
+# the decisions point at the code that implements them: a comment line that starts with
+# "implements:" (this package's own docstrings speak of such tags without being one); an
+# accepted decision that no tag names warns designdoc.unimplemented
+designdoc_code = [
+    {
+        "paths": [
+            "../sphinx_designdoc/**/*.py",
+            "../sphinx_designdoc/static/*.css",
+            "../benchmarks/*.py",
+        ],
+        "pattern": r"^(?:#|/\*) (?P<kind>implements): (?P<id>[A-Z][A-Z0-9-]*(?:, [A-Z][A-Z0-9-]*)*)",
+    }
+]
+designdoc_require_implemented = True

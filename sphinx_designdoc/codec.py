@@ -12,6 +12,8 @@ so serial and parallel builds of the same sources write byte-identical files.  N
 Sphinx here.
 """
 
+# implements: DEC-CODEC (docs/design.rst)
+
 from __future__ import annotations
 
 import json

@@ -19,6 +19,8 @@ be frozen, and only where measurement showed it lowers both time and peak memory
   written, and frozen, those would not be collected.
 """
 
+# implements: DEC-GC-FREEZE (docs/design.rst)
+
 from __future__ import annotations
 
 import gc

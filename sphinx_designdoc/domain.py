@@ -10,6 +10,8 @@ is always recomputed, never merged.  The one exception is the encoded
 (:func:`.incremental.refresh_rows`).
 """
 
+# implements: DEC-DOMAIN-STORE (docs/design.rst)
+
 from __future__ import annotations
 
 import dataclasses

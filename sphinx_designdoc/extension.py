@@ -8,6 +8,8 @@ and tells Sphinx which unchanged pages show something that changed
 (``env-get-updated``, :mod:`.incremental`); ``build-finished`` writes the reports.
 """
 
+# implements: DEC-MYST, DEC-FINDINGS-EVERY-BUILD (docs/design.rst)
+
 from __future__ import annotations
 
 import json

@@ -23,6 +23,8 @@ and incoming names with ``_`` for spaces (``addressed_by``).  Bare names are boo
 ``verified`` (``passed``, ``failed``, ...) and ``code`` are :func:`.evidence_value`.
 """
 
+# implements: DEC-FILTER-LANGUAGE (docs/design.rst)
+
 from __future__ import annotations
 
 import difflib

@@ -4,6 +4,8 @@ Pure Python over :class:`~.model.Item` records, so the Sphinx extension, the rep
 writers and the command line all share one implementation.
 """
 
+# implements: DEC-IMPACT-WALK (docs/design.rst)
+
 from __future__ import annotations
 
 from collections import deque

@@ -14,6 +14,8 @@ with them, and the cached rows of ``designdoc.json``.
   ``designdoc.json`` is mostly copied, not encoded.
 """
 
+# implements: DEC-FINGERPRINTS, DEC-REPORT-ROWS (docs/design.rst)
+
 from __future__ import annotations
 
 import hashlib

@@ -18,6 +18,8 @@ links (a link's change is its source's, reviewed there), and whitespace (a reflo
 paragraph reads the same).  No Sphinx here.
 """
 
+# implements: DEC-REVIEW-LOCK (docs/design.rst)
+
 from __future__ import annotations
 
 import functools
@@ -72,9 +74,15 @@ def _unquote(token: str) -> str:
     return urllib.parse.unquote(token, errors="strict")
 
 
+#: fields that say how an object is checked, not what it means: a change to them makes
+#: no link to the object suspect (which tests verify a requirement is not the requirement)
+UNSTAMPED_FIELDS = frozenset({"verified-by"})
+
+
 def stamp_of(item: Item) -> Stamp:
     """What ``item`` means, as the lock keeps it: its status as written, digests of its
-    title, its body text and each field, whitespace collapsed in all of them."""
+    title, its body text and each field (but :data:`UNSTAMPED_FIELDS`), whitespace
+    collapsed in all of them."""
     parts = [
         "status=" + _quote(item.status),
         "title=" + _digest(" ".join(item.title.split())),
@@ -82,6 +90,8 @@ def stamp_of(item: Item) -> Stamp:
     ]
     fields = item.fields
     for name in sorted(fields) if len(fields) > 1 else fields:
+        if name in UNSTAMPED_FIELDS:
+            continue
         value = fields[name]
         joined = "\x1f".join(value) if isinstance(value, tuple) else value
         parts.append(f"field.{_quote(name)}={_digest(' '.join(joined.split()))}")

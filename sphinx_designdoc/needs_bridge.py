@@ -44,6 +44,8 @@ Two alternatives were tried against this and rejected:
   and ``needflow`` links an external need only when its URL has a scheme.
 """
 
+# implements: DEC-NEEDS-PEER (docs/design.rst)
+
 from __future__ import annotations
 
 import contextlib

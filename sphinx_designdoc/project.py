@@ -8,6 +8,8 @@ objects of other projects outlive that, for the whole build: they change with fi
 outside the sources, never with what was read.
 """
 
+# implements: DEC-EVIDENCE-INPUTS (docs/design.rst)
+
 from __future__ import annotations
 
 import os

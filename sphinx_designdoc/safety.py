@@ -15,6 +15,8 @@ holds the rules that are the same everywhere:
 - :func:`natural_key`: IDs sort as people read them (``REQ-2`` before ``REQ-10``).
 """
 
+# implements: DEC-SAFETY (docs/design.rst)
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,8 @@
 """The write-phase transform: field and view placeholders become finished nodes, and
 objects get their badges."""
 
+# implements: DEC-POST-TRANSFORM (docs/design.rst)
+
 from __future__ import annotations
 
 from functools import partial

@@ -616,3 +616,31 @@ def test_a_lock_that_cannot_be_read_or_written_is_one_line(
     monkeypatch.setattr(review, "write_atomic", refuse)
     code, out, err = run(capsys, "review", "accept", "--all", str(src))
     assert_one_line_error(code, out, err, "cannot write", "designdoc.lock: Permission denied")
+
+
+def test_which_tests_verify_a_target_is_not_what_it_means() -> None:
+    """``:verified-by:`` says how a requirement is checked: changing it makes no link to
+    the requirement suspect; any other field does."""
+    base = Item("REQ-1", "requirement", "Pay", "approved", "index", "index.rst", 3)
+    tested = Item(
+        "REQ-1",
+        "requirement",
+        "Pay",
+        "approved",
+        "index",
+        "index.rst",
+        3,
+        fields={"verified-by": ("tests/test_pay.py",)},
+    )
+    prioritised = Item(
+        "REQ-1",
+        "requirement",
+        "Pay",
+        "approved",
+        "index",
+        "index.rst",
+        3,
+        fields={"priority": "must", "verified-by": ("tests/test_pay.py",)},
+    )
+    assert stamp_of(tested) == stamp_of(base)
+    assert stamp_of(prioritised) != stamp_of(base)

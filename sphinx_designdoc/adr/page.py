@@ -1,6 +1,8 @@
 """The page of a folder of decision records: IDs, links between the records, where
 their links and images lead, and the MyST text of one ``decision`` per record."""
 
+# implements: DEC-IMPORT-TOKENS (docs/design.rst)
+
 from __future__ import annotations
 
 import json

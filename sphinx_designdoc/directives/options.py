@@ -17,6 +17,8 @@ written, and reads it here:
 Option names are compared in lower case, as docutils compares them.  No docutils here.
 """
 
+# implements: DEC-LENIENT-OPTIONS (docs/design.rst)
+
 from __future__ import annotations
 
 import json

@@ -14,6 +14,8 @@ A test case's ``line`` is 1-based.  pytest (``junit_family=xunit1``) writes its 
 ``timestamp`` and names a ``.py`` file or has a pytest node ID; else as written.
 """
 
+# implements: DEC-EVIDENCE-INPUTS (docs/design.rst)
+
 from __future__ import annotations
 
 import glob

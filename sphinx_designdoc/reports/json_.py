@@ -1,5 +1,7 @@
 """The ``json`` export: ``designdoc.json`` itself, whose format :mod:`..codec` defines."""
 
+# implements: DEC-JSON-REPORT (docs/design.rst)
+
 from __future__ import annotations
 
 from collections.abc import Mapping

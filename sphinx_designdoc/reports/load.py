@@ -7,6 +7,8 @@ whole file.  Which file ``--data`` names, and building a source folder for it, i
 command line's business (:mod:`..cli.data`): reading a report never runs Sphinx.
 """
 
+# implements: DEC-CLI-JSON (docs/design.rst)
+
 from __future__ import annotations
 
 import json
