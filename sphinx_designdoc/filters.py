@@ -3,8 +3,7 @@
 Filters are written by document authors and evaluated at build time, so they must never
 reach Python's ``eval``: the text is tokenised, parsed by recursive descent into a tree of
 a handful of allowed node kinds, checked against the project's vocabulary and compiled
-into one closure per view.  Evaluating that closure on 20,000 objects is a plain loop of
-dictionary lookups.
+into one closure per view (a plain loop of dictionary lookups on 20,000 objects).
 
 Grammar::
 
@@ -17,10 +16,10 @@ Grammar::
     OP       := "==" | "!=" | "in" | "not in"
     operand  := NAME | STRING | NUMBER | "[" STRING ("," STRING)* "]"
 
-Names are object fields (``status``, ``kind``, ``tags``, ...), link names (``addresses``)
-and incoming names with ``_`` for spaces (``addressed_by``).  Bare names are booleans:
-``traced``, ``untraced``, ``active``, ``external``, ``suspect`` and "the field is set" for any field.
-``verified`` (``passed``, ``failed``, ...) and ``code`` are :func:`.evidence_value`.
+Names are object fields (``status``, ``tags``, ...), link names (``addresses``), incoming
+names with ``_`` for spaces (``addressed_by``), ``verified`` and ``code``
+(:func:`.evidence_value`).  Bare names are booleans: ``traced``, ``untraced``, ``active``,
+``external``, ``suspect`` and "the field is set" for any field.
 """
 
 # implements: DEC-FILTER-LANGUAGE (docs/design.rst)
