@@ -19,6 +19,11 @@ from sphinx_designdoc.config import ConfigError
 from sphinx_designdoc.evidence import code
 from sphinx_designdoc.evidence.code import DEFAULT_PATTERN, CodeEntry, code_entries, tags_in
 
+# the requirement these tests verify, written into their JUnit results by our own
+# pytest plugin (docs/design.rst shows the outcome)
+pytestmark = pytest.mark.verifies("REQ-EVIDENCE")
+
+
 # -- the default pattern ---------------------------------------------------------------
 
 

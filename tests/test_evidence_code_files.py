@@ -25,6 +25,11 @@ from sphinx_designdoc.evidence import code, files
 from sphinx_designdoc.evidence.code import CACHE_NAME
 from sphinx_designdoc.evidence.model import CodeTag, Problem
 
+# the requirement these tests verify, written into their JUnit results by our own
+# pytest plugin (docs/design.rst shows the outcome)
+pytestmark = pytest.mark.verifies("REQ-EVIDENCE")
+
+
 # -- which files ----------------------------------------------------------------------
 
 
