@@ -47,7 +47,9 @@ _ACRONYMS = {"url": "URL", "id": "ID", "api": "API", "sdk": "SDK", "adr": "ADR"}
 
 
 def display_name(name: str) -> str:
-    """A field's or link's name as a label: ``scope`` -> ``Scope``, ``url`` -> ``URL``."""
+    """A field's or link's name as a label: ``scope`` -> ``Scope``, ``url`` -> ``URL``,
+    ``verified-by`` -> ``Verified by``."""
+    name = name.replace("-", " ")  # verified-by: Verified by
     return _ACRONYMS.get(name.lower(), name[:1].upper() + name[1:])
 
 

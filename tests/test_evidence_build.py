@@ -254,6 +254,7 @@ def test_the_object_shows_its_verification_and_badge(make_app, tmp_path: Path) -
         in audit
     )
     assert "tests.test_audit.test_log[a] (failed), tests.test_audit.test_log[b]" in audit
+    assert '<dt class="dd-field-verified-by field-odd">Verified by<span class="colon">' in audit
     archive = page[page.index('id="REQ-4"') :]
     assert '<span class="dd-badge dd-badge-unverified">' in archive
     assert '<span class="dd-status dd-verified-missing dd-tone-pending">missing</span>' in archive
