@@ -37,10 +37,6 @@ GUIDE_SECTION = "Evidence: tests and code"
 #: tests/test_evidence_pytest_plugin.py runs it), and no cache written into the project
 PYTEST_OPTIONS = "-p no:cacheprovider -p no:designdoc -p sphinx_designdoc.pytest_plugin"
 
-#: settings the pages name that the code scanner's branch of issue 24 declares (merged
-#: separately); once it is in CONFIG_VALUES, the entry here is checked like the rest
-PENDING_SETTINGS = {"designdoc_code"}
-
 
 def fences(page: Path, section: str, subsection: str | None = None) -> list[tuple[str, str]]:
     """(info, content) of every fence under the ``##`` heading ``section`` (and the
@@ -362,7 +358,8 @@ def test_every_setting_the_evidence_pages_name_exists() -> None:
     named = set(re.findall(r"\bdesigndoc_[a-z_]+", _evidence_text()))
     known = {cv.name for cv in CONFIG_VALUES}
     assert {"designdoc_test_results", "designdoc_require_verified"} <= named
-    assert named - known <= PENDING_SETTINGS, sorted(named - known - PENDING_SETTINGS)
+    assert {"designdoc_code", "designdoc_require_implemented"} <= named
+    assert named <= known, sorted(named - known)
 
 
 def test_every_warning_kind_the_evidence_pages_name_exists() -> None:
@@ -390,13 +387,7 @@ def test_every_option_the_evidence_pages_name_exists() -> None:
 
 # -- the code tags recipe --------------------------------------------------------------
 
-needs_code_scanner = pytest.mark.skipif(
-    "designdoc_code" not in {cv.name for cv in CONFIG_VALUES},
-    reason="the code scanner (designdoc_code) is merged separately",
-)
 
-
-@needs_code_scanner
 def test_the_tag_the_code_recipe_links_the_decision_to_its_line(make_app, tmp_path: Path) -> None:
     """The recipe's source file, settings and the pytest recipe's design document, in a
     git work tree with a commit: the decision shows the tag's line, linked to the code
@@ -450,7 +441,6 @@ def test_the_tag_the_code_recipe_links_the_decision_to_its_line(make_app, tmp_pa
     assert not [w for w in warnings_of(app) if "unimplemented" in w or "evidence]" in w]
 
 
-@needs_code_scanner
 def test_the_guides_code_settings_and_tags_are_read_as_it_says() -> None:
     """Each ``designdoc_code`` of the guide is a setting the scanner takes; the default
     pattern finds the guide's tags, and the OpenFastTrace pattern its tag."""
