@@ -25,29 +25,8 @@ from pathlib import Path
 
 from .._version import __version__
 from ..build import BuildError, _cache_root, build_reports, cache_lock
+from ..gitenv import git_environment
 from .errors import CLIError
-
-#: what ``git rev-parse --local-env-vars`` lists (git 2.39), and the hook variables that
-#: would point git elsewhere than the repository of the source folder
-_CALLER_GIT_VARIABLES = (
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CONFIG",
-    "GIT_CONFIG_PARAMETERS",
-    "GIT_CONFIG_COUNT",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_IMPLICIT_WORK_TREE",
-    "GIT_GRAFT_FILE",
-    "GIT_INDEX_FILE",
-    "GIT_NO_REPLACE_OBJECTS",
-    "GIT_REPLACE_REF_BASE",
-    "GIT_PREFIX",
-    "GIT_INTERNAL_SUPER_PREFIX",
-    "GIT_SHALLOW_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-)
 
 #: how many reports of earlier refs the cache keeps (each is one commit's designdoc.json)
 _KEPT_REPORTS = 8
@@ -147,10 +126,7 @@ class Git:
 
     def __init__(self, program: str) -> None:
         self.program = program
-        env = {k: v for k, v in os.environ.items() if k not in _CALLER_GIT_VARIABLES}
-        env.update(LC_ALL="C", LANGUAGE="C", GIT_PAGER="cat", PAGER="cat")
-        env.update(GIT_TERMINAL_PROMPT="0", GIT_ADVICE="0")
-        self.env = env
+        self.env = git_environment(GIT_PAGER="cat", PAGER="cat", GIT_ADVICE="0")
 
     @classmethod
     def find(cls) -> Git:

@@ -27,30 +27,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-#: the variables that would point git elsewhere than the repository of the scanned folder
-#: (``git rev-parse --local-env-vars``, and the hook variables); the same list as
-#: ``cli/gitbase.py``'s
-_CALLER_GIT_VARIABLES = frozenset(
-    {
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_CONFIG",
-        "GIT_CONFIG_PARAMETERS",
-        "GIT_CONFIG_COUNT",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_IMPLICIT_WORK_TREE",
-        "GIT_GRAFT_FILE",
-        "GIT_INDEX_FILE",
-        "GIT_NO_REPLACE_OBJECTS",
-        "GIT_REPLACE_REF_BASE",
-        "GIT_PREFIX",
-        "GIT_INTERNAL_SUPER_PREFIX",
-        "GIT_SHALLOW_FILE",
-        "GIT_COMMON_DIR",
-        "GIT_NAMESPACE",
-    }
-)
+from ..gitenv import git_environment
+
 #: seconds a git command may take before the folders are walked instead
 GIT_TIMEOUT = 60.0
 _MAGIC = re.compile(r"[*?\[]")
@@ -262,9 +240,7 @@ class Git:
 
     def __init__(self) -> None:
         self.program = shutil.which("git")
-        env = {k: v for k, v in os.environ.items() if k not in _CALLER_GIT_VARIABLES}
-        env.update(LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-        self.env = env
+        self.env = git_environment(GIT_OPTIONAL_LOCKS="0")
         self.repos: dict[str, Repo] = {}
         self._where: dict[str, Repo | None] = {}
         #: folders git would not answer for, and what it said
