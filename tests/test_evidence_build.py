@@ -543,3 +543,74 @@ def test_a_bad_code_setting_is_one_config_warning(make_app, tmp_path: Path) -> N
     app.build()
     find_warning(warnings_of(app), "conf.py:4:", "config", "designdoc_code[0]: 'pattern' needs")
     assert "code" not in json.dumps(load_report(app.outdir)["objects"])
+
+
+GOTESTSUM = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="2" failures="0" errors="0" time="0.010000" name="test">
+	<testsuite tests="2" failures="0" time="0.010000" name="example.com/pay" timestamp="0001-01-01T00:00:00Z">
+		<properties>
+			<property name="go.version" value="go1.25.0 linux/amd64"></property>
+			<property name="verifies" value="REQ-3"></property>
+		</properties>
+		<testcase classname="example.com/pay" name="TestArchive" time="0.000000">
+			<properties>
+				<property name="verifies" value="REQ-4"></property>
+			</properties>
+		</testcase>
+		<testcase classname="example.com/pay" name="TestArchive/old" time="0.000000"></testcase>
+	</testsuite>
+</testsuites>
+"""
+
+SUREFIRE = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.0.2" name="org.acme.ExportTest" time="0.01" tests="1" errors="0" skipped="1" failures="0">
+  <properties><property name="verifies" value="REQ-1"/></properties>
+  <testcase name="exportsCsv" classname="org.acme.ExportTest" time="0.001">
+    <skipped message="no database"/>
+  </testcase>
+</testsuite>
+"""
+
+
+@pytest.mark.parametrize("markup", ["rst", "md"])
+def test_go_properties_and_java_patterns_verify_too(make_app, tmp_path: Path, markup: str) -> None:
+    """A ``verifies`` property of another runner (gotestsum, from Go's ``t.Attr``) and a
+    ``:verified-by:`` pattern in Surefire's spelling set a requirement's state; a suite
+    property is no test's (Surefire writes JVM properties there)."""
+    src = project(tmp_path, markup)
+    (src / "results" / "go.xml").write_text(GOTESTSUM, encoding="utf-8")
+    (src / "results" / "TEST-org.acme.ExportTest.xml").write_text(SUREFIRE, encoding="utf-8")
+    reqs = src / f"reqs.{markup}"
+    reqs.write_text(
+        reqs.read_text(encoding="utf-8").replace(
+            "ledger.TestExport", "ledger.TestExport, org.acme.ExportTest#exportsCsv"
+        ),
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    by_id = objects(app.outdir)
+    archive = by_id["REQ-4"]["verification"]
+    assert archive == {
+        "state": "passed",
+        "tests": [
+            {
+                "id": "example.com/pay.TestArchive",
+                "outcome": "passed",
+                "file": "",
+                "line": 0,
+                "message": "",
+            }
+        ],
+    }
+    export = by_id["REQ-2"]["verification"]
+    assert [(t["id"], t["outcome"]) for t in export["tests"]] == [
+        ("ledger.TestExport.test_csv", "passed"),
+        ("org.acme.ExportTest.exportsCsv", "skipped"),
+    ]
+    assert export["state"] == "passed"
+    # the suite property named REQ-3 and REQ-1 for no test
+    assert [t["id"] for t in by_id["REQ-1"]["verification"]["tests"]] == [
+        "tests.test_pay.test_refund"
+    ]
+    assert not any("REQ-4 has status 'verified'" in w for w in warnings_of(app))
