@@ -17,6 +17,7 @@ from sphinx_designdoc import filters, safety
 from sphinx_designdoc.checks.lifecycle import _norm_title
 from sphinx_designdoc.evidence.code import DEFAULT_PATTERN, tags_in
 from sphinx_designdoc.evidence.files import Rest
+from sphinx_designdoc.evidence.verify import _glob_matcher
 from sphinx_designdoc.lock import parse as parse_lock
 from sphinx_designdoc.model import option_offset
 from sphinx_designdoc.reports.diff import message_identity, text_diff
@@ -75,6 +76,7 @@ CASES: dict[str, tuple[Callable[[str], Any], str]] = {
     "code tag words": (_code_tags, "implements:" * (MB // 11)),
     "code tag spaces": (_code_tags, "satisfies: a" + " " * MB + "!"),
     "code glob name": (Rest(["*a*a*a*a*b"]).match, "a" * MB),
+    "verified-by glob": (_glob_matcher("*a*a*a*a*b"), "a" * MB),
     "code glob folders": (Rest(["**", "a", "**", "a", "**", "b"]).match, "a/" * 2000 + "b"),
 }
 
