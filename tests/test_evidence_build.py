@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cli_helpers import run
+from code_helpers import git
 from conftest import CONF, find_warning, load_report, touch_later, warnings_of, write_project
 
 from sphinx_designdoc.reports import csv_, html, markdown
@@ -430,18 +429,6 @@ CODE_CONF = (
     + 'designdoc_code = [{"paths": ["../code/**/*.py"], '
     + '"url": "https://example.org/pay/blob/{commit}/{path}#L{line}"}]\n'
 )
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=cwd,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def code_project(tmp: Path, *, require: bool = False) -> tuple[Path, Path]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from code_helpers import git
 from conftest import CONF
 
 from sphinx_designdoc.cli.errors import CLIError
@@ -41,23 +42,6 @@ OTHER = """Other
 .. requirement:: {title}
    :id: REQ-2
 """
-
-
-def git(cwd: Path, *args: str) -> str:
-    """git as a test runs it: a fixed identity, no user or system configuration."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        GIT_AUTHOR_NAME="Ann",
-        GIT_AUTHOR_EMAIL="ann@example.org",
-        GIT_COMMITTER_NAME="Ann",
-        GIT_COMMITTER_EMAIL="ann@example.org",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_CONFIG_NOSYSTEM="1",
-    )
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
 
 
 def commit_all(repo: Path, message: str) -> str:
