@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,9 @@ class CheckContext:
     code_scan: CodeScan | None = None
     #: absolute path of the folder of ``conf.py``, which evidence paths are relative to
     confdir: str = ""
+    #: every ID of the project, for did-you-mean, when ``graph`` holds only some of the
+    #: objects (the language server checks a page against its neighbours)
+    known_ids: Collection[str] | None = None
     #: source files read to locate options, by path
     _lines: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -93,5 +96,6 @@ def suggest(unknown: str, ctx: CheckContext) -> str:
             f", a sphinx-needs need of type {need_type!r}: to link to needs of that type, "
             f"map it to one of ours, e.g. designdoc_needs_types = {{{need_type!r}: 'requirement'}}"
         )
-    close = difflib.get_close_matches(unknown, ctx.graph.by_id.keys(), n=1, cutoff=0.75)
+    known = ctx.graph.by_id.keys() if ctx.known_ids is None else ctx.known_ids
+    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""

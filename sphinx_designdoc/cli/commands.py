@@ -202,3 +202,16 @@ def next_steps(target: Path, fmt: str) -> str:
         f"until every requirement is traced; designdoc check {shown_src} gates CI"
     )
     return "next:\n" + "\n".join(f"  {index}. {step}" for index, step in enumerate(steps, 1))
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    """Serve the language server until the editor stops it."""
+    try:
+        from ..lsp.server import serve
+    except ImportError as exc:
+        raise CLIError(
+            f"designdoc lsp needs the lsp extra ({exc.name or 'pygls'} is not installed): "
+            "pip install 'sphinx-designdoc[lsp]'"
+        ) from None
+    serve()
+    return EXIT_OK

@@ -10,7 +10,7 @@ from .._version import __version__
 from ..formats import FORMATS
 from ..reports.diff import REGRESSION_RULES
 from .check import cmd_check
-from .commands import cmd_export, cmd_import_adr, cmd_new
+from .commands import cmd_export, cmd_import_adr, cmd_lsp, cmd_new
 from .data import BUILD_FOLDERS
 from .diff import cmd_diff
 from .errors import UsageError
@@ -359,6 +359,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_verbose(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "lsp",
+        help="serve editors: the language server, over stdio",
+        formatter_class=_Formatter,
+        description="The language server for design documents (RST and MyST): completion, "
+        "hover, go to definition, references, rename, outlines and diagnostics as you type, "
+        "with no build. Editors start it and speak to it over stdin and stdout; it needs the "
+        "lsp extra: pip install 'sphinx-designdoc[lsp]'.",
+        epilog="set-up for VS Code, Neovim, Emacs and Helix: the how-to, 'Editor support'",
+    )
+    p.add_argument("--stdio", action="store_true", help="speak over stdin and stdout (the default)")
+    p.set_defaults(func=cmd_lsp)
     return parser
 
 

@@ -1,0 +1,473 @@
+"""``designdoc lsp``: the language server, over stdio, on pygls.
+
+Only this module imports the language-server library, and only ``designdoc lsp``
+imports it.  Every handler answers from the index (:mod:`.workspace`); none lets an
+exception out: a request it cannot answer gets nothing and the log one line, and the
+server keeps serving.  The whole workspace is read in a thread after ``initialized``,
+with progress shown in the editor; the open pages are read at once.
+"""
+
+# implements: DEC-LSP (docs/design.rst)
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .._version import __version__
+from . import features
+from .index import Index
+from .page import Page
+from .workspace import Workspace, cache_dir
+
+_T = TypeVar("_T")
+log = logging.getLogger("sphinx_designdoc.lsp")
+
+#: seconds without an edit before the whole project is analysed again (cycles,
+#: coverage: the findings that depend on more than a page and its neighbours)
+SETTLE = 0.4
+
+
+class DesigndocServer(LanguageServer):
+    """The server, with the workspace it serves once the editor said which."""
+
+    def __init__(self) -> None:
+        super().__init__("designdoc", __version__)
+        self.state: Workspace | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._settle: threading.Timer | None = None
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def workspace_state(self) -> Workspace:
+        if self.state is None:
+            roots = [Path(p) for p in _folders(self)]
+            self.state = Workspace(roots, cache_dir())
+            if not self.state.indexes:
+                self.say("no conf.py in the workspace: open a page of a Sphinx project")
+        return self.state
+
+    def say(self, message: str) -> None:
+        """One line in the editor's log (from any thread)."""
+        log.info(message)
+        self.in_loop(
+            lambda: self.window_log_message(
+                types.LogMessageParams(type=types.MessageType.Info, message=message)
+            )
+        )
+
+    def in_loop(self, call: Callable[[], Any]) -> None:
+        """Run ``call`` in the server's event loop, which alone writes to the editor."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            if threading.current_thread() is threading.main_thread():
+                call()
+            else:
+                loop.call_soon_threadsafe(call)
+        except RuntimeError:
+            pass  # the loop is closing: the editor is gone
+
+    def page_of(self, uri: str) -> tuple[Index, Page, list[str]] | None:
+        """The index, the page and the editor's lines of the document ``uri``."""
+        path = _path(uri)
+        if path is None:
+            return None
+        index = self.workspace_state().index_for(path)
+        if index is None:
+            return None
+        page = index.pages.get(_source(index, path))
+        if page is None:
+            return None
+        document = self.workspace.get_text_document(uri)
+        try:
+            lines = document.source.splitlines()
+        except Exception:  # not open: the file on disk
+            lines = features.file_lines(path)
+        return index, page, lines
+
+    def publish(self, uri: str) -> None:
+        """Diagnostics of the open page ``uri``, as a build would report them now."""
+        found = self.page_of(uri)
+        if found is None:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+            return
+        index, page, lines = found
+        with index.lock:
+            findings = index.page_findings(page.source)
+        diagnostics = [
+            _to_client(self, uri, lines, d) for d in features.diagnostics(page, findings, lines)
+        ]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+        )
+
+    def publish_open(self) -> None:
+        for path in list(self.workspace_state().open):
+            uri = from_fs_path(str(path))
+            if uri is not None:
+                self.publish(uri)
+
+    def settle(self) -> None:
+        """Analyse the whole project again once the edits pause."""
+        if self._settle is not None:
+            self._settle.cancel()
+        self._settle = threading.Timer(SETTLE, self._analyse)
+        self._settle.daemon = True
+        self._settle.start()
+
+    def _analyse(self) -> None:
+        state = self.workspace_state()
+        try:
+            for index in state.all_indexes():
+                if index.complete:
+                    index.analysis()
+        except Exception as exc:  # never let the analysis take the server down
+            self.say(f"designdoc: analysis failed: {type(exc).__name__}: {exc}")
+            return
+        self.in_loop(self.publish_open)
+
+    def read_workspace(self) -> None:
+        """Read every page, with progress shown in the editor; then publish again."""
+        state = self.workspace_state()
+        token = str(uuid.uuid4())
+        progress = self._progress(token)
+        last = [0]
+
+        def report(project: str, done: int, total: int) -> None:
+            percent = int(done * 100 / max(total, 1))
+            if progress and percent != last[0]:
+                last[0] = percent
+                value = types.WorkDoneProgressReport(
+                    message=f"{project}: {done}/{total} pages", percentage=percent
+                )
+                self.in_loop(lambda: self.work_done_progress.report(token, value))
+
+        try:
+            state.read_all(report)
+        except Exception as exc:
+            self.say(f"designdoc: reading the workspace failed: {type(exc).__name__}: {exc}")
+        finally:
+            if progress:
+                end = types.WorkDoneProgressEnd(message="indexed")
+                self.in_loop(lambda: self.work_done_progress.end(token, end))
+        count = sum(len(index.declared) for index in state.all_indexes())
+        self.say(f"designdoc: {count} objects indexed")
+        self.in_loop(self.publish_open)
+        self._analyse()
+
+    def _progress(self, token: str) -> bool:
+        capabilities = self.client_capabilities
+        window = getattr(capabilities, "window", None)
+        if not getattr(window, "work_done_progress", False) or self.loop is None:
+            return False
+        try:
+            created = asyncio.run_coroutine_threadsafe(
+                self.work_done_progress.create_async(token), self.loop
+            )
+            created.result(timeout=5)
+        except Exception:
+            return False
+        begin = types.WorkDoneProgressBegin(title="designdoc: indexing", percentage=0)
+        self.in_loop(lambda: self.work_done_progress.begin(token, begin))
+        return True
+
+
+def _folders(server: LanguageServer) -> list[str]:
+    folders = [to_fs_path(f.uri) for f in server.workspace.folders.values()]
+    found = [f for f in folders if f]
+    if not found and server.workspace.root_path:
+        found = [server.workspace.root_path]
+    return found
+
+
+def _path(uri: str) -> Path | None:
+    if urlparse(uri).scheme != "file":
+        return None
+    fs = to_fs_path(uri)
+    return Path(fs) if fs else Path(unquote(urlparse(uri).path))
+
+
+def _source(index: Index, path: Path) -> str:
+    try:
+        return index.source_of(path)
+    except ValueError:
+        return ""
+
+
+def _to_client(server: LanguageServer, uri: str, lines: list[str], item: _T) -> _T:
+    """A diagnostic's range in the editor's units (UTF-16 unless it asked otherwise)."""
+    codec = server.workspace.position_codec
+    rng = getattr(item, "range", None)
+    if rng is not None:
+        item.range = codec.range_to_client_units(lines, rng)  # type: ignore[attr-defined]
+    return item
+
+
+def _location(
+    server: LanguageServer, index: Index, source: str, line: int, start: int, end: int
+) -> types.Location | None:
+    path = index.project.confdir / source
+    uri = from_fs_path(str(path))
+    if uri is None:
+        return None
+    lines = _lines_of(server, uri, path)
+    codec = server.workspace.position_codec
+    rng = codec.range_to_client_units(
+        lines, types.Range(types.Position(line, start), types.Position(line, end))
+    )
+    return types.Location(uri=uri, range=rng)
+
+
+def _lines_of(server: LanguageServer, uri: str, path: Path) -> list[str]:
+    document = server.workspace.text_documents.get(uri)
+    if document is not None:
+        return document.source.splitlines()
+    return features.file_lines(path)
+
+
+def guarded(default: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A handler that answers ``default`` and logs one line instead of raising."""
+
+    def wrap(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def run(server: DesigndocServer, params: Any) -> Any:
+            try:
+                return handler(server, params)
+            except Exception as exc:
+                server.say(f"designdoc: {handler.__name__} failed: {type(exc).__name__}: {exc}")
+                return default
+
+        run.__name__ = handler.__name__
+        return run
+
+    return wrap
+
+
+def make_server() -> DesigndocServer:
+    server = DesigndocServer()
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: DesigndocServer, params: types.InitializedParams) -> None:
+        ls.loop = asyncio.get_running_loop()
+        ls.workspace_state()
+        threading.Thread(target=ls.read_workspace, name="designdoc-index", daemon=True).start()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @guarded(None)
+    def did_open(ls: DesigndocServer, params: types.DidOpenTextDocumentParams) -> None:
+        _changed(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded(None)
+    def did_change(ls: DesigndocServer, params: types.DidChangeTextDocumentParams) -> None:
+        _changed(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded(None)
+    def did_close(ls: DesigndocServer, params: types.DidCloseTextDocumentParams) -> None:
+        path = _path(params.text_document.uri)
+        if path is not None:
+            ls.workspace_state().close(path)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+        ls.settle()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded(None)
+    def watched(ls: DesigndocServer, params: types.DidChangeWatchedFilesParams) -> None:
+        state = ls.workspace_state()
+        for change in params.changes:
+            path = _path(change.uri)
+            if path is None or path.resolve() in state.open:
+                continue
+            index = state.index_for(path)
+            if index is not None:
+                index.read(path)
+        ls.publish_open()
+        ls.settle()
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=[":", "`", "{", " ", ",", "<"]),
+    )
+    @guarded(None)
+    def completion(ls: DesigndocServer, params: types.CompletionParams) -> Any:
+        uri = params.text_document.uri
+        path = _path(uri)
+        index = ls.workspace_state().index_for(path) if path else None
+        if index is None or path is None:
+            return None
+        document = ls.workspace.get_text_document(uri)
+        lines = document.source.splitlines()
+        position = document.position_codec.position_from_client_units(
+            document.lines, params.position
+        )
+        page = index.pages.get(_source(index, path))
+        with index.lock:
+            return features.complete(index, page, lines, position.line, position.character)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @guarded(None)
+    def hover(ls: DesigndocServer, params: types.HoverParams) -> Any:
+        found = _place(ls, params.text_document.uri, params.position)
+        if found is None:
+            return None
+        index, place, lines = found
+        with index.lock:
+            answer = features.hover(index, place)
+        if answer is not None and answer.range is not None:
+            answer.range = ls.workspace.position_codec.range_to_client_units(lines, answer.range)
+        return answer
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @guarded(None)
+    def definition(ls: DesigndocServer, params: types.DefinitionParams) -> Any:
+        found = _place(ls, params.text_document.uri, params.position)
+        if found is None:
+            return None
+        index, place, _ = found
+        with index.lock:
+            places = features.declarations(index, place.id)
+        locations = [_location(ls, index, *where) for where in places]
+        return [loc for loc in locations if loc is not None] or None
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @guarded(None)
+    def references(ls: DesigndocServer, params: types.ReferenceParams) -> Any:
+        found = _place(ls, params.text_document.uri, params.position)
+        if found is None:
+            return None
+        index, place, _ = found
+        with index.lock:
+            mentions = features.references(index, place.id, params.context.include_declaration)
+        locations = [_location(ls, index, m.source, m.line, m.start, m.end) for m in mentions]
+        return [loc for loc in locations if loc is not None]
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guarded(None)
+    def prepare_rename(ls: DesigndocServer, params: types.PrepareRenameParams) -> Any:
+        found = _place(ls, params.text_document.uri, params.position)
+        if found is None:
+            return None
+        index, place, lines = found
+        if place.id not in index.declared:
+            return None
+        rng = types.Range(
+            types.Position(place.line, place.start), types.Position(place.line, place.end)
+        )
+        return types.PrepareRenamePlaceholder(
+            range=ls.workspace.position_codec.range_to_client_units(lines, rng),
+            placeholder=place.id,
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
+    def rename(ls: DesigndocServer, params: types.RenameParams) -> Any:
+        try:
+            found = _place(ls, params.text_document.uri, params.position)
+        except Exception as exc:
+            ls.say(f"designdoc: rename failed: {type(exc).__name__}: {exc}")
+            return None
+        if found is None:
+            return None
+        index, place, _ = found
+        with index.lock:
+            problem = features.rename_problem(index, place.id, params.new_name)
+            mentions = features.references(index, place.id, declaration=True)
+        if problem is not None:
+            from pygls.exceptions import JsonRpcInvalidParams
+
+            raise JsonRpcInvalidParams(problem)
+        changes: dict[str, list[types.TextEdit]] = {}
+        for mention in mentions:
+            location = _location(
+                ls, index, mention.source, mention.line, mention.start, mention.end
+            )
+            if location is not None:
+                changes.setdefault(location.uri, []).append(
+                    types.TextEdit(range=location.range, new_text=params.new_name)
+                )
+        return types.WorkspaceEdit(changes=changes)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded(None)
+    def document_symbol(ls: DesigndocServer, params: types.DocumentSymbolParams) -> Any:
+        found = ls.page_of(params.text_document.uri)
+        if found is None:
+            return None
+        _, page, lines = found
+        symbols = features.document_symbols(page)
+        codec = ls.workspace.position_codec
+        for symbol in symbols:
+            symbol.range = codec.range_to_client_units(lines, symbol.range)
+            symbol.selection_range = codec.range_to_client_units(lines, symbol.selection_range)
+        return symbols
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @guarded(None)
+    def workspace_symbol(ls: DesigndocServer, params: types.WorkspaceSymbolParams) -> Any:
+        state = ls.workspace_state()
+        out = []
+        for index, item in features.workspace_symbols(state.all_indexes(), params.query):
+            uri = from_fs_path(str(index.project.confdir / item.source))
+            if uri is None:
+                continue
+            line = max(item.line - 1, 0)
+            out.append(
+                types.WorkspaceSymbol(
+                    name=item.id,
+                    kind=features.SYMBOL_KINDS.get(item.type, types.SymbolKind.Object),
+                    location=types.Location(
+                        uri=uri,
+                        range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+                    ),
+                    container_name=item.title,
+                )
+            )
+        return out
+
+    return server
+
+
+def _changed(ls: DesigndocServer, uri: str) -> None:
+    path = _path(uri)
+    if path is None:
+        return
+    document = ls.workspace.get_text_document(uri)
+    if ls.workspace_state().update(path, document.source) is None:
+        return
+    ls.publish(uri)
+    ls.settle()
+
+
+def _place(
+    ls: DesigndocServer, uri: str, position: types.Position
+) -> tuple[Index, features.Place, list[str]] | None:
+    found = ls.page_of(uri)
+    if found is None:
+        return None
+    index, page, lines = found
+    document = ls.workspace.get_text_document(uri)
+    at = document.position_codec.position_from_client_units(document.lines, position)
+    with index.lock:
+        place = features.place_at(index, page, lines, at.line, at.character)
+    return None if place is None else (index, place, lines)
+
+
+def serve() -> None:
+    """Serve over stdio until the editor says exit."""
+    logging.basicConfig(level=logging.WARNING)
+    make_server().start_io()

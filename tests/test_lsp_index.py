@@ -1,0 +1,238 @@
+"""The language server's own reading of a project (no build) against the build's: on
+every test root and on the benchmark corpus, the objects, the problems found while
+reading, the ``:dd:ref:`` roles and the views must be the build's, field for field.
+
+Then the reader on what the sources may hold: includes, ``only``, objects inside other
+directives, a directive in a code block, MyST's ``{eval-rst}``, and input no page should
+hold, which must never stop it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sphinx_designdoc.lsp.index import Index
+from sphinx_designdoc.lsp.project import LspProject, find_projects
+
+ROOTS = Path(__file__).parent / "roots"
+ALL_ROOTS = sorted(p.name for p in ROOTS.iterdir() if (p / "conf.py").is_file())
+
+
+def _item_key(item: Any) -> tuple[Any, ...]:
+    """An object as both readers see it (``text``, the body rendered as text, is the
+    build's alone: the server does not render bodies)."""
+    return (
+        item.id,
+        item.type,
+        item.title,
+        item.status,
+        item.docname,
+        item.source,
+        item.line,
+        dict(item.fields),
+        dict(item.links),
+        item.only,
+        item.content,
+    )
+
+
+def _records(docs: Any) -> dict[str, set[Any]]:
+    out: dict[str, set[Any]] = {"items": set(), "findings": set(), "refs": set(), "views": set()}
+    for rec in docs:
+        out["items"] |= {
+            repr(_item_key(i)) for i in rec.items if not i.origin and not i.external
+        }
+        out["findings"] |= {(f.subtype, f.message, f.source, f.line) for f in rec.findings}
+        out["refs"] |= {(r.target, r.source, r.line, r.docname) for r in rec.refs}
+        out["views"] |= {(v.kind, v.source, v.line, repr(v.plan)) for v in rec.views}
+    return out
+
+
+def _server_records(srcdir: Path) -> dict[str, set[Any]]:
+    index = Index(LspProject.load(srcdir))
+    index.read_all()
+    return _records(page.record for page in index.pages.values())
+
+
+@pytest.mark.parametrize("root", ALL_ROOTS)
+def test_the_servers_records_are_the_builds(make_app: Any, tmp_path: Path, root: str) -> None:
+    src = tmp_path / root
+    shutil.copytree(ROOTS / root, src)
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    try:
+        docs = app.env.domains["dd"].docs.values()
+    except KeyError:  # a project with no object of ours: the extension stays out of it
+        docs = []
+    built = _records(docs)
+    assert built["items"] or root in ("test-needs-import", "test-needs-peer")
+    assert _server_records(src) == built
+
+
+@pytest.mark.parametrize("flavour_docs", [3])
+def test_the_benchmark_corpus_reads_the_same(make_app: Any, tmp_path: Path, flavour_docs: int) -> None:
+    generate = Path(__file__).parents[1] / "benchmarks" / "generate.py"
+    subprocess.run(
+        [sys.executable, str(generate), str(tmp_path), "--docs", str(flavour_docs),
+         "--flavour", "designdoc"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    src = tmp_path / "designdoc"
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    built = _records(app.env.domains["dd"].docs.values())
+    assert len(built["items"]) == flavour_docs * 22
+    assert _server_records(src) == built
+
+
+# -- what pages may hold ----------------------------------------------------------------
+
+
+def _project(tmp_path: Path, files: dict[str, str | bytes], conf: str = "") -> Index:
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["sphinx_designdoc", "myst_parser"]\nexclude_patterns = ["_build"]\n'
+        + conf,
+        encoding="utf-8",
+    )
+    for name, text in files.items():
+        path = src / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    index = Index(LspProject.load(src))
+    index.read_all()
+    return index
+
+
+def test_objects_inside_other_directives_and_only(tmp_path: Path) -> None:
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": (
+                "Title\n=====\n\n.. note::\n\n   .. requirement:: In a note\n      :id: R-1\n\n"
+                ".. only:: html\n\n   .. requirement:: Only in HTML\n      :id: R-2\n\n"
+                ".. code-block:: rst\n\n   .. requirement:: An example, not an object\n"
+                "      :id: R-3\n\n"
+                ".. some-directive-of-another-extension:: arg\n   :opt: 1\n\n"
+                "   .. decision:: Inside it\n      :id: D-1\n      :addresses: R-1\n"
+            ),
+            "page.md": (
+                "# Page\n\n```{eval-rst}\n.. requirement:: From eval-rst\n   :id: R-4\n```\n\n"
+                "::::{note}\n```{requirement} In a MyST note\n:id: R-5\n```\n::::\n\n"
+                "```python\n.. requirement:: code\n   :id: R-6\n```\n"
+            ),
+        },
+        conf='myst_enable_extensions = ["colon_fence"]\n',
+    )
+    items = {i.id: i for p in index.pages.values() for i in p.record.items}
+    assert sorted(items) == ["D-1", "R-1", "R-2", "R-4", "R-5"]
+    assert items["R-2"].only == ("html",)
+    assert items["R-4"].line == 4 and items["R-4"].source == "page.md"
+    assert items["R-5"].line == 9
+    assert items["D-1"].links == {"addresses": ("R-1",)}
+
+
+def test_an_included_file_is_read_where_it_is(tmp_path: Path) -> None:
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": "Title\n=====\n\n.. include:: parts/reqs.inc\n",
+            "parts/reqs.inc": ".. requirement:: Included\n   :id: R-1\n",
+        },
+    )
+    page = index.pages["index.rst"]
+    (item,) = page.record.items
+    assert (item.source, item.line) == ("parts/reqs.inc", 1)
+    assert page.includes == ["parts/reqs.inc"]
+    assert [(m.source, m.line, m.kind) for m in page.mentions] == [("parts/reqs.inc", 1, "id")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"\xff\xfe\x00\x01 binary \x80",  # not UTF-8: not read
+        ".. requirement::\n   :id:\n" * 2000,
+        "```{requirement}\n" * 3000,
+        ".. " + "x" * 100_000 + "::",
+        ":dd:ref:`" * 20_000,
+        "{dd:ref}`" * 20_000,
+        ".. requirement:: T\n" + "   :id: X\n" * 5000,
+        "\x00\x01\x02\x1b[31m",
+        ("  " * 2000).join(".. note::\n" for _ in range(200)),
+    ],
+    ids=["binary", "empty-ids", "unclosed-fences", "long-name", "rst-roles", "myst-roles",
+         "repeated-option", "controls", "deep-nesting"],  # fmt: skip
+)
+def test_hostile_pages_never_stop_the_reader(tmp_path: Path, text: str | bytes) -> None:
+    index = _project(tmp_path, {"bad.rst": text, "bad.md": text, "good.rst": ".. requirement:: Fine\n   :id: OK-1\n"})
+    assert "OK-1" in index.declared
+    for source in ("bad.rst", "bad.md"):
+        index.page_findings(source)  # answers, whatever the page holds
+
+
+def test_a_page_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sphinx_designdoc.lsp.index as module
+
+    monkeypatch.setattr(module, "MAX_PAGE_BYTES", 1000)
+    index = _project(tmp_path, {"big.rst": ".. requirement:: Big\n   :id: BIG-1\n" + "x" * 2000})
+    assert "big.rst" not in index.pages and "BIG-1" not in index.declared
+
+
+def test_a_conf_py_that_raises_leaves_the_defaults(tmp_path: Path) -> None:
+    index = _project(
+        tmp_path,
+        {"index.rst": ".. requirement:: Still read\n   :id: R-1\n"},
+        conf="raise RuntimeError('broken')\n",
+    )
+    assert "R-1" in index.declared
+    (finding,) = index.project.findings
+    assert finding.subtype == "config" and "RuntimeError: broken" in finding.message
+
+
+def test_projects_of_a_workspace(tmp_path: Path) -> None:
+    for name in ("a/docs", "b/doc", "b/doc/_build/html", "node_modules/x", ".venv/y"):
+        (tmp_path / name).mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / "conf.py").write_text("", encoding="utf-8")
+    found = [p.relative_to(tmp_path.resolve()).as_posix() for p in find_projects(tmp_path)]
+    assert found == ["a/docs", "b/doc"]
+
+
+def test_the_cache_answers_for_unchanged_files(tmp_path: Path) -> None:
+    index = _project(tmp_path, {"index.rst": ".. requirement:: A\n   :id: R-1\n"})
+    cache = tmp_path / "cache"
+    first = Index(index.project, cache)
+    assert first.read_all() == 1
+    second = Index(index.project, cache)
+    assert second.read_all() == 0  # all from the cache
+    assert "R-1" in second.declared
+    (index.project.confdir / "index.rst").write_text(
+        ".. requirement:: B\n   :id: R-2\n", encoding="utf-8"
+    )
+    third = Index(index.project, cache)
+    assert third.read_all() == 1
+    assert "R-2" in third.declared and "R-1" not in third.declared
+
+
+def test_page_findings_are_those_of_the_whole_project(tmp_path: Path) -> None:
+    """Checked against its neighbours, a page has the findings the whole project's
+    analysis locates in it."""
+    shutil.copytree(ROOTS / "test-checks", tmp_path / "src")
+    index = Index(LspProject.load(tmp_path / "src"))
+    index.read_all()
+    whole = index.analysis().findings
+    from sphinx_designdoc.lsp.index import NEAR_SUBTYPES
+
+    for source in index.pages:
+        near = [f for f in index.page_findings(source) if f.subtype in NEAR_SUBTYPES]
+        expected = index._reported(f for f in whole.get(source, ()) if f.subtype in NEAR_SUBTYPES)
+        assert near == expected, source
+        assert near or source != "design.rst"
