@@ -44,9 +44,7 @@ def _item_key(item: Any) -> tuple[Any, ...]:
 def _records(docs: Any) -> dict[str, set[Any]]:
     out: dict[str, set[Any]] = {"items": set(), "findings": set(), "refs": set(), "views": set()}
     for rec in docs:
-        out["items"] |= {
-            repr(_item_key(i)) for i in rec.items if not i.origin and not i.external
-        }
+        out["items"] |= {repr(_item_key(i)) for i in rec.items if not i.origin and not i.external}
         out["findings"] |= {(f.subtype, f.message, f.source, f.line) for f in rec.findings}
         out["refs"] |= {(r.target, r.source, r.line, r.docname) for r in rec.refs}
         out["views"] |= {(v.kind, v.source, v.line, repr(v.plan)) for v in rec.views}
@@ -75,7 +73,9 @@ def test_the_servers_records_are_the_builds(make_app: Any, tmp_path: Path, root:
 
 
 @pytest.mark.parametrize("flavour_docs", [3])
-def test_the_benchmark_corpus_reads_the_same(make_app: Any, tmp_path: Path, flavour_docs: int) -> None:
+def test_the_benchmark_corpus_reads_the_same(
+    make_app: Any, tmp_path: Path, flavour_docs: int
+) -> None:
     generate = Path(__file__).parents[1] / "benchmarks" / "generate.py"
     subprocess.run(
         [sys.executable, str(generate), str(tmp_path), "--docs", str(flavour_docs),
@@ -97,8 +97,7 @@ def _project(tmp_path: Path, files: dict[str, str | bytes], conf: str = "") -> I
     src = tmp_path / "docs"
     src.mkdir()
     (src / "conf.py").write_text(
-        'extensions = ["sphinx_designdoc", "myst_parser"]\nexclude_patterns = ["_build"]\n'
-        + conf,
+        'extensions = ["sphinx_designdoc", "myst_parser"]\nexclude_patterns = ["_build"]\n' + conf,
         encoding="utf-8",
     )
     for name, text in files.items():
@@ -169,11 +168,23 @@ def test_an_included_file_is_read_where_it_is(tmp_path: Path) -> None:
         "\x00\x01\x02\x1b[31m",
         ("  " * 2000).join(".. note::\n" for _ in range(200)),
     ],
-    ids=["binary", "empty-ids", "unclosed-fences", "long-name", "rst-roles", "myst-roles",
-         "repeated-option", "controls", "deep-nesting"],  # fmt: skip
+    ids=[
+        "binary",
+        "empty-ids",
+        "unclosed-fences",
+        "long-name",
+        "rst-roles",
+        "myst-roles",
+        "repeated-option",
+        "controls",
+        "deep-nesting",
+    ],  # fmt: skip
 )
 def test_hostile_pages_never_stop_the_reader(tmp_path: Path, text: str | bytes) -> None:
-    index = _project(tmp_path, {"bad.rst": text, "bad.md": text, "good.rst": ".. requirement:: Fine\n   :id: OK-1\n"})
+    index = _project(
+        tmp_path,
+        {"bad.rst": text, "bad.md": text, "good.rst": ".. requirement:: Fine\n   :id: OK-1\n"},
+    )
     assert "OK-1" in index.declared
     for source in ("bad.rst", "bad.md"):
         index.page_findings(source)  # answers, whatever the page holds
@@ -236,3 +247,31 @@ def test_page_findings_are_those_of_the_whole_project(tmp_path: Path) -> None:
         expected = index._reported(f for f in whole.get(source, ()) if f.subtype in NEAR_SUBTYPES)
         assert near == expected, source
         assert near or source != "design.rst"
+
+
+def test_the_last_builds_report_stands_in_until_pages_are_read(
+    make_app: Any, tmp_path: Path
+) -> None:
+    """With a previous build's designdoc.json, every object is known before a page is
+    read (those of pages changed since the build are read first), and a dangling link
+    waits until every page is read: the report leaves out objects inside ``only``."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    assert (src / "_build" / "html" / "designdoc.json").is_file()
+    decisions = src / "decisions.rst"
+    decisions.write_text(
+        decisions.read_text(encoding="utf-8") + "\n.. requirement:: New\n   :id: REQ-NEW\n",
+        encoding="utf-8",
+    )
+    index = Index(LspProject.load(src))
+    waiting = [(path, index.source_of(path)) for path, _ in index.project.pages()]
+    assert index._stand_in(waiting) == {"index.rst"}  # decisions.rst changed since
+    assert index.pages["index.rst"].provisional
+    assert {"REQ-1", "REQ-2", "REQ-3", "DD-PAY"} <= index.declared.keys()
+    index.read_all()
+    assert index.known and index.complete
+    assert not any(page.provisional for page in index.pages.values())
+    assert "REQ-NEW" in index.declared
+    assert len(index.declared["REQ-1"]) == 1  # the page read replaced what stood in

@@ -259,7 +259,7 @@ def hover(index: Index, place: Place) -> types.Hover | None:
         lines += ["", "Links:", *outgoing]
     if incoming:
         lines += ["", "Linked from:", *incoming]
-    traced = graph.is_traced(item.id) if index.complete else None
+    traced = graph.is_traced(item.id) if index.known else None
     if traced is not None:
         lines += ["", "traced" if traced else "**not traced**"]
     verification = index.build.verification.get(item.id)

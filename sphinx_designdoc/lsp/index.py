@@ -48,6 +48,10 @@ class BuildData:
     verification: dict[str, Verification] = field(default_factory=dict)
     #: objects of this project that no directive of ours declares (mapped needs)
     foreign: list[Item] = field(default_factory=list)
+    #: the objects our directives declared, as the build read them
+    objects: list[Item] = field(default_factory=list)
+    #: when the build wrote it (a page changed since is not what it says)
+    mtime: float = 0.0
 
     @classmethod
     def read(cls, confdir: Path) -> BuildData:
@@ -57,6 +61,7 @@ class BuildData:
         import json
 
         try:
+            mtime = path.stat().st_mtime
             data = json.loads(path.read_bytes())
             rows = [decode_object(row) for row in data.get("objects", ())]
         except Exception:  # a broken report says nothing; the build reports it
@@ -65,7 +70,17 @@ class BuildData:
             path,
             {row.item.id: row.verification for row in rows if row.verification is not None},
             [row.item for row in rows if row.item.origin and not row.item.external],
+            [row.item for row in rows if row.item.declared_here],
+            mtime,
         )
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def _newest_report(confdir: Path) -> Path | None:
@@ -111,6 +126,9 @@ class Index:
         self.versions: dict[str, int] = {}
         #: whether every page of the workspace has been read
         self.complete = False
+        #: whether every object is known: every page read, or described by the last
+        #: build's report while it waits to be read (not yet where IDs are written)
+        self.known = False
         self.build = BuildData.read(project.confdir)
         self.cache_dir = cache_dir
         #: the text of pages open in the editor, which the checks read instead of files
@@ -210,30 +228,48 @@ class Index:
                 if not sources:
                     del self.linkers[target]
 
-    def read_all(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Read every page not read yet (or changed since the cached index); the
-        number of pages read from their files."""
+    def read_all(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        on_known: Callable[[], None] | None = None,
+    ) -> int:
+        """Read every page not read yet, in the order that makes the index useful
+        soonest; the number of pages read from their files.
+
+        1. pages of the cached index whose file did not change since;
+        2. from the last build's ``designdoc.json``, the objects of pages unchanged
+           since the build, for the time their pages are read (:attr:`known` is then
+           true once the pages it cannot say are read);
+        3. every other page; then the pages the report stood in for, for the places
+           their IDs are written (:attr:`complete`).
+        """
         cached = self._load_cache()
-        paths = list(self.project.pages())
-        seen = set()
-        done = 0
-        for number, (path, _syntax) in enumerate(paths, 1):
-            source = self.source_of(path)
-            seen.add(source)
-            if progress is not None and number % 100 == 0:
-                progress(number, len(paths))
+        paths = [(path, self.source_of(path)) for path, _ in self.project.pages()]
+        sources = {source for _, source in paths}
+        with self.lock:
+            for source in [s for s in self.pages if s not in sources and s not in self.open_lines]:
+                self.forget(self.project.confdir / source)
+        waiting: list[tuple[Path, str]] = []
+        for path, source in paths:
             if source in self.open_lines:
                 continue  # the editor's text is read already
             page = cached.get(source)
-            if page is not None:
-                try:
-                    info = path.stat()
-                    if (info.st_mtime_ns, info.st_size) == self.stamps.get(source):
-                        with self.lock:
-                            self.put(page, self.stamps[source])
-                        continue
-                except OSError:
-                    pass
+            if page is not None and _stamp(path) == self.stamps.get(source):
+                with self.lock:
+                    self.put(page, self.stamps[source])
+            else:
+                waiting.append((path, source))
+        stood_in = self._stand_in(waiting)
+        later = [entry for entry in waiting if entry[1] in stood_in]
+        first = [entry for entry in waiting if entry[1] not in stood_in]
+        total, done = len(waiting), 0
+        for number, (path, source) in enumerate(first + later, 1):
+            if number == len(first) + 1:
+                self.known = True
+                if on_known is not None:
+                    on_known()
+            if progress is not None and number % 100 == 0:
+                progress(number, total)
             scanned = self.scan(path)
             with self.lock:
                 if source in self.open_lines:
@@ -244,11 +280,34 @@ class Index:
                     self.put(*scanned)
             done += 1
         with self.lock:
-            for source in [s for s in self.pages if s not in seen and s not in self.open_lines]:
-                self.forget(self.project.confdir / source)
-            self.complete = True
+            self.known = self.complete = True
         self.save_cache()
         return done
+
+    def _stand_in(self, waiting: list[tuple[Path, str]]) -> set[str]:
+        """Put pages made of the last build's objects in place of the ``waiting``
+        pages its report still describes (unchanged since it was written); their
+        sources."""
+        build = self.build
+        if not build.objects or not waiting:
+            return set()
+        by_source: dict[str, list[Item]] = {}
+        for item in build.objects:
+            by_source.setdefault(item.source, []).append(item)
+        stood_in = set()
+        for path, source in waiting:
+            items = by_source.get(source)
+            stamp = _stamp(path)
+            if not items or stamp is None or stamp[0] / 1e9 > build.mtime:
+                continue
+            syntax = self.project.syntax_of(path) or "rst"
+            page = Page(items[0].docname, source, syntax, provisional=True)
+            page.record.items = list(items)
+            with self.lock:
+                if source not in self.pages:
+                    self.put(page)
+                    stood_in.add(source)
+        return stood_in
 
     # -- the cache -------------------------------------------------------------------
 
@@ -394,8 +453,10 @@ class Index:
         project = self.project
         kept = []
         for finding in found:
-            if not self.complete and finding.subtype not in LOCAL_SUBTYPES:
+            if not self.known and finding.subtype not in LOCAL_SUBTYPES:
                 continue
+            if not self.complete and finding.subtype in ("dangling", "link_type"):
+                continue  # a page the report stood in for may declare it inside ``only``
             if (
                 finding.subtype in ("dangling", "link_type")
                 and "sphinx_needs" in project.extensions

@@ -91,6 +91,9 @@ class Page:
     sites: list[Site] = field(default_factory=list)
     #: files the page read besides itself (``.. include::``), relative to the sources
     includes: list[str] = field(default_factory=list)
+    #: made of the last build's report while the page waits to be read: its objects,
+    #: not yet where their IDs are written
+    provisional: bool = False
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,14 @@ class Workspace:
 
     # -- the whole workspace ---------------------------------------------------------
 
-    def read_all(self, progress: Callable[[str, int, int], None] | None = None) -> None:
-        """Read every page of every project; ``progress(project, done, total)``."""
+    def read_all(
+        self,
+        progress: Callable[[str, int, int], None] | None = None,
+        on_known: Callable[[Index], None] | None = None,
+    ) -> None:
+        """Read every page of every project; ``progress(project, done, total)``, and
+        ``on_known(index)`` once a project's objects are all known before its pages
+        are all read (:meth:`.Index.read_all`)."""
         for confdir, index in list(self.indexes.items()):
             name = confdir.name
 
@@ -92,7 +98,11 @@ class Workspace:
                 if progress is not None:
                     progress(name, done, total)
 
-            index.read_all(report)
+            def known(index: Index = index) -> None:
+                if on_known is not None:
+                    on_known(index)
+
+            index.read_all(report, known)
 
     def all_indexes(self) -> Iterator[Index]:
         yield from list(self.indexes.values())
