@@ -178,7 +178,7 @@ def test_an_included_file_is_read_where_it_is(tmp_path: Path) -> None:
         "repeated-option",
         "controls",
         "deep-nesting",
-    ],  # fmt: skip
+    ],
 )
 def test_hostile_pages_never_stop_the_reader(tmp_path: Path, text: str | bytes) -> None:
     index = _project(

@@ -85,7 +85,9 @@ async def _diagnostics(client: LanguageClient, uri: str, want: bool, code: str) 
     raise AssertionError(f"diagnostics of {uri}: {client.diagnostics.get(uri)}")
 
 
-def _replace(client: LanguageClient, uri: str, version: int, line: int, old: str, new: str, text: str) -> str:
+def _replace(
+    client: LanguageClient, uri: str, version: int, line: int, old: str, new: str, text: str
+) -> str:
     """Edit one line as an editor does (an incremental change); the new text."""
     lines = text.split("\n")
     start = lines[line].index(old)
@@ -160,7 +162,9 @@ async def test_hover_definition_references(client: LanguageClient, project) -> N
     at = types.Position(6, line.index("REQ-1") + 2)
     doc = types.TextDocumentIdentifier(uri=uri)
 
-    hover = await client.text_document_hover_async(types.HoverParams(text_document=doc, position=at))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc, position=at)
+    )
     assert hover is not None
     text = hover.contents.value
     assert "**REQ-1**" in text and "Accept card payments" in text
@@ -168,7 +172,9 @@ async def test_hover_definition_references(client: LanguageClient, project) -> N
     assert "- addressed by: DEC-0, DEC-1\n- refined by: REQ-2" in text
     assert text.endswith("traced")
 
-    definition = await client.text_document_definition_async(types.DefinitionParams(text_document=doc, position=at))
+    definition = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc, position=at)
+    )
     assert definition and definition[0].uri.endswith(SYNTAX[syntax][2])
     index_lines = (folder / SYNTAX[syntax][2]).read_text(encoding="utf-8").split("\n")
     target = definition[0].range
@@ -179,7 +185,10 @@ async def test_hover_definition_references(client: LanguageClient, project) -> N
             context=types.ReferenceContext(include_declaration=True), text_document=doc, position=at
         )
     )
-    places = sorted((Path(r.uri).name if "://" not in r.uri else r.uri.rsplit("/", 1)[1], r.range.start.line) for r in refs)
+    places = sorted(
+        (Path(r.uri).name if "://" not in r.uri else r.uri.rsplit("/", 1)[1], r.range.start.line)
+        for r in refs
+    )
     # declared in the index page, addressed by DEC-1 and DEC-0, named by a role there
     names = [name for name, _ in places]
     assert names.count(SYNTAX[syntax][1]) == 2
@@ -197,7 +206,9 @@ async def test_completion_offers_ids_options_and_statuses(client: LanguageClient
     # in ":uses: " as the ID is typed: IDs, the link's target type (dependency) first
     text = _replace(client, uri, 2, 7, "DEP-1", "", text)
     at = types.Position(7, len(text.split("\n")[7]))
-    result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc, position=at)
+    )
     labels = [i.label for i in sorted(result.items, key=lambda i: i.sort_text or i.label)]
     assert labels[:2] == ["DEP-1", "DEP-2"]
     assert "REQ-1" in labels
@@ -205,19 +216,25 @@ async def test_completion_offers_ids_options_and_statuses(client: LanguageClient
     assert first.detail == "dependency · proposed" and first.documentation == "stripe"
     text = _replace(client, uri, 3, 7, ":uses: ", ":uses: re", text)
     at = types.Position(7, len(text.split("\n")[7]))
-    result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc, position=at)
+    )
     assert sorted(i.label for i in result.items) == ["REQ-1", "REQ-2", "REQ-3"]
 
     # an option name: those of a decision not written yet
     text = _replace(client, uri, 4, 9, ":date: 2026-01-20", ":d", text)
     at = types.Position(9, len(text.split("\n")[9]))
-    result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc, position=at)
+    )
     assert {i.label for i in result.items} == {"date"}
 
     # a status value
     text = _replace(client, uri, 5, 5, "accepted", "", text)
     at = types.Position(5, len(text.split("\n")[5]))
-    result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc, position=at)
+    )
     assert {"proposed", "accepted", "rejected", "superseded"} <= {i.label for i in result.items}
 
 
@@ -229,9 +246,13 @@ async def test_rename_an_id_everywhere(client: LanguageClient, project) -> None:
     line = decisions.read_text(encoding="utf-8").split("\n")[6]
     at = types.Position(6, line.index("REQ-1") + 1)
     doc = types.TextDocumentIdentifier(uri=uri)
-    prepared = await client.text_document_prepare_rename_async(types.PrepareRenameParams(text_document=doc, position=at))
+    prepared = await client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(text_document=doc, position=at)
+    )
     assert prepared is not None and prepared.placeholder == "REQ-1"
-    edit = await client.text_document_rename_async(types.RenameParams(text_document=doc, position=at, new_name="REQ-100"))
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc, position=at, new_name="REQ-100")
+    )
     assert edit is not None and edit.changes
     files = {uri.rsplit("/", 1)[1]: edits for uri, edits in edit.changes.items()}
     assert len(files[SYNTAX[syntax][1]]) == 2  # DEC-1's and DEC-0's :addresses:
@@ -239,7 +260,9 @@ async def test_rename_an_id_everywhere(client: LanguageClient, project) -> None:
     assert all(e.new_text == "REQ-100" for edits in files.values() for e in edits)
 
     with pytest.raises(Exception, match="designdoc_id_regex"):
-        await client.text_document_rename_async(types.RenameParams(text_document=doc, position=at, new_name="not an id"))
+        await client.text_document_rename_async(
+            types.RenameParams(text_document=doc, position=at, new_name="not an id")
+        )
 
 
 @pytest.mark.asyncio
