@@ -16,6 +16,7 @@ NAME = "sphinx_designdoc"
 #: modules the command line, the report writers and the checks build on: plain Python
 CORE = (
     "model",
+    "declaration",
     "vocabulary",
     "vocabulary_config",
     "marks",
@@ -186,3 +187,39 @@ def test_readers_and_the_core_import_no_sphinx_docutils_nor_the_build() -> None:
     assert [
         m for m in readers if m.startswith(f"{NAME}.reports") and f"{NAME}.build" in graph[m]
     ] == []
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    """Top-level names of what ``path`` imports from outside the package, anywhere in it."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_language_server_library_is_loaded_by_designdoc_lsp_alone() -> None:
+    """pygls only in the server's wiring (and its protocol), lsprotocol only there and
+    in the answers it sends, and the server only imported by ``designdoc lsp``: no other command, and no
+    build, loads them."""
+    users = {
+        name: sorted(_third_party_imports(path) & {"pygls", "lsprotocol"})
+        for path in PACKAGE.rglob("*.py")
+        if (name := _module_name(path)) and _third_party_imports(path) & {"pygls", "lsprotocol"}
+    }
+    assert users == {
+        f"{NAME}.lsp.server": ["lsprotocol", "pygls"],
+        f"{NAME}.lsp.protocol": ["lsprotocol", "pygls"],
+        f"{NAME}.lsp.features": ["lsprotocol"],
+    }
+    graph = _graph()
+    importers = sorted(m for m, deps in graph.items() if f"{NAME}.lsp.server" in deps)
+    assert importers == [f"{NAME}.cli.commands"]
+    assert sorted(m for m, deps in graph.items() if f"{NAME}.lsp.features" in deps) == [
+        f"{NAME}.lsp.server"
+    ]
+    assert sorted(m for m, deps in graph.items() if f"{NAME}.lsp.protocol" in deps) == [
+        f"{NAME}.lsp.server"
+    ]

@@ -20,16 +20,15 @@ import os
 import pickle
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .._version import __version__
 from ..checks import CheckContext, run_checks
-from ..codec import decode_object
-from ..evidence.verify import Verification
 from ..graph import Graph
 from ..model import DocRecord, Finding, Item
 from ..subtypes import is_suppressed
+from .build_data import BuildData, file_stamp
 from .page import Mention, Page
 from .project import LspProject, settings_digest
 from .scan import scan_page
@@ -38,60 +37,6 @@ from .scan import scan_page
 LOCAL_SUBTYPES = frozenset({"invalid", "config"})
 #: a page larger than this is not read (a generated or binary file named like a page)
 MAX_PAGE_BYTES = 20_000_000
-
-
-@dataclass
-class BuildData:
-    """What the project's last build wrote that the sources do not say."""
-
-    path: Path | None = None
-    verification: dict[str, Verification] = field(default_factory=dict)
-    #: objects of this project that no directive of ours declares (mapped needs)
-    foreign: list[Item] = field(default_factory=list)
-    #: the objects our directives declared, as the build read them
-    objects: list[Item] = field(default_factory=list)
-    #: when the build wrote it (a page changed since is not what it says)
-    mtime: float = 0.0
-
-    @classmethod
-    def read(cls, confdir: Path) -> BuildData:
-        path = _newest_report(confdir)
-        if path is None:
-            return cls()
-        import json
-
-        try:
-            mtime = path.stat().st_mtime
-            data = json.loads(path.read_bytes())
-            rows = [decode_object(row) for row in data.get("objects", ())]
-        except Exception:  # a broken report says nothing; the build reports it
-            return cls()
-        return cls(
-            path,
-            {row.item.id: row.verification for row in rows if row.verification is not None},
-            [row.item for row in rows if row.item.origin and not row.item.external],
-            [row.item for row in rows if row.item.declared_here],
-            mtime,
-        )
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
-
-
-def _newest_report(confdir: Path) -> Path | None:
-    found = [
-        p
-        for base in (confdir / "_build", confdir.parent / "_build", confdir.parent / "build")
-        if base.is_dir()
-        for p in base.glob("*/designdoc.json")
-    ]
-    found += [p for p in (confdir / "_build" / "designdoc.json",) if p.is_file()]
-    return max(found, key=lambda p: p.stat().st_mtime, default=None)
 
 
 #: what a page's findings of these kinds depend on: the page and the objects one link
@@ -254,7 +199,7 @@ class Index:
             if source in self.open_lines:
                 continue  # the editor's text is read already
             page = cached.get(source)
-            if page is not None and _stamp(path) == self.stamps.get(source):
+            if page is not None and file_stamp(path) == self.stamps.get(source):
                 with self.lock:
                     self.put(page, self.stamps[source])
             else:
@@ -297,7 +242,7 @@ class Index:
         stood_in = set()
         for path, source in waiting:
             items = by_source.get(source)
-            stamp = _stamp(path)
+            stamp = file_stamp(path)
             if not items or stamp is None or stamp[0] / 1e9 > build.mtime:
                 continue
             syntax = self.project.syntax_of(path) or "rst"

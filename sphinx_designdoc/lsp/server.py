@@ -21,15 +21,14 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from .._version import __version__
 from . import features
 from .index import Index
 from .page import Page
+from .protocol import Protocol, one_line_handler
 from .workspace import Workspace, cache_dir
 
 _T = TypeVar("_T")
@@ -40,39 +39,11 @@ log = logging.getLogger("sphinx_designdoc.lsp")
 SETTLE = 0.4
 
 
-class _Protocol(LanguageServerProtocol):
-    """pygls' protocol, answering a request it cannot read (parameters of the wrong
-    shape) with an error rather than with silence, so the editor does not wait."""
-
-    def structure_message(self, data: Any) -> Any:
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as exc:
-            if isinstance(data, dict) and "id" in data and "method" in data:
-                method = str(data["method"])[:100]
-                error = types.ResponseError(code=exc.code, message=f"{exc.message}: {method}")
-                self._send_response(data["id"], error=error)
-            raise
-
-
-class _OneLine(logging.Formatter):
-    """A log record on one line: its first line, and the error's name and message
-    without the traceback (pygls logs what it cannot read with one)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        lines = record.getMessage().strip().splitlines() or [""]
-        text = f"{record.levelname.lower()}: {record.name}: {lines[0][:300]}"
-        if record.exc_info and record.exc_info[1] is not None:
-            exc = record.exc_info[1]
-            text += f" ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})"
-        return text
-
-
 class DesigndocServer(LanguageServer):
     """The server, with the workspace it serves once the editor said which."""
 
     def __init__(self) -> None:
-        super().__init__("designdoc", __version__, protocol_cls=_Protocol)
+        super().__init__("designdoc", __version__, protocol_cls=Protocol)
         self.state: Workspace | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self._settle: threading.Timer | None = None
@@ -513,10 +484,5 @@ def _place(
 
 def serve() -> None:
     """Serve over stdio until the editor says exit; problems go to stderr, a line each."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(_OneLine())
-    # pygls says twice that it could not read a message; the line that names the error
-    # ("Unable to handle message") is the one kept
-    handler.addFilter(lambda record: not record.getMessage().startswith("Unable to deserialize"))
-    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    logging.basicConfig(level=logging.WARNING, handlers=[one_line_handler()], force=True)
     make_server().start_io()
