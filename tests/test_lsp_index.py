@@ -19,6 +19,8 @@ import pytest
 from sphinx_designdoc.lsp.index import Index
 from sphinx_designdoc.lsp.project import LspProject, find_projects
 
+pytestmark = pytest.mark.verifies("REQ-EDITOR")
+
 ROOTS = Path(__file__).parent / "roots"
 ALL_ROOTS = sorted(p.name for p in ROOTS.iterdir() if (p / "conf.py").is_file())
 

@@ -18,6 +18,9 @@ import pytest
 pytest.importorskip("pygls", reason="the lsp extra (pygls) is not installed")
 
 
+pytestmark = pytest.mark.verifies("REQ-EDITOR")
+
+
 class RawClient:
     """JSON-RPC over the server's stdin and stdout, frame by frame, bytes as given."""
 

@@ -17,6 +17,8 @@ pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is not install
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
+pytestmark = pytest.mark.verifies("REQ-EDITOR")
+
 ROOTS = Path(__file__).parent / "roots"
 #: one cache folder for the servers of this module, away from the user's
 CACHE = tempfile.mkdtemp(prefix="designdoc-lsp-cache-")
