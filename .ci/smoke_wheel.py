@@ -116,6 +116,31 @@ def main() -> int:
                 print(f"smoke: the {name} project did not build (exit {code})", file=sys.stderr)
                 return 1
             print(f"smoke: the {name} project builds with -W from {where.parent}")
+    return check_lsp_without_extra()
+
+
+def check_lsp_without_extra() -> int:
+    """Installed without the ``lsp`` extra, ``designdoc lsp`` says which extra it needs,
+    in one line, with exit status 2."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("pygls") is not None:
+        print("smoke: pygls is installed here; designdoc lsp without the extra not checked")
+        return 0
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx_designdoc", "lsp"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+    lines = result.stderr.strip().splitlines()
+    if result.returncode != 2 or len(lines) != 1 or "sphinx-designdoc[lsp]" not in lines[0]:
+        print(f"smoke: designdoc lsp without the extra: {result!r}", file=sys.stderr)
+        return 1
+    print(f"smoke: designdoc lsp without the extra: {lines[0]}")
     return 0
 
 
