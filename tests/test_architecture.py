@@ -218,7 +218,8 @@ def test_the_language_server_library_is_loaded_by_designdoc_lsp_alone() -> None:
     importers = sorted(m for m, deps in graph.items() if f"{NAME}.lsp.server" in deps)
     assert importers == [f"{NAME}.cli.commands"]
     assert sorted(m for m, deps in graph.items() if f"{NAME}.lsp.features" in deps) == [
-        f"{NAME}.lsp.server"
+        f"{NAME}.lsp.protocol",
+        f"{NAME}.lsp.server",
     ]
     assert sorted(m for m, deps in graph.items() if f"{NAME}.lsp.protocol" in deps) == [
         f"{NAME}.lsp.server"

@@ -313,3 +313,60 @@ async def test_files_that_are_no_pages_are_ignored(client: LanguageClient, proje
         types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri))
     )
     assert symbols
+
+
+async def _until(check, what: str) -> None:
+    for _ in range(200):
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(what)
+
+
+@pytest.mark.asyncio
+async def test_files_changed_on_disk_and_conf_py(client: LanguageClient, project) -> None:
+    """A page written by another tool, and a conf.py that gains a type, are read again
+    when the editor says they changed."""
+    syntax, folder = project
+    other = folder / SYNTAX[syntax][2]
+    text = other.read_text(encoding="utf-8")
+    if syntax == "rst":
+        text += "\n.. requirement:: Written elsewhere\n   :id: REQ-DISK\n"
+    else:
+        text += "\n```{requirement} Written elsewhere\n:id: REQ-DISK\n```\n"
+    other.write_text(text, encoding="utf-8")
+    conf = folder / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + '\ndesigndoc_types = {"risk": {"statuses": ["open"]}}\n',
+        encoding="utf-8",
+    )
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=other.as_uri(), type=types.FileChangeType.Changed),
+                types.FileEvent(uri=conf.as_uri(), type=types.FileChangeType.Changed),
+            ]
+        )
+    )
+
+    async def found_disk() -> bool:
+        found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="REQ-DISK"))
+        return [s.name for s in found or ()] == ["REQ-DISK"]
+
+    await _until(found_disk, "the page changed on disk was not read again")
+    page = folder / ("risks.rst" if syntax == "rst" else "risks.md")
+    page.write_text(
+        ".. risk:: Lock-in\n   :id: RISK-1\n"
+        if syntax == "rst"
+        else "```{risk} Lock-in\n:id: RISK-1\n```\n",
+        encoding="utf-8",
+    )
+    uri = _open(client, page, _language(syntax))
+
+    async def found_risk() -> bool:
+        symbols = await client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri))
+        )
+        return [s.name for s in symbols or ()] == ["RISK-1"]
+
+    await _until(found_risk, "conf.py's new type was not read")

@@ -133,16 +133,25 @@ class Scanner:
         self.path = path
         self.only: list[str] = []
         self.lines: dict[str, list[str]] = {page.source: text.splitlines()}
+        self.path_text = str(path)
+        #: paths docutils reported, relative to the sources
+        self.relatives: dict[str, str] = {}
         #: per (file, line): the column from which the next role is looked for
         self.role_cursor: dict[tuple[str, int], int] = {}
 
     def relative(self, path: str | None) -> str:
-        if not path:
+        """A path docutils reports, relative to the source folder (as the build names
+        sources); the page's own path, the one asked for at every directive, is known."""
+        if not path or path == self.path_text:
             return self.page.source
-        try:
-            return Path(path).resolve().relative_to(self.reading.srcdir.resolve()).as_posix()
-        except ValueError:
-            return Path(path).as_posix()
+        found = self.relatives.get(path)
+        if found is None:
+            try:
+                found = Path(path).resolve().relative_to(self.reading.srcdir.resolve()).as_posix()
+            except ValueError:
+                found = Path(path).as_posix()
+            self.relatives[path] = found
+        return found
 
     def lines_of(self, source: str) -> list[str]:
         lines = self.lines.get(source)

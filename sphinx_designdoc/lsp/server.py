@@ -18,17 +18,25 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import from_fs_path
 
 from .._version import __version__
 from . import features
 from .index import Index
 from .page import Page
-from .protocol import Protocol, one_line_handler
+from .protocol import (
+    Protocol,
+    client_location,
+    folders,
+    one_line_handler,
+    source_in,
+    to_client,
+    uri_path,
+    watch_files,
+)
 from .workspace import Workspace, cache_dir
 
 _T = TypeVar("_T")
@@ -52,7 +60,7 @@ class DesigndocServer(LanguageServer):
 
     def workspace_state(self) -> Workspace:
         if self.state is None:
-            roots = [Path(p) for p in _folders(self)]
+            roots = [Path(p) for p in folders(self)]
             self.state = Workspace(roots, cache_dir())
             if not self.state.indexes:
                 self.say("no conf.py in the workspace: open a page of a Sphinx project")
@@ -89,13 +97,13 @@ class DesigndocServer(LanguageServer):
 
     def page_of(self, uri: str) -> tuple[Index, Page, list[str]] | None:
         """The index, the page and the editor's lines of the document ``uri``."""
-        path = _path(uri)
+        path = uri_path(uri)
         if path is None:
             return None
         index = self.workspace_state().index_for(path)
         if index is None:
             return None
-        page = index.pages.get(_source(index, path))
+        page = index.pages.get(source_in(index, path))
         if page is None:
             return None
         document = self.workspace.get_text_document(uri)
@@ -117,7 +125,7 @@ class DesigndocServer(LanguageServer):
         with index.lock:
             findings = index.page_findings(page.source)
         diagnostics = [
-            _to_client(self, uri, lines, d) for d in features.diagnostics(page, findings, lines)
+            to_client(self, uri, lines, d) for d in features.diagnostics(page, findings, lines)
         ]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
@@ -201,59 +209,6 @@ class DesigndocServer(LanguageServer):
         return True
 
 
-def _folders(server: LanguageServer) -> list[str]:
-    folders = [to_fs_path(f.uri) for f in server.workspace.folders.values()]
-    found = [f for f in folders if f]
-    if not found and server.workspace.root_path:
-        found = [server.workspace.root_path]
-    return found
-
-
-def _path(uri: str) -> Path | None:
-    if urlparse(uri).scheme != "file":
-        return None
-    fs = to_fs_path(uri)
-    return Path(fs) if fs else Path(unquote(urlparse(uri).path))
-
-
-def _source(index: Index, path: Path) -> str:
-    try:
-        return index.source_of(path)
-    except ValueError:
-        return ""
-
-
-def _to_client(server: LanguageServer, uri: str, lines: list[str], item: _T) -> _T:
-    """A diagnostic's range in the editor's units (UTF-16 unless it asked otherwise)."""
-    codec = server.workspace.position_codec
-    rng = getattr(item, "range", None)
-    if rng is not None:
-        item.range = codec.range_to_client_units(lines, rng)  # type: ignore[attr-defined]
-    return item
-
-
-def _location(
-    server: LanguageServer, index: Index, source: str, line: int, start: int, end: int
-) -> types.Location | None:
-    path = index.project.confdir / source
-    uri = from_fs_path(str(path))
-    if uri is None:
-        return None
-    lines = _lines_of(server, uri, path)
-    codec = server.workspace.position_codec
-    rng = codec.range_to_client_units(
-        lines, types.Range(types.Position(line, start), types.Position(line, end))
-    )
-    return types.Location(uri=uri, range=rng)
-
-
-def _lines_of(server: LanguageServer, uri: str, path: Path) -> list[str]:
-    document = server.workspace.text_documents.get(uri)
-    if document is not None:
-        return document.source.splitlines()
-    return features.file_lines(path)
-
-
 def guarded(default: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A handler that answers ``default`` and logs one line instead of raising."""
 
@@ -279,6 +234,7 @@ def make_server() -> DesigndocServer:
         ls.loop = asyncio.get_running_loop()
         ls.workspace_state()
         threading.Thread(target=ls.read_workspace, name="designdoc-index", daemon=True).start()
+        await watch_files(ls, list(ls.workspace_state().all_indexes()))
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded(None)
@@ -293,7 +249,7 @@ def make_server() -> DesigndocServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(None)
     def did_close(ls: DesigndocServer, params: types.DidCloseTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
+        path = uri_path(params.text_document.uri)
         if path is not None:
             ls.workspace_state().close(path)
         ls.text_document_publish_diagnostics(
@@ -305,13 +261,17 @@ def make_server() -> DesigndocServer:
     @guarded(None)
     def watched(ls: DesigndocServer, params: types.DidChangeWatchedFilesParams) -> None:
         state = ls.workspace_state()
+        reload = False
         for change in params.changes:
-            path = _path(change.uri)
-            if path is None or path.resolve() in state.open:
+            path = uri_path(change.uri)
+            if path is None:
                 continue
-            index = state.index_for(path)
-            if index is not None:
-                index.read(path)
+            if path.name == "conf.py":
+                reload = state.reload(path.parent) or reload
+            elif path.resolve() not in state.open:
+                state.file_changed(path)
+        if reload:
+            threading.Thread(target=ls.read_workspace, name="designdoc-index", daemon=True).start()
         ls.publish_open()
         ls.settle()
 
@@ -322,7 +282,7 @@ def make_server() -> DesigndocServer:
     @guarded(None)
     def completion(ls: DesigndocServer, params: types.CompletionParams) -> Any:
         uri = params.text_document.uri
-        path = _path(uri)
+        path = uri_path(uri)
         index = ls.workspace_state().index_for(path) if path else None
         if index is None or path is None:
             return None
@@ -331,7 +291,7 @@ def make_server() -> DesigndocServer:
         position = document.position_codec.position_from_client_units(
             document.lines, params.position
         )
-        page = index.pages.get(_source(index, path))
+        page = index.pages.get(source_in(index, path))
         with index.lock:
             return features.complete(index, page, lines, position.line, position.character)
 
@@ -357,7 +317,7 @@ def make_server() -> DesigndocServer:
         index, place, _ = found
         with index.lock:
             places = features.declarations(index, place.id)
-        locations = [_location(ls, index, *where) for where in places]
+        locations = [client_location(ls, index, *where) for where in places]
         return [loc for loc in locations if loc is not None] or None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -369,7 +329,7 @@ def make_server() -> DesigndocServer:
         index, place, _ = found
         with index.lock:
             mentions = features.references(index, place.id, params.context.include_declaration)
-        locations = [_location(ls, index, m.source, m.line, m.start, m.end) for m in mentions]
+        locations = [client_location(ls, index, m.source, m.line, m.start, m.end) for m in mentions]
         return [loc for loc in locations if loc is not None]
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
@@ -408,7 +368,7 @@ def make_server() -> DesigndocServer:
             raise JsonRpcInvalidParams(problem)
         changes: dict[str, list[types.TextEdit]] = {}
         for mention in mentions:
-            location = _location(
+            location = client_location(
                 ls, index, mention.source, mention.line, mention.start, mention.end
             )
             if location is not None:
@@ -458,7 +418,7 @@ def make_server() -> DesigndocServer:
 
 
 def _changed(ls: DesigndocServer, uri: str) -> None:
-    path = _path(uri)
+    path = uri_path(uri)
     if path is None:
         return
     document = ls.workspace.get_text_document(uri)

@@ -81,6 +81,39 @@ class Workspace:
         index.open_lines.pop(index.source_of(path), None)
         index.read(path)
 
+    def file_changed(self, path: Path) -> None:
+        """A file changed on disk that the editor does not hold: read it again if it is
+        a page, and every page that includes it."""
+        index = self.index_for(path)
+        if index is None:
+            return
+        index.read(path)
+        try:
+            source = index.source_of(path)
+        except ValueError:
+            return
+        for page in list(index.pages.values()):
+            if source in page.includes:
+                including = index.project.confdir / page.source
+                text = self.open.get(including.resolve())
+                index.read(including, text)
+
+    def reload(self, confdir: Path) -> bool:
+        """``conf.py`` of ``confdir`` changed: read the project anew (its pages are read
+        again by the next :meth:`read_all`); whether it is a project of the workspace."""
+        confdir = confdir.resolve()
+        if confdir not in self.indexes and not any(
+            r in confdir.parents or r == confdir for r in self.roots
+        ):
+            return False
+        old = self.indexes.pop(confdir, None)
+        index = self._add(confdir)
+        for path, text in self.open.items():
+            if old is not None and confdir in path.parents:
+                index.open_lines[index.source_of(path)] = text.splitlines()
+                index.read(path, text)
+        return True
+
     # -- the whole workspace ---------------------------------------------------------
 
     def read_all(
