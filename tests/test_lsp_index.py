@@ -277,3 +277,26 @@ def test_the_last_builds_report_stands_in_until_pages_are_read(
     assert not any(page.provisional for page in index.pages.values())
     assert "REQ-NEW" in index.declared
     assert len(index.declared["REQ-1"]) == 1  # the page read replaced what stood in
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column"),
+    [
+        ("a.rst", "Text :dd:ref:`REQ-1` and :dd:ref:`the first <REQ-1>`.\n", 0, 45),
+        ("b.rst", "A role over lines :dd:ref:`the first\n<REQ-1>` here.\n", 1, 1),
+        ("c.md", "Text {dd:ref}``REQ-1`` and {dd:ref}`x <REQ-1>`.\n", 0, 39),
+        ("d.md", "# T\n\nSee {dd:ref}`REQ-1`, 😀 {dd:ref}`REQ-1`.\n", 2, 32),
+    ],
+)
+def test_where_a_role_writes_its_id(
+    tmp_path: Path, name: str, text: str, line: int, column: int
+) -> None:
+    """Every role's ID is found where it is written, also in MyST's double backticks,
+    after an explicit title and on the next line of a role that wraps."""
+    index = _project(tmp_path, {"index.rst": ".. requirement:: R\n   :id: REQ-1\n", name: text})
+    mentions = [m for m in index.pages[name].mentions if m.kind == "ref"]
+    lines = text.splitlines()
+    for mention in mentions:
+        assert lines[mention.line][mention.start : mention.end] == "REQ-1"
+    assert (mentions[-1].line, mentions[-1].start) == (line, column)
+    assert len(mentions) == text.count("REQ-1")

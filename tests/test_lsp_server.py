@@ -370,3 +370,29 @@ async def test_files_changed_on_disk_and_conf_py(client: LanguageClient, project
         return [s.name for s in symbols or ()] == ["RISK-1"]
 
     await _until(found_risk, "conf.py's new type was not read")
+
+
+@pytest.mark.asyncio
+async def test_positions_are_in_the_editors_units(client: LanguageClient, project) -> None:
+    """Columns count UTF-16 units, as the editor counts them: after two emoji (two
+    units each) the ID is where the editor says it is."""
+    syntax, folder = project
+    path = folder / SYNTAX[syntax][1]
+    uri = _open(client, path, _language(syntax))
+    role = ":dd:ref:`REQ-2`" if syntax == "rst" else "{dd:ref}`REQ-2`"
+    text = _replace(client, uri, 2, 12, "Stripe", f"😀😀 {role}", path.read_text(encoding="utf-8"))
+    line = text.split("\n")[12]
+    units = len(line[: line.index("REQ-2")].encode("utf-16-le")) // 2
+    doc = types.TextDocumentIdentifier(uri=uri)
+
+    async def hovered() -> bool:
+        hover = await client.text_document_hover_async(
+            types.HoverParams(text_document=doc, position=types.Position(12, units + 1))
+        )
+        if hover is None or "**REQ-2**" not in hover.contents.value:
+            return False
+        assert hover.range is not None
+        assert (hover.range.start.character, hover.range.end.character) == (units, units + 5)
+        return True
+
+    await _until(hovered, "no hover on the ID after the emoji")

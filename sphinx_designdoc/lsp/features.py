@@ -19,6 +19,7 @@ from lsprotocol import types
 
 from ..model import Finding, Item
 from ..reports.markdown import inert
+from ..safety import without_controls
 from ..vocabulary import COMMON_FIELDS, TypeDef
 from .index import Index
 from .page import Mention, Page, Site
@@ -168,7 +169,7 @@ def _ids(index: Index, typed: str, preferred: Iterable[str]) -> types.Completion
                 label=item.id,
                 kind=types.CompletionItemKind.Reference,
                 detail=f"{item.type} · {item.status}",
-                documentation=item.title,
+                documentation=without_controls(item.title),
                 sort_text=f"{rank}{item.id}",
                 filter_text=item.id,
             )
@@ -338,7 +339,7 @@ def document_symbols(page: Page) -> list[types.DocumentSymbol]:
         symbols.append(
             types.DocumentSymbol(
                 name=site.id,
-                detail=f"{site.type}: {site.title}",
+                detail=without_controls(f"{site.type}: {site.title}"),
                 kind=SYMBOL_KINDS.get(site.type, types.SymbolKind.Object),
                 range=whole
                 or types.Range(types.Position(site.line, 0), types.Position(site.end, 0)),
@@ -389,7 +390,7 @@ def diagnostics(page: Page, findings: list[Finding], lines: list[str]) -> list[t
         out.append(
             types.Diagnostic(
                 range=rng,
-                message=finding.message,
+                message=without_controls(finding.message),
                 severity=types.DiagnosticSeverity.Warning,
                 code=f"designdoc.{finding.subtype}",
                 source="designdoc",

@@ -268,24 +268,24 @@ class Scanner:
         if not target:
             return
         lines = self.lines_of(source)
-        first = rawtext.split("\n", 1)[0]
+        # the role's name and opening backtick, then the target after it (the text as
+        # docutils or MyST hands it over may differ from the source: escapes, ``x``)
+        prefix = rawtext.split("`", 1)[0] + "`"
+        offset = rawtext.rfind(target)
+        newlines = rawtext.count("\n", 0, offset) if offset >= 0 else 0
         for index in range(max(line - 1, 0), min(line + 400, len(lines))):
-            start_col = self.role_cursor.get((source, index), 0)
-            col = lines[index].find(first, start_col)
+            col = lines[index].find(prefix, self.role_cursor.get((source, index), 0))
             if col < 0:
                 continue
-            self.role_cursor[(source, index)] = col + len(first)
-            offset = rawtext.rfind(target)
-            if offset < 0:
+            self.role_cursor[(source, index)] = col + len(prefix)
+            at_line = index + newlines
+            if at_line >= len(lines):
                 return
-            at_line = index + rawtext.count("\n", 0, offset)
-            before = rawtext.rfind("\n", 0, offset)
-            if before < 0:
-                at_col = col + offset
-            else:  # on a continuation line: find it there
-                at_col = lines[at_line].find(target) if at_line < len(lines) else -1
-                if at_col < 0:
-                    return
+            at_col = lines[at_line].find(target, col + len(prefix) if not newlines else 0)
+            if at_col < 0:
+                return
+            if not newlines:
+                self.role_cursor[(source, index)] = at_col + len(target)
             self.page.mentions.append(
                 Mention(target, "ref", source, at_line, at_col, at_col + len(target))
             )

@@ -17,13 +17,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
 from .._version import __version__
+from ..safety import without_controls
 from . import features
 from .index import Index
 from .page import Page
@@ -39,7 +40,6 @@ from .protocol import (
 )
 from .workspace import Workspace, cache_dir
 
-_T = TypeVar("_T")
 log = logging.getLogger("sphinx_designdoc.lsp")
 
 #: seconds without an edit before the whole project is analysed again (cycles,
@@ -409,7 +409,7 @@ def make_server() -> DesigndocServer:
                         uri=uri,
                         range=types.Range(types.Position(line, 0), types.Position(line, 0)),
                     ),
-                    container_name=item.title,
+                    container_name=without_controls(item.title),
                 )
             )
         return out
