@@ -300,3 +300,18 @@ def test_where_a_role_writes_its_id(
         assert lines[mention.line][mention.start : mention.end] == "REQ-1"
     assert (mentions[-1].line, mentions[-1].start) == (line, column)
     assert len(mentions) == text.count("REQ-1")
+
+
+def test_a_file_included_twice_is_one_place(tmp_path: Path) -> None:
+    from sphinx_designdoc.lsp.features import references
+
+    index = _project(
+        tmp_path,
+        {
+            "a.rst": "A\n=\n\n.. include:: shared.inc\n",
+            "b.rst": "B\n=\n\n.. include:: shared.inc\n\n.. requirement:: R\n   :id: REQ-1\n",
+            "shared.inc": "See :dd:ref:`REQ-1`.\n",
+        },
+    )
+    places = [(m.source, m.line, m.kind) for m in references(index, "REQ-1", True)]
+    assert sorted(places) == [("b.rst", 6, "id"), ("shared.inc", 0, "ref")]

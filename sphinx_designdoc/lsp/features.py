@@ -309,8 +309,17 @@ def _id_mention(index: Index, item: Item) -> Mention | None:
 
 
 def references(index: Index, object_id: str, declaration: bool) -> list[Mention]:
-    """Every place ``object_id`` is written: links, roles, views, and its ``:id:``."""
-    return [m for m in index.mentions_of(object_id) if declaration or m.kind != "id"]
+    """Every place ``object_id`` is written: links, roles, views, and its ``:id:``; a
+    file included by two pages counts once (a rename must not edit a place twice)."""
+    seen: set[tuple[str, int, int]] = set()
+    found = []
+    for mention in index.mentions_of(object_id):
+        key = (mention.source, mention.line, mention.start)
+        if key in seen or (not declaration and mention.kind == "id"):
+            continue
+        seen.add(key)
+        found.append(mention)
+    return found
 
 
 def rename_problem(index: Index, old: str, new: str) -> str | None:

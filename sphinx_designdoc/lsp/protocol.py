@@ -92,13 +92,25 @@ def to_client(server: LanguageServer, uri: str, lines: list[str], item: _T) -> _
 
 
 def client_location(
-    server: LanguageServer, index: Index, source: str, line: int, start: int, end: int
+    server: LanguageServer,
+    index: Index,
+    source: str,
+    line: int,
+    start: int,
+    end: int,
+    read: dict[str, list[str]] | None = None,
 ) -> types.Location | None:
+    """A place of ``source`` in the editor's units; ``read`` keeps the lines of the
+    files read for one answer (a rename touches one file in many places)."""
     path = index.project.confdir / source
     uri = from_fs_path(str(path))
     if uri is None:
         return None
-    lines = lines_of(server, uri, path)
+    lines = read.get(uri) if read is not None else None
+    if lines is None:
+        lines = lines_of(server, uri, path)
+        if read is not None:
+            read[uri] = lines
     codec = server.workspace.position_codec
     rng = codec.range_to_client_units(
         lines, types.Range(types.Position(line, start), types.Position(line, end))

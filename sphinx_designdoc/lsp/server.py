@@ -317,7 +317,8 @@ def make_server() -> DesigndocServer:
         index, place, _ = found
         with index.lock:
             places = features.declarations(index, place.id)
-        locations = [client_location(ls, index, *where) for where in places]
+        read: dict[str, list[str]] = {}
+        locations = [client_location(ls, index, *where, read=read) for where in places]
         return [loc for loc in locations if loc is not None] or None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -329,7 +330,10 @@ def make_server() -> DesigndocServer:
         index, place, _ = found
         with index.lock:
             mentions = features.references(index, place.id, params.context.include_declaration)
-        locations = [client_location(ls, index, m.source, m.line, m.start, m.end) for m in mentions]
+        read: dict[str, list[str]] = {}
+        locations = [
+            client_location(ls, index, m.source, m.line, m.start, m.end, read) for m in mentions
+        ]
         return [loc for loc in locations if loc is not None]
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
@@ -367,9 +371,10 @@ def make_server() -> DesigndocServer:
 
             raise JsonRpcInvalidParams(problem)
         changes: dict[str, list[types.TextEdit]] = {}
+        read: dict[str, list[str]] = {}
         for mention in mentions:
             location = client_location(
-                ls, index, mention.source, mention.line, mention.start, mention.end
+                ls, index, mention.source, mention.line, mention.start, mention.end, read
             )
             if location is not None:
                 changes.setdefault(location.uri, []).append(
