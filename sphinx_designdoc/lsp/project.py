@@ -123,10 +123,16 @@ class LspProject:
 
 
 def _execute(conf_py: Path) -> dict[str, Any]:
+    """conf.py's namespace, as Sphinx makes it (which takes the path as text up to
+    Sphinx 7, as a :class:`Path` since)."""
+    import inspect
+
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
-    return eval_config_file(conf_py, Tags())
+    annotation = inspect.signature(eval_config_file).parameters["filename"].annotation
+    filename: Any = str(conf_py) if annotation in ("str", str) else conf_py
+    return eval_config_file(filename, Tags())
 
 
 def _owner(name: str, needs: frozenset[str]) -> str | None:
