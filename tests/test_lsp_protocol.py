@@ -210,3 +210,25 @@ def test_a_page_of_50_mb_is_left_alone(tmp_path: Path) -> None:
     _open(client, small, small.read_text(encoding="utf-8"))
     assert [s["name"] for s in _symbols(client, small, 3)["result"]] == ["R-1"]
     assert client.stop() == 0
+
+
+def test_a_conf_py_that_prints_cannot_break_the_protocol(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        "import os, sys\n"
+        'print("Content-Length: 5\\r\\n\\r\\nhello")\n'
+        'os.system("echo from a program conf.py runs")\n'
+        'sys.stdout.write("more")\n'
+        'extensions = ["sphinx_designdoc"]\n',
+        encoding="utf-8",
+    )
+    page = docs / "index.rst"
+    page.write_text(".. requirement:: One\n   :id: R-1\n", encoding="utf-8")
+    client = RawClient(tmp_path, tmp_path / "cache")
+    client.initialize(tmp_path)
+    _open(client, page, page.read_text(encoding="utf-8"))
+    assert [s["name"] for s in _symbols(client, page, 2)["result"]] == ["R-1"]
+    assert client.stop() == 0
+    assert client.process.stderr is not None
+    assert "from a program conf.py runs" in client.process.stderr.read().decode()

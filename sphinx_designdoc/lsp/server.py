@@ -448,6 +448,16 @@ def _place(
 
 
 def serve() -> None:
-    """Serve over stdio until the editor says exit; problems go to stderr, a line each."""
+    """Serve over stdio until the editor says exit; problems go to stderr, a line each.
+
+    The protocol keeps standard output to itself: the server writes to a copy of it,
+    and the process's own standard output becomes standard error, so that a ``print``
+    in a project's ``conf.py`` (or a program it runs) cannot break a message."""
+    import os
+    import sys
+
     logging.basicConfig(level=logging.WARNING, handlers=[one_line_handler()], force=True)
-    make_server().start_io()
+    sys.stdout.flush()
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    make_server().start_io(sys.stdin.buffer, protocol_out)
