@@ -193,7 +193,7 @@ def test_hostile_pages_never_stop_the_reader(tmp_path: Path, text: str | bytes) 
 
 
 def test_a_page_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sphinx_designdoc.lsp.index as module
+    import sphinx_designdoc.lsp.scan as module
 
     monkeypatch.setattr(module, "MAX_PAGE_BYTES", 1000)
     index = _project(tmp_path, {"big.rst": ".. requirement:: Big\n   :id: BIG-1\n" + "x" * 2000})
@@ -315,3 +315,21 @@ def test_a_file_included_twice_is_one_place(tmp_path: Path) -> None:
     )
     places = [(m.source, m.line, m.kind) for m in references(index, "REQ-1", True)]
     assert sorted(places) == [("b.rst", 6, "id"), ("shared.inc", 0, "ref")]
+
+
+def test_worker_processes_read_what_the_server_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many pages are read by worker processes; their pages are those read here."""
+    import sphinx_designdoc.lsp.index as module
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-payments-myst", src)
+    here = _server_records(src)
+    monkeypatch.setattr(module, "POOL_MIN", 1)
+    monkeypatch.setenv("DESIGNDOC_LSP_WORKERS", "2")
+    index = Index(LspProject.load(src))
+    index.read_all()
+    assert not index.problems
+    assert _records(page.record for page in index.pages.values()) == here
+    assert {m for p in index.pages.values() for m in p.mentions}

@@ -19,7 +19,7 @@ import hashlib
 import os
 import pickle
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +30,12 @@ from ..model import DocRecord, Finding, Item
 from ..subtypes import is_suppressed
 from .build_data import BuildData, file_stamp
 from .page import Mention, Page
+from .pool import POOL_MIN, read_pages, workers
 from .project import LspProject, settings_digest
-from .scan import scan_page
+from .scan import scan_file
 
 #: the findings a page shows on its own, reported before the workspace is read
 LOCAL_SUBTYPES = frozenset({"invalid", "config"})
-#: a page larger than this is not read (a generated or binary file named like a page)
-MAX_PAGE_BYTES = 20_000_000
 
 
 #: what a page's findings of these kinds depend on: the page and the objects one link
@@ -84,6 +83,8 @@ class Index:
         self.linkers: dict[str, set[str]] = {}
         self._analysis: Analysis | None = None
         self._external: tuple[list[Item], list[Finding]] | None = None
+        #: what went wrong that the user may want to know (the server logs it)
+        self.problems: list[str] = []
         #: held while the index changes and while a request reads it: pages are read
         #: in a thread while the editor asks
         self.lock = threading.RLock()
@@ -96,26 +97,8 @@ class Index:
         return path.resolve().relative_to(self.project.confdir).as_posix()
 
     def scan(self, path: Path, text: str | None = None) -> tuple[Page, tuple[int, int]] | None:
-        """Read the page at ``path`` (from ``text`` when the editor holds it) without
-        changing the index; with the file's stamp.  None when it is no page of this
-        project, is too large or is not UTF-8 text."""
-        syntax = self.project.syntax_of(path)
-        if syntax is None:
-            return None
-        stamp = (0, 0)
-        if text is None:
-            try:
-                info = path.stat()
-                if info.st_size > MAX_PAGE_BYTES:
-                    return None
-                text = path.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                return None
-            stamp = (info.st_mtime_ns, info.st_size)
-        elif len(text) > MAX_PAGE_BYTES:
-            return None
-        page = scan_page(self.project.reading, path, self.project.docname(path), text, syntax)
-        return page, stamp
+        """:func:`.scan.scan_file` for this project: the index does not change."""
+        return scan_file(self.project, path, text)
 
     def read(self, path: Path, text: str | None = None) -> Page | None:
         """Read (again) the page at ``path`` into the index; None, and the page
@@ -207,17 +190,17 @@ class Index:
         stood_in = self._stand_in(waiting)
         later = [entry for entry in waiting if entry[1] in stood_in]
         first = [entry for entry in waiting if entry[1] not in stood_in]
-        total, done = len(waiting), 0
-        for number, (path, source) in enumerate(first + later, 1):
+        order = first + later
+        total, done = len(order), 0
+        for number, (path, scanned) in enumerate(self._scanned(order), 1):
             if number == len(first) + 1:
                 self.known = True
                 if on_known is not None:
                     on_known()
             if progress is not None and number % 100 == 0:
                 progress(number, total)
-            scanned = self.scan(path)
             with self.lock:
-                if source in self.open_lines:
+                if self.source_of(path) in self.open_lines:
                     continue  # opened in the editor meanwhile
                 if scanned is None:
                     self.forget(path)
@@ -228,6 +211,25 @@ class Index:
             self.known = self.complete = True
         self.save_cache()
         return done
+
+    def _scanned(
+        self, order: list[tuple[Path, str]]
+    ) -> Iterator[tuple[Path, tuple[Page, tuple[int, int]] | None]]:
+        """The pages of ``order`` read, in that order: by worker processes when there are
+        many (:mod:`.pool`), else here; here too for what is left if the workers fail."""
+        paths = [path for path, _ in order]
+        count = workers()
+        given = 0
+        if count > 1 and len(paths) >= POOL_MIN:
+            try:
+                for path, page, stamp in read_pages(self.project.confdir, paths, count):
+                    given += 1
+                    yield path, None if page is None else (page, stamp)
+                return
+            except Exception as exc:  # no process could be started: read them here
+                self.problems.append(f"pages read in one process: {type(exc).__name__}: {exc}")
+        for path in paths[given:]:
+            yield path, self.scan(path)
 
     def _stand_in(self, waiting: list[tuple[Path, str]]) -> set[str]:
         """Put pages made of the last build's objects in place of the ``waiting``

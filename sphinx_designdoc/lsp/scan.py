@@ -8,10 +8,41 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .myst import md_parser, myst_title_and_sections, read_myst_text
 from .page import Page, Reading, Scanner
 from .rst import read_rst_text, rst_title_and_sections
+
+if TYPE_CHECKING:
+    from .project import LspProject
+
+#: a page larger than this is not read (a generated or binary file named like a page)
+MAX_PAGE_BYTES = 20_000_000
+
+
+def scan_file(
+    project: LspProject, path: Path, text: str | None = None
+) -> tuple[Page, tuple[int, int]] | None:
+    """Read the page at ``path`` of ``project`` (from ``text`` when the editor holds
+    it), with the file's stamp (modification time and size; ``(0, 0)`` for a text).
+    None when it is no page of the project, is too large or is not UTF-8 text."""
+    syntax = project.syntax_of(path)
+    if syntax is None:
+        return None
+    stamp = (0, 0)
+    if text is None:
+        try:
+            info = path.stat()
+            if info.st_size > MAX_PAGE_BYTES:
+                return None
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        stamp = (info.st_mtime_ns, info.st_size)
+    elif len(text) > MAX_PAGE_BYTES:
+        return None
+    return scan_page(project.reading, path, project.docname(path), text, syntax), stamp
 
 
 def scan_page(reading: Reading, path: Path, docname: str, text: str, syntax: str) -> Page:

@@ -187,6 +187,10 @@ class DesigndocServer(LanguageServer):
             if progress:
                 end = types.WorkDoneProgressEnd(message="indexed")
                 self.in_loop(lambda: self.work_done_progress.end(token, end))
+        for index in state.all_indexes():
+            for problem in index.problems:
+                self.say(f"designdoc: {problem}")
+            index.problems.clear()
         count = sum(len(index.declared) for index in state.all_indexes())
         self.say(f"designdoc: {count} objects indexed")
         self.in_loop(self.publish_open)
