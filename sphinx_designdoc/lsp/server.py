@@ -1,7 +1,7 @@
 """``designdoc lsp``: the language server, over stdio, on pygls.
 
-Only this module imports the language-server library, and only ``designdoc lsp``
-imports it.  Every handler answers from the index (:mod:`.workspace`); none lets an
+Only this module and :mod:`.protocol` import the language-server library, and only
+``designdoc lsp`` imports them.  Every handler answers from the index (:mod:`.workspace`); none lets an
 exception out: a request it cannot answer gets nothing and the log one line, and the
 server keeps serving.  The whole workspace is read in a thread after ``initialized``,
 with progress shown in the editor; the open pages are read at once.
@@ -43,8 +43,9 @@ from .workspace import Workspace, cache_dir
 log = logging.getLogger("sphinx_designdoc.lsp")
 
 #: seconds without an edit before the whole project is analysed again (cycles,
-#: coverage: the findings that depend on more than a page and its neighbours)
-SETTLE = 0.4
+#: coverage: the findings that depend on more than a page and its neighbours); each
+#: page's own findings are published at every edit
+SETTLE = 1.0
 
 
 class DesigndocServer(LanguageServer):
