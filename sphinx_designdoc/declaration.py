@@ -11,15 +11,17 @@ or Sphinx here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from .config import Settings
 from .directives.options import OptionBlock, as_text
-from .model import FieldValue, Finding
+from .model import FieldValue, Finding, Item
 from .safety import URL_POLICY, allowed_url
 from .vocabulary import COMMON_FIELDS, FieldDef, TypeDef, did_you_mean, split_names
 
@@ -191,3 +193,16 @@ def _read_options(
         if fdef.default is not None and fdef.name not in fields:
             fields[fdef.name] = fdef.default
     return dict(sorted(fields.items())), links
+
+
+def with_page_title(
+    items: list[Item], types: Mapping[str, TypeDef], title: str
+) -> list[tuple[int, Item]]:
+    """A page header declared without a title takes the page's, known once the whole
+    page is read: ``(position, completed object)`` for each object of ``items`` that
+    takes it."""
+    return [
+        (position, dataclasses.replace(item, title=title))
+        for position, item in enumerate(items)
+        if (typedef := types.get(item.type)) is not None and typedef.page_header and not item.title
+    ]

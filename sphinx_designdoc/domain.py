@@ -28,6 +28,7 @@ from sphinx.util.nodes import make_refnode
 
 from ._compat import env_app
 from .config import Settings
+from .declaration import with_page_title
 from .directives.objects import make_directive
 from .graph import Graph
 from .marks import mark_of
@@ -193,11 +194,10 @@ class DesigndocDomain(Domain):
                     for child in top.children
                     if isinstance(child, nodes.section) and isinstance(child[0], nodes.title)
                 ]
-            for index, item in enumerate(rec.items):
-                if types[item.type].page_header and not item.title:
-                    title = rec.title or docname
-                    rec.items[index] = dataclasses.replace(item, title=title)
-                    fill_title(doctree, item.id, title)
+            title = rec.title or docname
+            for index, item in with_page_title(rec.items, types, title):
+                rec.items[index] = item
+                fill_title(doctree, item.id, title)
         self.invalidate()
 
     def relative_source(self, path: str | os.PathLike[str] | None) -> str:

@@ -224,7 +224,7 @@ async def test_completion_offers_ids_options_and_statuses(client: LanguageClient
     assert sorted(i.label for i in result.items) == ["REQ-1", "REQ-2", "REQ-3"]
 
     # an option name: those of a decision not written yet
-    text = _replace(client, uri, 4, 9, ":date: 2026-01-20", ":d", text)
+    text = _replace(client, uri, 5, 9, ":date: 2026-01-20", ":d", text)
     at = types.Position(9, len(text.split("\n")[9]))
     result = await client.text_document_completion_async(
         types.CompletionParams(text_document=doc, position=at)
@@ -232,7 +232,7 @@ async def test_completion_offers_ids_options_and_statuses(client: LanguageClient
     assert {i.label for i in result.items} == {"date"}
 
     # a status value
-    text = _replace(client, uri, 5, 5, "accepted", "", text)
+    text = _replace(client, uri, 6, 5, "accepted", "", text)
     at = types.Position(5, len(text.split("\n")[5]))
     result = await client.text_document_completion_async(
         types.CompletionParams(text_document=doc, position=at)

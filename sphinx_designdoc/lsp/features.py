@@ -32,6 +32,11 @@ _ID_CHAR = re.compile(r"[\w.:-]")
 #: ``:name: value`` up to the cursor (the option reader's syntax, on one line)
 _OPTION_AT = re.compile(r"^\s*:([\w-]*)(?::[ \t]*(.*))?$")
 _ROLE_OPENERS = (":dd:ref:`", "{dd:ref}`")
+#: what ends the ID before the cursor: the separators of a list of IDs, a role's
+#: backtick, an explicit title's ``<``, MyST's YAML quoting
+_STOPS = frozenset(" \t,`<[]'\"")
+#: the IDs already in a list
+_NAMES = re.compile(r"[^\s,`<>\[\]'\"]+")
 
 SYMBOL_KINDS = {
     "requirement": types.SymbolKind.Interface,
@@ -85,47 +90,61 @@ def complete(
 ) -> types.CompletionList:
     """What may be written at the cursor: IDs in a link option or a ``:dd:ref:`` role
     (objects of the link's target types first), option names and status values of the
-    object's type, directive names of the project's types."""
+    object's type, directive names of the project's types.  Each item replaces what
+    was typed of it (editors disagree on where a word with ``-`` or ``:`` starts)."""
     text = lines[line][:column] if line < len(lines) else ""
-    settings = index.project.settings
-    schema = settings.schema
+    schema = index.project.settings.schema
+    none = types.CompletionList(is_incomplete=False, items=[])
+
+    def at(typed: str) -> types.Range:
+        return _range(line, column - len(typed), column)
+
     for opener in _ROLE_OPENERS:
-        at = text.rfind(opener)
-        if at >= 0 and "`" not in text[at + len(opener) :]:
-            typed = text[at + len(opener) :]
-            typed = typed[typed.rfind("<") + 1 :] if "<" in typed else typed
-            return _ids(index, typed, preferred=())
+        start = text.rfind(opener)
+        if start >= 0 and "`" not in text[start + len(opener) :]:
+            typed = _word_before(text)
+            return _ids(index, typed, (), at(typed), set())
     stripped = text.lstrip()
     if stripped.startswith(".. ") and " " not in stripped[3:] and "::" not in stripped:
-        return _directives(index, stripped[3:], suffix="::")
+        return _directives(index, stripped[3:], "::", at(stripped[3:]))
     for fence in ("```{", ":::{"):
         if stripped.startswith(fence) and "}" not in stripped:
-            return _directives(index, stripped[len(fence) :], suffix="}")
+            typed = stripped[len(fence) :]
+            return _directives(index, typed, "}", at(typed))
     site = _site_at(page, line) if page is not None else None
-    if site is None:
-        return types.CompletionList(is_incomplete=False, items=[])
-    typedef = schema.types.get(site.type)
-    if typedef is None:
-        return types.CompletionList(is_incomplete=False, items=[])
+    typedef = schema.types.get(site.type) if site is not None else None
+    if site is None or typedef is None:
+        return none
     match = _OPTION_AT.match(text)
+    if match is not None and match.group(2) is None:
+        return _options(index, typedef, match.group(1), lines, site, at(match.group(1)))
     if match is None:
-        continued = _continued_option(lines, line, site)
-        if continued is None:
-            return types.CompletionList(is_incomplete=False, items=[])
-        option, typed = continued, text.split(",")[-1].strip()
-    elif match.group(2) is None:
-        return _options(index, typedef, match.group(1), lines, site)
+        option = _continued_option(lines, line, site)
+        value = text
     else:
-        option, typed = match.group(1).lower(), match.group(2).split(",")[-1].strip()
+        option, value = match.group(1).lower(), match.group(2)
+    if option is None:
+        return none
+    typed = _word_before(text)
     links = {link.name: link for link in schema.links_from(typedef.name)}
     if option in links:
-        return _ids(index, typed, preferred=links[option].targets)
+        written = set(_NAMES.findall(value)) - {typed}
+        return _ids(index, typed, links[option].targets, at(typed), written)
     if option == "status":
-        return _values(typedef.statuses, typed, "status")
+        return _values(typedef.statuses, typed, "status", at(typed))
     fdef = typedef.field(option)
     if fdef is not None and fdef.kind == "choice":
-        return _values(fdef.choices, typed, option)
-    return types.CompletionList(is_incomplete=False, items=[])
+        return _values(fdef.choices, typed, option, at(typed))
+    return none
+
+
+def _word_before(text: str) -> str:
+    """The ID (or value) being typed: what follows the last separator of a list, a
+    backtick or ``<``."""
+    start = len(text)
+    while start > 0 and text[start - 1] not in _STOPS:
+        start -= 1
+    return text[start:]
 
 
 def _site_at(page: Page, line: int) -> Site | None:
@@ -150,12 +169,14 @@ def _continued_option(lines: list[str], line: int, site: Site) -> str | None:
     return None
 
 
-def _ids(index: Index, typed: str, preferred: Iterable[str]) -> types.CompletionList:
+def _ids(
+    index: Index, typed: str, preferred: Iterable[str], at: types.Range, written: set[str]
+) -> types.CompletionList:
     preferred = tuple(preferred)
     folded = typed.casefold()
     found: list[tuple[str, Item]] = []
     for object_id, items in index.declared.items():
-        if folded and folded not in object_id.casefold():
+        if object_id in written or (folded and folded not in object_id.casefold()):
             continue
         item = items[0]
         rank = "0" if not preferred or item.type in preferred else "1"
@@ -172,6 +193,7 @@ def _ids(index: Index, typed: str, preferred: Iterable[str]) -> types.Completion
                 documentation=without_controls(item.title),
                 sort_text=f"{rank}{item.id}",
                 filter_text=item.id,
+                text_edit=types.TextEdit(range=at, new_text=item.id),
             )
             for rank, item in shown
         ],
@@ -179,7 +201,7 @@ def _ids(index: Index, typed: str, preferred: Iterable[str]) -> types.Completion
 
 
 def _options(
-    index: Index, typedef: TypeDef, typed: str, lines: list[str], site: Site
+    index: Index, typedef: TypeDef, typed: str, lines: list[str], site: Site, at: types.Range
 ) -> types.CompletionList:
     schema = index.project.settings.schema
     written = set()
@@ -200,7 +222,7 @@ def _options(
             label=name,
             kind=types.CompletionItemKind.Property,
             detail=detail,
-            insert_text=f"{name}: ",
+            text_edit=types.TextEdit(range=at, new_text=f"{name}: "),
         )
         for name, detail in names
         if name not in written and name.startswith(typed.lower())
@@ -208,23 +230,28 @@ def _options(
     return types.CompletionList(is_incomplete=False, items=items)
 
 
-def _values(values: Iterable[str], typed: str, what: str) -> types.CompletionList:
+def _values(values: Iterable[str], typed: str, what: str, at: types.Range) -> types.CompletionList:
     items = [
-        types.CompletionItem(label=v, kind=types.CompletionItemKind.EnumMember, detail=what)
+        types.CompletionItem(
+            label=v,
+            kind=types.CompletionItemKind.EnumMember,
+            detail=what,
+            text_edit=types.TextEdit(range=at, new_text=v),
+        )
         for v in values
         if v.startswith(typed)
     ]
     return types.CompletionList(is_incomplete=False, items=items)
 
 
-def _directives(index: Index, typed: str, suffix: str) -> types.CompletionList:
+def _directives(index: Index, typed: str, suffix: str, at: types.Range) -> types.CompletionList:
     names = sorted(index.project.reading.directives)
     items = [
         types.CompletionItem(
             label=name,
             kind=types.CompletionItemKind.Class,
             detail=f"{index.project.reading.directives[name]} object",
-            insert_text=name + suffix,
+            text_edit=types.TextEdit(range=at, new_text=name + suffix),
         )
         for name in names
         if name.startswith(typed.lower())

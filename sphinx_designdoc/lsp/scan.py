@@ -6,12 +6,12 @@ read (a design document without a title takes the page's)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..declaration import with_page_title
 from .myst import md_parser, myst_title_and_sections, read_myst_text
-from .page import Page, Reading, Scanner
+from .page import Page, Reading, Scanner, Site
 from .rst import read_rst_text, rst_title_and_sections
 
 if TYPE_CHECKING:
@@ -64,22 +64,17 @@ def scan_page(reading: Reading, path: Path, docname: str, text: str, syntax: str
 
 
 def _complete(reading: Reading, page: Page) -> None:
-    """What the build completes once the page is read: a page header without a title
-    takes the page's."""
-    types = reading.settings.schema.types
-    record = page.record
-    if not any(types[item.type].page_header and not item.title for item in record.items):
+    """What the build completes once the page is read (:func:`.with_page_title`)."""
+    title = page.record.title or page.docname
+    completed = with_page_title(page.record.items, reading.settings.schema.types, title)
+    if not completed:
         return
-    title = record.title or page.docname
-    record.items = [
-        dataclasses.replace(item, title=title)
-        if types[item.type].page_header and not item.title
-        else item
-        for item in record.items
-    ]
+    for position, item in completed:
+        page.record.items[position] = item
+    titled = {item.id for _, item in completed}
     page.sites = [
-        dataclasses.replace(site, title=title)
-        if types[site.type].page_header and not site.title
-        else site
-        for site in page.sites
+        Site(s.id, s.type, title, s.source, s.line, s.end, s.options_end)
+        if s.id in titled and not s.title
+        else s
+        for s in page.sites
     ]

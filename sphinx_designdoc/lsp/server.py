@@ -298,7 +298,12 @@ def make_server() -> DesigndocServer:
         )
         page = index.pages.get(source_in(index, path))
         with index.lock:
-            return features.complete(index, page, lines, position.line, position.character)
+            answer = features.complete(index, page, lines, position.line, position.character)
+        codec = document.position_codec
+        for item in answer.items:
+            if isinstance(item.text_edit, types.TextEdit):
+                item.text_edit.range = codec.range_to_client_units(lines, item.text_edit.range)
+        return answer
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(None)
