@@ -396,3 +396,35 @@ async def test_positions_are_in_the_editors_units(client: LanguageClient, projec
         return True
 
     await _until(hovered, "no hover on the ID after the emoji")
+
+
+@pytest.mark.asyncio
+async def test_quick_edits_of_a_large_page_end_in_its_last_state(
+    client: LanguageClient, project
+) -> None:
+    """Edits of a page slow to read are read once they pause: the diagnostics are
+    those of the last edit."""
+    syntax, folder = project
+    path = folder / SYNTAX[syntax][1]
+    extra = "".join(
+        f"\n.. requirement:: Filler {n}\n   :id: FILL-{n}\n"
+        if syntax == "rst"
+        else f"\n```{{requirement}} Filler {n}\n:id: FILL-{n}\n```\n"
+        for n in range(1500)
+    )
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    uri = _open(client, path, _language(syntax))
+    text = path.read_text(encoding="utf-8")
+    await _diagnostics(client, uri, False, "designdoc.dangling")
+    current = "DEP-1"
+    for version in range(2, 8):
+        text = _replace(client, uri, version, 7, current, f"DEP-X{version}", text)
+        current = f"DEP-X{version}"
+
+    async def last() -> bool:
+        found = client.diagnostics.get(uri) or []
+        return any("'DEP-X7'" in d.message for d in found) and not any(
+            "'DEP-X6'" in d.message for d in found
+        )
+
+    await _until(last, "the diagnostics are not those of the last edit")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,8 @@ log = logging.getLogger("sphinx_designdoc.lsp")
 #: coverage: the findings that depend on more than a page and its neighbours); each
 #: page's own findings are published at every edit
 SETTLE = 1.0
+#: a page read faster than this (seconds) is read at every edit
+QUICK = 0.08
 
 
 class DesigndocServer(LanguageServer):
@@ -56,6 +59,10 @@ class DesigndocServer(LanguageServer):
         self.state: Workspace | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self._settle: threading.Timer | None = None
+        #: per page, how long its last reading took, and the reading waiting for the
+        #: edits to pause
+        self.read_cost: dict[str, float] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -137,6 +144,21 @@ class DesigndocServer(LanguageServer):
             uri = from_fs_path(str(path))
             if uri is not None:
                 self.publish(uri)
+
+    def changed_soon(self, uri: str) -> None:
+        """The editor changed the page ``uri``: read it now if reading it is quick, else
+        once the edits pause for as long as a reading takes (a keystroke on a page that
+        takes a second to read must not queue a second of work)."""
+        cost = self.read_cost.get(uri, 0.0)
+        pending = self.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        if cost < QUICK or self.loop is None:
+            guarded(None)(_changed)(self, uri)
+            return
+        self.pending[uri] = self.loop.call_later(
+            min(cost, 1.0), lambda: guarded(None)(_changed)(self, uri)
+        )
 
     def settle(self) -> None:
         """Analyse the whole project again once the edits pause."""
@@ -249,11 +271,14 @@ def make_server() -> DesigndocServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded(None)
     def did_change(ls: DesigndocServer, params: types.DidChangeTextDocumentParams) -> None:
-        _changed(ls, params.text_document.uri)
+        ls.changed_soon(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(None)
     def did_close(ls: DesigndocServer, params: types.DidCloseTextDocumentParams) -> None:
+        pending = ls.pending.pop(params.text_document.uri, None)
+        if pending is not None:
+            pending.cancel()
         path = uri_path(params.text_document.uri)
         if path is not None:
             ls.workspace_state().close(path)
@@ -433,11 +458,16 @@ def make_server() -> DesigndocServer:
 
 
 def _changed(ls: DesigndocServer, uri: str) -> None:
+    """Read the page ``uri`` from the editor's text and publish its diagnostics."""
+    ls.pending.pop(uri, None)
     path = uri_path(uri)
     if path is None:
         return
     document = ls.workspace.get_text_document(uri)
-    if ls.workspace_state().update(path, document.source) is None:
+    started = time.perf_counter()
+    found = ls.workspace_state().update(path, document.source)
+    ls.read_cost[uri] = time.perf_counter() - started
+    if found is None:
         return
     ls.publish(uri)
     ls.settle()
