@@ -277,3 +277,28 @@ def test_the_last_builds_report_stands_in_until_pages_are_read(
     assert not any(page.provisional for page in index.pages.values())
     assert "REQ-NEW" in index.declared
     assert len(index.declared["REQ-1"]) == 1  # the page read replaced what stood in
+
+
+# -- what real projects write -------------------------------------------------------------
+
+
+def test_folders_of_exclude_patterns_are_not_read(tmp_path: Path) -> None:
+    """Sphinx does not walk into a folder an ``exclude_patterns`` entry names
+    (``sphinx.util.matching.get_matching_files``), and reads only what
+    ``include_patterns`` names: the reader read the snippets folder the MyST-Parser
+    test above includes as pages of their own (so their objects were duplicates)."""
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": "Title\n=====\n",
+            "snippets/part.md": "```{requirement} A part\n:id: R-1\n```\n",
+            "deep/er/snippets/part.md": "```{requirement} Another\n:id: R-2\n```\n",
+            "drafts/x.rst": ".. requirement:: Draft\n   :id: R-3\n",
+        },
+        conf='exclude_patterns = ["_build", "snippets", "**/snippets"]\n'
+        'include_patterns = ["index.rst", "snippets/**", "deep/**"]\n',
+    )
+    assert sorted(index.pages) == ["index.rst"]
+    project = index.project
+    assert project.syntax_of(project.confdir / "snippets" / "part.md") is None
+    assert project.syntax_of(project.confdir / "drafts" / "x.rst") is None
