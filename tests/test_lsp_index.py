@@ -282,6 +282,29 @@ def test_the_last_builds_report_stands_in_until_pages_are_read(
 # -- what real projects write -------------------------------------------------------------
 
 
+def test_sphinx_options_of_docutils_directives_keep_their_content(tmp_path: Path) -> None:
+    """Sphinx gives docutils' admonitions ``:collapsible:`` and the rubric
+    ``:heading-level:`` (sphinx-doc/sphinx, doc/usage/restructuredtext/directives.rst);
+    docutils' own classes refuse them, and the reader lost what the admonition holds."""
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": (
+                "Title\n=====\n\n.. note::\n   :collapsible:\n\n"
+                "   .. requirement:: In a collapsible note\n      :id: R-1\n\n"
+                ".. admonition:: Example\n   :collapsible: open\n\n"
+                "   .. requirement:: In a collapsible admonition\n      :id: R-2\n\n"
+                ".. rubric:: A rubric\n   :heading-level: 2\n\n"
+                ".. hint::\n   :class: x\n   :collapsible: closed\n\n"
+                "   See :dd:ref:`R-1`.\n"
+            )
+        },
+    )
+    page = index.pages["index.rst"]
+    assert [(i.id, i.line) for i in page.record.items] == [("R-1", 7), ("R-2", 13)]
+    assert [(r.target, r.line) for r in page.record.refs] == [("R-1", 23)]
+
+
 def test_folders_of_exclude_patterns_are_not_read(tmp_path: Path) -> None:
     """Sphinx does not walk into a folder an ``exclude_patterns`` entry names
     (``sphinx.util.matching.get_matching_files``), and reads only what
@@ -302,3 +325,20 @@ def test_folders_of_exclude_patterns_are_not_read(tmp_path: Path) -> None:
     project = index.project
     assert project.syntax_of(project.confdir / "snippets" / "part.md") is None
     assert project.syntax_of(project.confdir / "drafts" / "x.rst") is None
+
+
+def test_a_directive_that_raises_loses_only_itself(tmp_path: Path) -> None:
+    """docutils stops reading a page at any exception a directive raises but its own
+    errors: an include whose parser needs a Sphinx application (``sphinx.parsers``,
+    like MyST's in MyST-Parser's docs/faq/index.md) lost the rest of the page."""
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": (
+                "Title\n=====\n\n.. include:: part.txt\n   :parser: sphinx.parsers\n\n"
+                ".. requirement:: After it\n   :id: R-1\n"
+            ),
+            "part.txt": "Some text.\n",
+        },
+    )
+    assert [(i.id, i.line) for i in index.pages["index.rst"].record.items] == [("R-1", 7)]

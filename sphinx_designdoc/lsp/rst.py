@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes, utils
 from docutils.frontend import get_default_settings
-from docutils.parsers.rst import Directive, Parser, directives, roles
+from docutils.parsers.rst import Directive, DirectiveError, Parser, directives, roles
 
 from ..directives.options import OwnOptions, read_rst
 from ..views import ViewKind
@@ -147,14 +147,39 @@ _REGISTRY: dict[str, tuple[str, str]] = directives._directive_registry  # type: 
 
 def _docutils_directive(name: str) -> type[Directive] | None:
     """docutils' own class for one of its directives, never the one a Sphinx
-    application registered over it in this process (which needs the application)."""
+    application registered over it in this process (which needs the application).
 
+    Options docutils does not know are taken: Sphinx's classes add some to docutils'
+    directives (``:collapsible:`` to the admonitions, ``:heading-level:`` to
+    ``rubric``), and docutils refusing them would lose what the directive holds."""
     entry = _REGISTRY.get(name)
     if entry is None:
         return None
     module = importlib.import_module(f"docutils.parsers.rst.directives.{entry[0]}")
     found = getattr(module, entry[1], None)
-    return found if isinstance(found, type) else None
+    if not isinstance(found, type) or not issubclass(found, Directive):
+        return None
+    namespace: dict[str, Any] = {}
+    if isinstance(found.option_spec, dict):
+        namespace["option_spec"] = AnyOptions(found.option_spec)
+    return type(found.__name__, (found,), namespace)
+
+
+def _guarded(klass: type[Directive]) -> type[Directive]:
+    """``klass`` whose failure loses its own output, never the rest of the page:
+    docutils stops reading a page at any exception a directive raises other than the
+    errors it reports itself, and a parser of another project's or a file an include
+    reads may raise anything."""
+
+    def run(self: Directive) -> list[Any]:
+        try:
+            return list(klass.run(self))
+        except DirectiveError:
+            raise  # docutils reports it and reads on
+        except Exception:
+            return []
+
+    return type(klass.__name__, (klass,), {"run": run})
 
 
 @contextmanager
@@ -164,7 +189,7 @@ def _lookups(scanner: Scanner) -> Iterator[None]:
     ``dd:ref``."""
     object_names = scanner.reading.directives
     saved_directive, saved_role = directives.directive, roles.role
-    made: dict[str, type[Directive] | None] = {}
+    made: dict[str, type[Directive]] = {}
     ref_role = _ref_role(scanner)
 
     def directive(name: str, language: Any, document: Any) -> tuple[Any, list[Any]]:
@@ -178,6 +203,7 @@ def _lookups(scanner: Scanner) -> Iterator[None]:
                 made[key] = _docutils_directive(key) or _other_directive(scanner, key)
             else:
                 made[key] = _other_directive(scanner, key)
+            made[key] = _guarded(made[key])
         return made[key], []
 
     def role(name: str, language: Any, lineno: int, reporter: Any) -> tuple[Any, list[Any]]:
