@@ -341,6 +341,36 @@ def test_an_include_with_a_markdown_parser_is_read_as_myst(make_app: Any, tmp_pa
     assert index.pages["index.rst"].includes == ["snippets/include-md.md"]
 
 
+def test_an_rst_include_finds_its_file_as_sphinx_does(make_app: Any, tmp_path: Path) -> None:
+    """Sphinx finds an included file relative to the sources when its path starts with
+    ``/`` and relative to the page's folder otherwise, even in a file another include
+    read (``BuildEnvironment.relfn2path``); docutils took ``/parts/a.rst`` for a path
+    of the file system and found nothing."""
+    index, built, read = _built_and_read(
+        make_app,
+        tmp_path,
+        {
+            "index.rst": "Title\n=====\n\n.. toctree::\n\n   guide/page\n",
+            "guide/page.rst": (
+                "Page\n====\n\n.. include:: /parts/a.rst\n\n.. include:: ../parts/empty.rst\n"
+            ),
+            "parts/empty.rst": "No object yet.\n",
+            "parts/a.rst": ".. requirement:: A\n   :id: R-A\n\n.. include:: near.rst\n",
+            "guide/near.rst": ".. requirement:: Near the page\n   :id: R-N\n",
+        },
+        conf='exclude_patterns = ["_build", "parts", "guide/near.rst"]\n',
+    )
+    assert read == built
+    page = index.pages["guide/page.rst"]
+    assert [(i.id, i.source, i.line) for i in page.record.items] == [
+        ("R-A", "parts/a.rst", 1),
+        ("R-N", "guide/near.rst", 1),
+    ]
+    # every included file is noted, one without objects too (its first one is seen when
+    # it is saved)
+    assert sorted(page.includes) == ["guide/near.rst", "parts/a.rst", "parts/empty.rst"]
+
+
 def test_a_myst_include_is_read_where_it_is(make_app: Any, tmp_path: Path) -> None:
     """MyST's ``{include}`` (executablebooks/MyST-Parser, docs/faq/index.md and
     docs/syntax/organising_content.md) reads the file as MyST, relative to the page or
