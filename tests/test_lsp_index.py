@@ -8,6 +8,7 @@ hold, which must never stop it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -97,7 +98,7 @@ def test_the_benchmark_corpus_reads_the_same(
 
 def _project(tmp_path: Path, files: dict[str, str | bytes], conf: str = "") -> Index:
     src = tmp_path / "docs"
-    src.mkdir()
+    src.mkdir(exist_ok=True)
     (src / "conf.py").write_text(
         'extensions = ["sphinx_designdoc", "myst_parser"]\nexclude_patterns = ["_build"]\n' + conf,
         encoding="utf-8",
@@ -333,3 +334,224 @@ def test_worker_processes_read_what_the_server_reads(
     assert not index.problems
     assert _records(page.record for page in index.pages.values()) == here
     assert {m for p in index.pages.values() for m in p.mentions}
+
+
+# -- what real projects write -------------------------------------------------------------
+
+
+def _built_and_read(
+    make_app: Any, tmp_path: Path, files: dict[str, str | bytes], conf: str = ""
+) -> tuple[Index, dict[str, set[Any]], dict[str, set[Any]]]:
+    """The project of ``files`` read by the server, and the records of the build and of
+    the server."""
+    index = _project(tmp_path, files, conf)
+    app = make_app("html", srcdir=index.project.confdir, freshenv=True)
+    app.build()
+    built = _records(app.env.domains["dd"].docs.values())
+    return index, built, _records(page.record for page in index.pages.values())
+
+
+def test_sphinx_options_of_docutils_directives_keep_their_content(tmp_path: Path) -> None:
+    """Sphinx gives docutils' admonitions ``:collapsible:`` and the rubric
+    ``:heading-level:`` (sphinx-doc/sphinx, doc/usage/restructuredtext/directives.rst);
+    docutils' own classes refuse them, and the reader lost what the admonition holds."""
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": (
+                "Title\n=====\n\n.. note::\n   :collapsible:\n\n"
+                "   .. requirement:: In a collapsible note\n      :id: R-1\n\n"
+                ".. admonition:: Example\n   :collapsible: open\n\n"
+                "   .. requirement:: In a collapsible admonition\n      :id: R-2\n\n"
+                ".. rubric:: A rubric\n   :heading-level: 2\n\n"
+                ".. hint::\n   :class: x\n   :collapsible: closed\n\n"
+                "   See :dd:ref:`R-1`.\n"
+            )
+        },
+    )
+    page = index.pages["index.rst"]
+    assert [(i.id, i.line) for i in page.record.items] == [("R-1", 7), ("R-2", 13)]
+    assert [(r.target, r.line) for r in page.record.refs] == [("R-1", 23)]
+
+
+def test_an_include_with_a_markdown_parser_is_read_as_myst(make_app: Any, tmp_path: Path) -> None:
+    """``.. include:: … :parser: myst_parser.sphinx_`` (executablebooks/MyST-Parser,
+    docs/faq/index.md): MyST's parser needs a Sphinx environment, so it raised, and the
+    rest of the page was lost with the included file."""
+    index, built, read = _built_and_read(
+        make_app,
+        tmp_path,
+        {
+            "index.rst": (
+                "Title\n=====\n\n.. include:: snippets/include-md.md\n"
+                "   :parser: myst_parser.sphinx_\n\n"
+                ".. decision:: After the include\n   :id: D-1\n   :addresses: R-1\n"
+            ),
+            "snippets/include-md.md": "Text.\n\n```{requirement} Included\n:id: R-1\n```\n",
+        },
+        conf='exclude_patterns = ["_build", "snippets"]\n',
+    )
+    assert read == built
+    items = {i.id: (i.source, i.line) for i in index.pages["index.rst"].record.items}
+    assert items == {"R-1": ("snippets/include-md.md", 3), "D-1": ("index.rst", 7)}
+    assert index.pages["index.rst"].includes == ["snippets/include-md.md"]
+
+
+def test_an_rst_include_finds_its_file_as_sphinx_does(make_app: Any, tmp_path: Path) -> None:
+    """Sphinx finds an included file relative to the sources when its path starts with
+    ``/`` and relative to the page's folder otherwise, even in a file another include
+    read (``BuildEnvironment.relfn2path``); docutils took ``/parts/a.rst`` for a path
+    of the file system and found nothing."""
+    index, built, read = _built_and_read(
+        make_app,
+        tmp_path,
+        {
+            "index.rst": "Title\n=====\n\n.. toctree::\n\n   guide/page\n",
+            "guide/page.rst": (
+                "Page\n====\n\n.. include:: /parts/a.rst\n\n.. include:: ../parts/empty.rst\n"
+            ),
+            "parts/empty.rst": "No object yet.\n",
+            "parts/a.rst": ".. requirement:: A\n   :id: R-A\n\n.. include:: near.rst\n",
+            "guide/near.rst": ".. requirement:: Near the page\n   :id: R-N\n",
+        },
+        conf='exclude_patterns = ["_build", "parts", "guide/near.rst"]\n',
+    )
+    assert read == built
+    page = index.pages["guide/page.rst"]
+    assert [(i.id, i.source, i.line) for i in page.record.items] == [
+        ("R-A", "parts/a.rst", 1),
+        ("R-N", "guide/near.rst", 1),
+    ]
+    # every included file is noted, one without objects too (its first one is seen when
+    # it is saved)
+    assert sorted(page.includes) == ["guide/near.rst", "parts/a.rst", "parts/empty.rst"]
+
+
+def test_a_myst_include_is_read_where_it_is(make_app: Any, tmp_path: Path) -> None:
+    """MyST's ``{include}`` (executablebooks/MyST-Parser, docs/faq/index.md and
+    docs/syntax/organising_content.md) reads the file as MyST, relative to the page or
+    to the sources, from ``:start-line:``; the reader did not read it."""
+    index, built, read = _built_and_read(
+        make_app,
+        tmp_path,
+        {
+            "guide/page.md": (
+                "# Page\n\n```{include} ../parts/a.md\n```\n\n"
+                "```{include} /parts/b.md\n:start-line: 3\n```\n\n"
+                ":::{note}\n```{include} ../parts/c.md\n```\n:::\n"
+            ),
+            "parts/a.md": "Intro {dd:ref}`R-B`\n\n```{requirement} A\n:id: R-A\n```\n",
+            "parts/b.md": "```{requirement} Skipped\n:id: R-X\n```\n\n```{requirement} B\n:id: R-B\n```\n",
+            "parts/c.md": "Text\n\n```{eval-rst}\n.. requirement:: C\n   :id: R-C\n```\n",
+            "parts/empty.md": "No object yet.\n",
+            "index.md": "# Index\n\n```{include} parts/empty.md\n```\n",
+        },
+        conf='myst_enable_extensions = ["colon_fence"]\nexclude_patterns = ["_build", "parts"]\n',
+    )
+    assert read == built
+    page = index.pages["guide/page.md"]
+    assert [(i.id, i.source, i.line) for i in page.record.items] == [
+        ("R-A", "parts/a.md", 3),
+        ("R-B", "parts/b.md", 5),
+        ("R-C", "parts/c.md", 4),
+    ]
+    assert [(m.id, m.source, m.line) for m in page.mentions if m.kind == "ref"] == [
+        ("R-B", "parts/a.md", 0)
+    ]
+    assert sorted(page.includes) == ["parts/a.md", "parts/b.md", "parts/c.md"]
+    # a file with no object yet is known, so its first object is seen when it is saved
+    assert index.pages["index.md"].includes == ["parts/empty.md"]
+
+
+def test_a_myst_include_from_a_marker_and_into_itself(tmp_path: Path) -> None:
+    """``:start-after:`` counts the lines it leaves out (as MyST-Parser counts them
+    since its source-line fix; earlier versions added characters); a file that includes
+    itself, twice, is read once."""
+    index = _project(
+        tmp_path,
+        {
+            "index.md": (
+                "# Index\n\n```{include} parts/c.md\n:start-after: <!-- start -->\n"
+                ":end-before: <!-- end -->\n```\n"
+            ),
+            "parts/c.md": (
+                "```{requirement} Before\n:id: R-X\n```\n<!-- start -->\n\n"
+                "```{requirement} C\n:id: R-C\n```\n<!-- end -->\n"
+                "```{requirement} After\n:id: R-Y\n```\n"
+            ),
+            "loop.md": "```{include} loop.md\n```\n```{include} loop.md\n```\n"
+            "```{include} parts/loop.md\n```\n",
+            "parts/loop.md": "```{include} /loop.md\n```\n```{include} loop.md\n```\n"
+            "```{requirement} L\n:id: R-L\n```\n",
+        },
+        conf='exclude_patterns = ["_build", "parts"]\n',
+    )
+    assert [(i.id, i.line) for i in index.pages["index.md"].record.items] == [("R-C", 6)]
+    assert [(i.id, i.source) for i in index.pages["loop.md"].record.items] == [
+        ("R-L", "parts/loop.md")
+    ]
+
+
+def test_folders_of_exclude_patterns_are_not_read(tmp_path: Path) -> None:
+    """Sphinx does not walk into a folder an ``exclude_patterns`` entry names
+    (``sphinx.util.matching.get_matching_files``), and reads only what
+    ``include_patterns`` names: the reader read the snippets folder the MyST-Parser
+    test above includes as pages of their own (so their objects were duplicates)."""
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": "Title\n=====\n",
+            "snippets/part.md": "```{requirement} A part\n:id: R-1\n```\n",
+            "deep/er/snippets/part.md": "```{requirement} Another\n:id: R-2\n```\n",
+            "drafts/x.rst": ".. requirement:: Draft\n   :id: R-3\n",
+        },
+        conf='exclude_patterns = ["_build", "snippets", "**/snippets"]\n'
+        'include_patterns = ["index.rst", "snippets/**", "deep/**"]\n',
+    )
+    assert sorted(index.pages) == ["index.rst"]
+    project = index.project
+    assert project.syntax_of(project.confdir / "snippets" / "part.md") is None
+    assert project.syntax_of(project.confdir / "drafts" / "x.rst") is None
+
+
+def test_a_directive_that_raises_loses_only_itself(tmp_path: Path) -> None:
+    """docutils stops reading a page at any exception a directive raises but its own
+    errors: an include whose parser needs a Sphinx application (``sphinx.parsers``,
+    like MyST's in MyST-Parser's docs/faq/index.md) lost the rest of the page."""
+    index = _project(
+        tmp_path,
+        {
+            "index.rst": (
+                "Title\n=====\n\n.. include:: part.txt\n   :parser: sphinx.parsers\n\n"
+                ".. requirement:: After it\n   :id: R-1\n"
+            ),
+            "part.txt": "Some text.\n",
+        },
+    )
+    assert [(i.id, i.line) for i in index.pages["index.rst"].record.items] == [("R-1", 7)]
+
+
+def test_an_include_reads_only_a_regular_file_of_reasonable_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page from another repository may include a device or a pipe (a read that never
+    ends: ``.. include:: ../../../../dev/zero``) or a huge generated file: not read, and
+    the page is read on."""
+    import sphinx_designdoc.lsp.rst as rst
+
+    monkeypatch.setattr(rst, "MAX_INCLUDE_BYTES", 1000, raising=False)
+    files: dict[str, str | bytes] = {
+        "index.rst": (
+            "Title\n=====\n\n.. include:: big.inc\n\n.. include:: pipe\n\n"
+            ".. requirement:: After them\n   :id: R-1\n"
+        ),
+        "page.md": "# Page\n\n```{include} big.inc\n```\n\n```{include} pipe\n```\n",
+        "big.inc": ".. requirement:: Big\n   :id: BIG-1\n\n" + "x" * 2000 + "\n",
+    }
+    src = tmp_path / "docs"
+    src.mkdir()
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(src / "pipe")
+    index = _project(tmp_path, files)
+    assert [(i.id, i.line) for i in index.pages["index.rst"].record.items] == [("R-1", 8)]
+    assert "BIG-1" not in index.declared

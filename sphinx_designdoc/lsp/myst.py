@@ -11,12 +11,13 @@ again as MyST, as MyST's nested parse reads it.  ``{eval-rst}`` blocks go to
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..directives.options import OwnOptions, read_myst
 from ..views import ViewKind
 from .page import LITERAL, VIEWS, AnyOptions, Scanner, any_value
-from .rst import read_rst_text
+from .rst import MAX_INCLUDE_BYTES, read_rst_text, resolve_include
 
 
 def md_parser(config: Any) -> Any:
@@ -47,6 +48,16 @@ class _MystOther:
     option_spec = AnyOptions(x=any_value)
 
 
+class _MystInclude:
+    """What MyST knows of ``include``: one argument (a path, spaces and all), options."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    final_argument_whitespace = True
+    has_content = False
+    option_spec = AnyOptions(x=any_value)  # not empty: MyST reads no options of an empty one
+
+
 @cache
 def _myst_view(kind: ViewKind[Any]) -> type:
     """What MyST knows of a view's directive: options only."""
@@ -63,13 +74,16 @@ def _myst_view(kind: ViewKind[Any]) -> type:
     )
 
 
-def read_myst_text(scanner: Scanner, text: str, md: Any, base: int, depth: int = 0) -> list[Any]:
-    """Read MyST ``text`` whose first line is line ``base`` (0-based) of the page;
-    return its top-level tokens."""
+def read_myst_text(
+    scanner: Scanner, text: str, md: Any, base: int, depth: int = 0, path: Path | None = None
+) -> list[Any]:
+    """Read MyST ``text`` whose first line is line ``base`` (0-based) of the file at
+    ``path`` (the page's unless an include reads another); return its top-level
+    tokens."""
     from myst_parser.parsers.directives import MarkupError, parse_directive_text
 
     tokens = md.parse(text, {})
-    source = scanner.page.source
+    source = scanner.page.source if path is None else scanner.relative(str(path))
     for token in tokens:
         if token.type == "inline" and token.children and token.map:
             for child in token.children:
@@ -90,7 +104,7 @@ def read_myst_text(scanner: Scanner, text: str, md: Any, base: int, depth: int =
         if token.type == "colon_fence" and content.startswith(":::"):
             content = "\n" + content
         if name == "eval-rst":
-            sub = read_rst_text(scanner, token.content, scanner.path, offset=line)
+            sub = read_rst_text(scanner, token.content, path or scanner.path, offset=line)
             del sub
             continue
         key = name.lower()
@@ -98,6 +112,8 @@ def read_myst_text(scanner: Scanner, text: str, md: Any, base: int, depth: int =
         klass: Any = _MystObject if type_name else _MystOther
         if key in VIEWS:
             klass = _myst_view(VIEWS[key])
+        elif key == "include":
+            klass = _MystInclude
         try:
             parsed = parse_directive_text(klass, arguments, content, line=line)
         except MarkupError:
@@ -119,20 +135,71 @@ def read_myst_text(scanner: Scanner, text: str, md: Any, base: int, depth: int =
             )
             body = body[used:]
             body_base += used
-            read_myst_text(scanner, "\n".join(body), md, body_base, depth + 1)
+            read_myst_text(scanner, "\n".join(body), md, body_base, depth + 1, path)
         elif key in VIEWS:
             scanner.view(name, VIEWS[key], parsed.options, source, line)
+        elif key == "include":
+            _include(scanner, parsed.arguments[0], parsed.options, md, depth)
         elif key in LITERAL or key.endswith("code"):
             continue
         elif key == "only":
             scanner.only.append(" ".join(parsed.arguments))
             try:
-                read_myst_text(scanner, "\n".join(body), md, body_base, depth + 1)
+                read_myst_text(scanner, "\n".join(body), md, body_base, depth + 1, path)
             finally:
                 scanner.only.pop()
         else:
-            read_myst_text(scanner, "\n".join(body), md, body_base, depth + 1)
+            read_myst_text(scanner, "\n".join(body), md, body_base, depth + 1, path)
     return tokens
+
+
+def _include(scanner: Scanner, argument: str, options: dict[str, Any], md: Any, depth: int) -> None:
+    """MyST's ``{include}`` as its ``MockIncludeDirective`` reads it: the file found as
+    Sphinx finds it, read as MyST where it is, from ``:start-line:`` to ``:end-line:``,
+    after ``:start-after:`` and before ``:end-before:``.  A literal or code include holds
+    no object; a file being included already is not read again (it would never end)."""
+    if "literal" in options or "code" in options or argument.startswith("<"):
+        return
+    path = resolve_include(scanner, argument)
+    source = scanner.relative(str(path))
+    if source == scanner.page.source or source in scanner.including:
+        return
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_INCLUDE_BYTES:
+            return
+        lines = path.read_text(encoding=str(options.get("encoding") or "utf-8")).splitlines()
+    except (OSError, UnicodeError, LookupError, ValueError):
+        return
+    scanner.note_include(source)
+    start, end = _line_option(options, "start-line"), _line_option(options, "end-line")
+    if start is not None and start < 0:
+        start = max(0, len(lines) + start)
+    text = "\n".join(lines[start:end])
+    first = start or 0
+    for option in ("start-after", "end-before"):
+        marker = str(options.get(option) or "")
+        if not marker:
+            continue
+        found = text.find(marker)
+        if found < 0:
+            return  # the build reports it and includes nothing
+        if option == "start-after":
+            first += text.count("\n", 0, found + len(marker))
+            text = text[found + len(marker) :]
+        else:
+            text = text[:found]
+    scanner.including.append(source)
+    try:
+        read_myst_text(scanner, text, md, first, depth + 1, path)
+    finally:
+        scanner.including.pop()
+
+
+def _line_option(options: dict[str, Any], name: str) -> int | None:
+    try:
+        return int(str(options[name]).strip())
+    except (KeyError, ValueError):
+        return None
 
 
 def myst_title_and_sections(tokens: list[Any]) -> tuple[str, list[str]]:

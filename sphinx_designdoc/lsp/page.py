@@ -138,6 +138,11 @@ class Scanner:
         self.relatives: dict[str, str] = {}
         #: per (file, line): the column from which the next role is looked for
         self.role_cursor: dict[tuple[str, int], int] = {}
+        #: reads Markdown text of a file as MyST (the file's path, the 0-based line of
+        #: the text's first line there): what an include with MyST's parser reads
+        self.markdown: Callable[[str, Path, int], None] | None = None
+        #: the files being included, innermost last (a file never includes itself)
+        self.including: list[str] = []
 
     def relative(self, path: str | None) -> str:
         """A path docutils reports, relative to the source folder (as the build names
@@ -161,9 +166,14 @@ class Scanner:
             except (OSError, UnicodeDecodeError):
                 text = ""
             lines = self.lines[source] = text.splitlines()
-            if source != self.page.source and source not in self.page.includes:
-                self.page.includes.append(source)
+            self.note_include(source)
         return lines
+
+    def note_include(self, source: str) -> None:
+        """The page reads the file ``source`` (relative to the sources) besides itself:
+        a change to it changes the page, whatever it holds now."""
+        if source != self.page.source and source not in self.page.includes:
+            self.page.includes.append(source)
 
     # -- objects -----------------------------------------------------------------
 

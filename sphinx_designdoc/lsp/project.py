@@ -10,7 +10,7 @@ so the server keeps serving.  No language-server library here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ class LspProject:
     #: suffix -> ``"rst"`` or ``"myst"``
     suffixes: dict[str, str]
     exclude: list[str]
+    #: ``include_patterns``: only the files these match are pages
+    include: list[str] = field(default_factory=lambda: ["**"])
     suppress_warnings: tuple[str, ...] = ()
     #: the ``extensions`` of conf.py
     extensions: tuple[str, ...] = ()
@@ -66,6 +68,7 @@ class LspProject:
         findings += [Finding("config", p, conf.source, conf.line(p)) for p in problems]
         suffixes = _suffixes(namespace.get("source_suffix"), extensions)
         exclude = [str(p) for p in namespace.get("exclude_patterns", ()) or ()]
+        include = [str(p) for p in namespace.get("include_patterns", ("**",)) or ()]
         suppress = tuple(str(s) for s in namespace.get("suppress_warnings", ()) or ())
         reading = Reading.of(settings, confdir, taken, _myst_config(namespace, findings, conf))
         return cls(
@@ -75,6 +78,7 @@ class LspProject:
             reading,
             suffixes,
             exclude,
+            include,
             suppress,
             tuple(extensions),
             findings,
@@ -103,18 +107,41 @@ class LspProject:
         return rel
 
     def _excluded(self, rel: str) -> bool:
+        """Whether Sphinx leaves the file ``rel`` out, by its own rule
+        (:func:`sphinx.util.matching.get_matching_files`): a pattern of
+        ``exclude_patterns`` matches it or one of its folders (Sphinx does not walk into
+        those), or no pattern of ``include_patterns`` matches it."""
+        excluded, included = self._matchers()
+        parts = rel.split("/")
+        if any(excluded("/".join(parts[:end])) for end in range(1, len(parts) + 1)):
+            return True
+        return not included(rel)
+
+    def _matchers(self) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+        """Sphinx's matchers of ``exclude_patterns`` (with the paths Sphinx always
+        leaves out) and of ``include_patterns``."""
+        from sphinx.project import EXCLUDE_PATHS
         from sphinx.util.matching import Matcher
 
-        matcher = getattr(self, "_matcher", None)
-        if matcher is None:
-            matcher = Matcher([*self.exclude, "_build", "**/_build"])
-            self._matcher = matcher
-        return bool(matcher(rel))
+        matchers = self.__dict__.get("_matchers_made")
+        if matchers is None:
+            matchers = self.__dict__["_matchers_made"] = (
+                Matcher([*self.exclude, *EXCLUDE_PATHS, "_build", "**/_build"]),
+                Matcher(self.include),
+            )
+        return matchers
 
     def pages(self) -> Iterator[tuple[Path, str]]:
         """Every page of the project: its path and syntax, in a stable order."""
+        excluded = self._matchers()[0]
         for root, dirs, files in os.walk(self.confdir):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+            rel = Path(root).relative_to(self.confdir).as_posix()
+            prefix = "" if rel == "." else rel + "/"
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d not in _SKIPPED_DIRS and not d.startswith(".") and not excluded(prefix + d)
+            )
             for name in sorted(files):
                 path = Path(root, name)
                 syntax = self.syntax_of(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
@@ -152,3 +153,20 @@ async def watch_files(ls: Any, indexes: list[Index]) -> None:
         )
     except Exception as exc:  # the editor declined: pages are read when opened
         ls.say(f"designdoc: no file watching: {type(exc).__name__}")
+
+
+def guarded(default: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A handler that answers ``default`` and logs one line instead of raising."""
+
+    def wrap(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def run(ls: Any, params: Any) -> Any:  # ``ls``: pygls passes the server by name
+            try:
+                return handler(ls, params)
+            except Exception as exc:
+                ls.say(f"designdoc: {handler.__name__} failed: {type(exc).__name__}: {exc}")
+                return default
+
+        run.__name__ = handler.__name__
+        return run
+
+    return wrap

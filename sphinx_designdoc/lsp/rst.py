@@ -12,7 +12,10 @@ its own classes, never what a Sphinx application registered over them in this pr
 
 from __future__ import annotations
 
+import copy
 import importlib
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -22,7 +25,10 @@ from typing import Any, ClassVar
 
 from docutils import nodes, utils
 from docutils.frontend import get_default_settings
-from docutils.parsers.rst import Directive, Parser, directives, roles
+from docutils.parsers import Parser as BaseParser
+from docutils.parsers.rst import Directive, DirectiveError, Parser, directives, roles
+from docutils.parsers.rst.directives.misc import Include
+from docutils.utils import DependencyList
 
 from ..directives.options import OwnOptions, read_rst
 from ..views import ViewKind
@@ -144,17 +150,102 @@ def _plain_role(
 #: docutils' own directives: name -> (module, class)
 _REGISTRY: dict[str, tuple[str, str]] = directives._directive_registry  # type: ignore[attr-defined]
 
+#: a file larger than this is not included (a generated file, or one that never ends)
+MAX_INCLUDE_BYTES = 20_000_000
 
-def _docutils_directive(name: str) -> type[Directive] | None:
+
+def _docutils_directive(scanner: Scanner, name: str) -> type[Directive] | None:
     """docutils' own class for one of its directives, never the one a Sphinx
-    application registered over it in this process (which needs the application)."""
+    application registered over it in this process (which needs the application).
 
+    Options docutils does not know are taken: Sphinx's classes add some to docutils'
+    directives (``:collapsible:`` to the admonitions, ``:heading-level:`` to
+    ``rubric``), and docutils refusing them would lose what the directive holds.
+    ``include`` finds its file as Sphinx's does."""
     entry = _REGISTRY.get(name)
     if entry is None:
         return None
     module = importlib.import_module(f"docutils.parsers.rst.directives.{entry[0]}")
     found = getattr(module, entry[1], None)
-    return found if isinstance(found, type) else None
+    if not isinstance(found, type) or not issubclass(found, Directive):
+        return None
+    namespace: dict[str, Any] = {}
+    if isinstance(found.option_spec, dict):
+        namespace["option_spec"] = AnyOptions(found.option_spec)
+    if issubclass(found, Include):
+        namespace["run"] = _include_run(scanner, found)
+    return type(found.__name__, (found,), namespace)
+
+
+def _include_run(scanner: Scanner, base: type[Include]) -> Callable[[Include], list[Any]]:
+    def run(self: Include) -> list[Any]:
+        """The file found as Sphinx's ``include`` finds it: relative to the page's
+        folder, or to the sources when it starts with ``/``; only a regular file, not
+        too large (never a device or a pipe, which a read would wait on forever); read
+        by this reader when the include names MyST's parser."""
+        argument = self.arguments[0] if self.arguments else ""
+        if not (argument.startswith("<") and argument.endswith(">")):
+            path = resolve_include(scanner, argument)
+            try:
+                info = path.stat()
+            except (OSError, ValueError):
+                return []
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INCLUDE_BYTES:
+                return []
+            self.arguments[0] = str(path)
+        parser = self.options.get("parser")
+        if parser is not None and {"md", "markdown", "myst"} & set(
+            getattr(parser, "supported", ())
+        ):
+            self.options["parser"] = _markdown_reader(scanner)
+        return list(base.run(self))
+
+    return run
+
+
+def resolve_include(scanner: Scanner, argument: str) -> Path:
+    """The file an include names, as Sphinx finds it (``BuildEnvironment.relfn2path``):
+    relative to the page's folder, whatever file the include is written in, or to the
+    sources when it starts with ``/``."""
+    argument = "".join(part.strip() for part in argument.splitlines())
+    srcdir = scanner.reading.srcdir
+    if argument.startswith(("/", os.sep)):
+        return Path(os.path.normpath(srcdir / argument.lstrip("/" + os.sep)))
+    folder = Path(scanner.page.source).parent
+    return Path(os.path.normpath(srcdir / folder / argument))
+
+
+def _markdown_reader(scanner: Scanner) -> type[BaseParser]:
+    """A docutils parser that reads what it is given as MyST, for an include whose
+    ``:parser:`` is MyST's (which needs a Sphinx application)."""
+
+    class MarkdownReader(BaseParser):
+        supported = ("myst",)
+
+        def parse(self, inputstring: str, document: nodes.document) -> None:
+            self.setup_parse(inputstring, document)
+            if scanner.markdown is not None:
+                scanner.markdown(inputstring, Path(document["source"]), 0)
+            self.finish_parse()
+
+    return MarkdownReader
+
+
+def _guarded(klass: type[Directive]) -> type[Directive]:
+    """``klass`` whose failure loses its own output, never the rest of the page:
+    docutils stops reading a page at any exception a directive raises other than the
+    errors it reports itself, and a parser of another project's or a file an include
+    reads may raise anything."""
+
+    def run(self: Directive) -> list[Any]:
+        try:
+            return list(klass.run(self))
+        except DirectiveError:
+            raise  # docutils reports it and reads on
+        except Exception:
+            return []
+
+    return type(klass.__name__, (klass,), {"run": run})
 
 
 @contextmanager
@@ -164,7 +255,7 @@ def _lookups(scanner: Scanner) -> Iterator[None]:
     ``dd:ref``."""
     object_names = scanner.reading.directives
     saved_directive, saved_role = directives.directive, roles.role
-    made: dict[str, type[Directive] | None] = {}
+    made: dict[str, type[Directive]] = {}
     ref_role = _ref_role(scanner)
 
     def directive(name: str, language: Any, document: Any) -> tuple[Any, list[Any]]:
@@ -175,9 +266,10 @@ def _lookups(scanner: Scanner) -> Iterator[None]:
             elif key in VIEWS:
                 made[key] = _view_directive(scanner, VIEWS[key])
             elif key in _REGISTRY and key not in LITERAL:
-                made[key] = _docutils_directive(key) or _other_directive(scanner, key)
+                made[key] = _docutils_directive(scanner, key) or _other_directive(scanner, key)
             else:
                 made[key] = _other_directive(scanner, key)
+            made[key] = _guarded(made[key])
         return made[key], []
 
     def role(name: str, language: Any, lineno: int, reporter: Any) -> tuple[Any, list[Any]]:
@@ -198,12 +290,16 @@ def _lookups(scanner: Scanner) -> Iterator[None]:
 def read_rst_text(scanner: Scanner, text: str, path: Path, offset: int = 0) -> nodes.document:
     """Parse reStructuredText with docutils; ``offset`` lines above it in the file (a
     MyST ``{eval-rst}`` block)."""
-    document = utils.new_document(str(path), _docutils_settings())
+    settings = copy.copy(_docutils_settings())
+    settings.record_dependencies = DependencyList()  # the files this read includes
+    document = utils.new_document(str(path), settings)
     if offset:
         text = "\n" * offset + text
     # what was read before a failure stays; the build reports the rest
     with _DOCUTILS, _lookups(scanner), suppress(Exception):
         Parser().parse(text, document)
+    for included in settings.record_dependencies.list:
+        scanner.note_include(scanner.relative(included))
     return document
 
 

@@ -50,17 +50,31 @@ def scan_page(reading: Reading, path: Path, docname: str, text: str, syntax: str
     source = path.resolve().relative_to(reading.srcdir.resolve()).as_posix()
     page = Page(docname, source, syntax)
     scanner = Scanner(reading, page, path, text)
+
+    def markdown(text: str, path: Path, base: int) -> None:
+        scanner.including.append(scanner.relative(str(path)))
+        try:
+            read_myst_text(scanner, text, _md(reading), base, 1, path)
+        finally:
+            scanner.including.pop()
+
+    scanner.markdown = markdown
     if syntax == "myst":
-        md = reading.cache.get("md")
-        if md is None:
-            md = reading.cache["md"] = md_parser(reading.myst)
-        tokens = read_myst_text(scanner, text, md, 0)
+        tokens = read_myst_text(scanner, text, _md(reading), 0)
         page.record.title, page.record.sections = myst_title_and_sections(tokens)
     else:
         document = read_rst_text(scanner, text, path)
         page.record.title, page.record.sections = rst_title_and_sections(document)
     _complete(reading, page)
     return page
+
+
+def _md(reading: Reading) -> object:
+    """MyST's parser for the project, made once."""
+    md = reading.cache.get("md")
+    if md is None:
+        md = reading.cache["md"] = md_parser(reading.myst)
+    return md
 
 
 def _complete(reading: Reading, page: Page) -> None:

@@ -33,6 +33,7 @@ from .protocol import (
     Protocol,
     client_location,
     folders,
+    guarded,
     one_line_handler,
     source_in,
     to_client,
@@ -234,23 +235,6 @@ class DesigndocServer(LanguageServer):
         begin = types.WorkDoneProgressBegin(title="designdoc: indexing", percentage=0)
         self.in_loop(lambda: self.work_done_progress.begin(token, begin))
         return True
-
-
-def guarded(default: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A handler that answers ``default`` and logs one line instead of raising."""
-
-    def wrap(handler: Callable[..., Any]) -> Callable[..., Any]:
-        def run(server: DesigndocServer, params: Any) -> Any:
-            try:
-                return handler(server, params)
-            except Exception as exc:
-                server.say(f"designdoc: {handler.__name__} failed: {type(exc).__name__}: {exc}")
-                return default
-
-        run.__name__ = handler.__name__
-        return run
-
-    return wrap
 
 
 def make_server() -> DesigndocServer:
