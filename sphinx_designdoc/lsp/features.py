@@ -10,6 +10,7 @@ escaped for Markdown: a title is the author's text, not markup of ours.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -174,17 +175,17 @@ def _ids(
 ) -> types.CompletionList:
     preferred = tuple(preferred)
     folded = typed.casefold()
-    found: list[tuple[str, Item]] = []
-    for object_id, items in index.declared.items():
-        if object_id in written or (folded and folded not in object_id.casefold()):
-            continue
-        item = items[0]
-        rank = "0" if not preferred or item.type in preferred else "1"
-        found.append((rank + ("0" if object_id.casefold().startswith(folded) else "1"), item))
-    found.sort(key=lambda pair: (pair[0], pair[1].id))
-    shown = found[:MAX_ITEMS]
+    ranked = (
+        (("0" if not preferred or item.type in preferred else "1")
+         + ("0" if key.startswith(folded) else "1"), object_id, item)
+        for key, object_id, item in index.completion_keys()
+        if folded in key and object_id not in written
+    )  # fmt: skip
+    best = heapq.nsmallest(MAX_ITEMS + 1, ranked, key=lambda entry: entry[:2])
+    more = len(best) > MAX_ITEMS
+    shown = [(rank, item) for rank, _, item in best[:MAX_ITEMS]]
     return types.CompletionList(
-        is_incomplete=len(found) > MAX_ITEMS,
+        is_incomplete=more,
         items=[
             types.CompletionItem(
                 label=item.id,

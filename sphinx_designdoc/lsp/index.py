@@ -81,6 +81,7 @@ class Index:
         self.declared: dict[str, list[Item]] = {}
         #: target ID -> the IDs of the objects whose links name it
         self.linkers: dict[str, set[str]] = {}
+        self._keys: list[tuple[str, str, Item]] | None = None
         self._analysis: Analysis | None = None
         self._external: tuple[list[Item], list[Finding]] | None = None
         #: what went wrong that the user may want to know (the server logs it)
@@ -133,13 +134,25 @@ class Index:
             self.versions[source] = self.versions.get(source, 0) + 1
         self.stamps.pop(source, None)
 
+    def completion_keys(self) -> list[tuple[str, str, Item]]:
+        """``(folded ID, ID, first object of that ID)`` of every ID, for completion:
+        made again only after the IDs changed."""
+        if self._keys is None:
+            self._keys = [
+                (object_id.casefold(), object_id, items[0])
+                for object_id, items in self.declared.items()
+            ]
+        return self._keys
+
     def _add_item(self, item: Item) -> None:
+        self._keys = None
         self.declared.setdefault(item.id, []).append(item)
         for targets in item.links.values():
             for target in targets:
                 self.linkers.setdefault(target, set()).add(item.id)
 
     def _remove_item(self, item: Item) -> None:
+        self._keys = None
         same = self.declared.get(item.id)
         if same is not None:
             same[:] = [other for other in same if other is not item]
@@ -336,13 +349,16 @@ class Index:
             for item in self.declared.get(object_id, ()):
                 for targets in item.links.values():
                     near.update(targets)
-        hidden = self.hidden(near)
+        only = self.hidden(near)
         items = [
             item
             for object_id in near
-            if object_id not in hidden
+            if object_id not in only
             for item in self.declared.get(object_id, ())
         ]
+        # the objects beyond the neighbours exist, only not in this graph: a
+        # neighbour's link to one is no dangling link (and asks for no did-you-mean)
+        hidden = only | (self.declared.keys() - near)
         settings = self.project.settings
         graph = Graph(items, settings.schema, settings.tracing_statuses, hidden)
         graph.verification = {k: v for k, v in self.build.verification.items() if k in graph.by_id}

@@ -45,9 +45,10 @@ from .workspace import Workspace, cache_dir
 log = logging.getLogger("sphinx_designdoc.lsp")
 
 #: seconds without an edit before the whole project is analysed again (cycles,
-#: coverage: the findings that depend on more than a page and its neighbours); each
+#: coverage: the findings that depend on more than a page and its neighbours; a second
+#: at twenty thousand objects, in a thread that would slow the answers meanwhile); each
 #: page's own findings are published at every edit
-SETTLE = 1.0
+SETTLE = 2.0
 #: a page read faster than this (seconds) is read at every edit
 QUICK = 0.08
 
@@ -147,8 +148,8 @@ class DesigndocServer(LanguageServer):
                 self.publish(uri)
 
     def changed_soon(self, uri: str) -> None:
-        """The editor changed the page ``uri``: read it now if reading it is quick, else
-        once the edits pause for as long as a reading takes (a keystroke on a page that
+        """The editor changed the page ``uri``: read it (and publish its diagnostics) now
+        if that is quick, else once the edits pause for as long as it takes (a keystroke on a page that
         takes a second to read must not queue a second of work)."""
         cost = self.read_cost.get(uri, 0.0)
         pending = self.pending.pop(uri, None)
@@ -450,11 +451,10 @@ def _changed(ls: DesigndocServer, uri: str) -> None:
     document = ls.workspace.get_text_document(uri)
     started = time.perf_counter()
     found = ls.workspace_state().update(path, document.source)
+    if found is not None:
+        ls.publish(uri)
+        ls.settle()
     ls.read_cost[uri] = time.perf_counter() - started
-    if found is None:
-        return
-    ls.publish(uri)
-    ls.settle()
 
 
 def _place(
