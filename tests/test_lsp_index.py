@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from sphinx_designdoc.lsp.build_data import BuildData
 from sphinx_designdoc.lsp.index import Index
 from sphinx_designdoc.lsp.project import LspProject, find_projects
 
@@ -269,6 +270,7 @@ def test_the_last_builds_report_stands_in_until_pages_are_read(
         encoding="utf-8",
     )
     index = Index(LspProject.load(src))
+    index.build = BuildData.read(src)
     waiting = [(path, index.source_of(path)) for path, _ in index.project.pages()]
     assert index._stand_in(waiting) == {"index.rst"}  # decisions.rst changed since
     assert index.pages["index.rst"].provisional

@@ -73,7 +73,8 @@ class Index:
         #: whether every object is known: every page read, or described by the last
         #: build's report while it waits to be read (not yet where IDs are written)
         self.known = False
-        self.build = BuildData.read(project.confdir)
+        #: what the last build wrote (read with the pages, in :meth:`read_all`)
+        self.build = BuildData()
         self.cache_dir = cache_dir
         #: the text of pages open in the editor, which the checks read instead of files
         self.open_lines: dict[str, list[str]] = {}
@@ -82,6 +83,8 @@ class Index:
         #: target ID -> the IDs of the objects whose links name it
         self.linkers: dict[str, set[str]] = {}
         self._keys: list[tuple[str, str, Item]] | None = None
+        #: whether the objects no page declares are in :attr:`declared`
+        self._foreign_read = False
         self._analysis: Analysis | None = None
         self._external: tuple[list[Item], list[Finding]] | None = None
         #: what went wrong that the user may want to know (the server logs it)
@@ -89,8 +92,6 @@ class Index:
         #: held while the index changes and while a request reads it: pages are read
         #: in a thread while the editor asks
         self.lock = threading.RLock()
-        for item in self.foreign_items():
-            self._add_item(item)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -184,6 +185,15 @@ class Index:
         3. every other page; then the pages the report stood in for, for the places
            their IDs are written (:attr:`complete`).
         """
+        # what is not read from pages: the last build's report, other projects' files
+        build = BuildData.read(self.project.confdir)
+        with self.lock:
+            for item in self.foreign_items() if self._foreign_read else ():
+                self._remove_item(item)
+            self.build = build
+            for item in self.foreign_items():
+                self._add_item(item)
+            self._foreign_read = True
         cached = self._load_cache()
         paths = [(path, self.source_of(path)) for path, _ in self.project.pages()]
         sources = {source for _, source in paths}
