@@ -64,6 +64,7 @@ class DesigndocServer(LanguageServer):
         #: per page, how long its last reading took, and the reading waiting for the
         #: edits to pause
         self.read_cost: dict[str, float] = {}
+        self.read_at: dict[str, float] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
 
     # -- plumbing --------------------------------------------------------------------
@@ -149,13 +150,15 @@ class DesigndocServer(LanguageServer):
 
     def changed_soon(self, uri: str) -> None:
         """The editor changed the page ``uri``: read it (and publish its diagnostics) now
-        if that is quick, else once the edits pause for as long as it takes (a keystroke on a page that
+        if that is quick or the page was not read for as long as that takes, else once
+        the edits pause for as long as it takes (a keystroke on a page that
         takes a second to read must not queue a second of work)."""
         cost = self.read_cost.get(uri, 0.0)
         pending = self.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
-        if cost < QUICK or self.loop is None:
+        idle = time.perf_counter() - self.read_at.get(uri, 0.0)
+        if cost < QUICK or idle >= cost or self.loop is None:  # a lone edit: at once
             guarded(None)(_changed)(self, uri)
             return
         self.pending[uri] = self.loop.call_later(
@@ -454,7 +457,8 @@ def _changed(ls: DesigndocServer, uri: str) -> None:
     if found is not None:
         ls.publish(uri)
         ls.settle()
-    ls.read_cost[uri] = time.perf_counter() - started
+    ls.read_at[uri] = time.perf_counter()
+    ls.read_cost[uri] = ls.read_at[uri] - started
 
 
 def _place(
