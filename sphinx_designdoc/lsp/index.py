@@ -232,7 +232,8 @@ class Index:
             done += 1
         with self.lock:
             self.known = self.complete = True
-        self.save_cache()
+        if done or len(cached) != len(self.stamps):
+            self.save_cache()  # only when a page was read anew, or is gone
         return done
 
     def _scanned(

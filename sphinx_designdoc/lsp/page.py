@@ -25,7 +25,7 @@ from docutils import utils
 from ..config import Settings
 from ..declaration import read_declaration
 from ..directives.options import OptionBlock, as_text
-from ..model import DocRecord, Finding, Item, Ref, option_offset
+from ..model import DocRecord, Finding, Item, Ref, option_offset, pickled_by_field_names
 from ..views import KINDS, ViewKind
 
 #: directives whose content is code, data or another language: never read as the page
@@ -45,6 +45,7 @@ LITERAL = frozenset(
 _NAME = re.compile(r"[^,\s\[\]'\"]+")
 
 
+@pickled_by_field_names
 @dataclass(frozen=True, slots=True)
 class Mention:
     """An ID written somewhere in a page: at its object's ``:id:`` (``kind="id"``), in a
@@ -63,6 +64,7 @@ class Mention:
     owner: str = ""
 
 
+@pickled_by_field_names
 @dataclass(frozen=True, slots=True)
 class Site:
     """Where an object's directive is: its first line, its last, and where its option

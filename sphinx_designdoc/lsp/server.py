@@ -12,6 +12,7 @@ with progress shown in the editor; the open pages are read at once.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 import time
@@ -219,6 +220,10 @@ class DesigndocServer(LanguageServer):
             for problem in index.problems:
                 self.say(f"designdoc: {problem}")
             index.problems.clear()
+        # the index lives as long as the server: out of the collector's full passes,
+        # which walked it at every few requests (as the build freezes its environment)
+        gc.collect()
+        gc.freeze()
         count = sum(len(index.declared) for index in state.all_indexes())
         self.say(f"designdoc: {count} objects indexed")
         self.in_loop(self.publish_open)
