@@ -152,3 +152,47 @@ def test_code_scan_benchmark_on_a_tiny_tree(
     ]
     if "git" in results:
         assert results["git"]["cold"]["problems"] == []
+
+
+@pytest.mark.slow
+def test_language_server_benchmark_on_a_tiny_corpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every measure of ``bench_lsp`` is taken through a real client: the open page
+    answered, the workspace read in each session (progress shown), every completion and
+    edit answered, the rename's edit covering every place the ID is written."""
+    pytest.importorskip("pygls", reason="the lsp extra (pygls) is not installed")
+    bench = _load("bench_lsp")
+    rc = bench.main(
+        [
+            "--docs", "3", "--runs", "1", "--refs", "12", "--completions", "6",
+            "--edits", "4", "--timeout", "120", "--work", str(tmp_path), "--json",
+        ]
+    )  # fmt: skip
+    assert rc == 0
+    results = json.loads(capsys.readouterr().out)
+    assert (results["docs"], results["objects"], results["refs"]) == (3, 66, 12)
+    (run,) = results["runs"]
+    assert list(run) == ["cold", "cached", "build"]
+    for session in run.values():
+        assert session["objects_indexed"] == 66
+        assert session["open_symbols"] == 22  # the middle document's objects
+        assert session["progress"]["begin"] == session["progress"]["end"] == 1
+        assert session["peak_rss_mb"] > 0
+    cold = run["cold"]
+    assert cold["completion"]["count"] == 6
+    by_place = cold["completion"]["by_place"]
+    assert by_place["a link option"]["items"] == 66
+    # a link option offers its target type first: :addresses: names requirements
+    assert by_place["a link option"]["first"] == ["REQ-0000-01", "REQ-0000-02", "REQ-0000-03"]
+    # a role offers every ID; "REQ-000" typed, the 36 requirements
+    assert by_place["a role"]["items"] == 66
+    assert by_place["a role"]["first"] == ["DEC-0000-01", "DEC-0000-02", "DEC-0000-03"]
+    assert by_place["a role, part of the ID typed"]["items"] == 36
+    # every edit's diagnostics seen: the dangling link appears, then goes
+    assert (cold["edits"]["count"], cold["edits"]["first_publish_right"]) == (4, 4)
+    # the :id:, the links to it (a refines and an addresses) and the 12 roles
+    rename = cold["rename"]
+    assert rename["edits"] == rename["expected"] == 15
+    assert (rename["files"], rename["wrong"]) == (3, 0)
+    assert "| rename of an ID written in 200+ places |" in bench.render(results)
