@@ -429,6 +429,12 @@ def test_an_rst_include_finds_its_file_as_sphinx_does(make_app: Any, tmp_path: P
     assert sorted(page.includes) == ["guide/near.rst", "parts/a.rst", "parts/empty.rst"]
 
 
+def _myst_major() -> int:
+    import myst_parser
+
+    return int(myst_parser.__version__.split(".")[0])
+
+
 def test_a_myst_include_is_read_where_it_is(make_app: Any, tmp_path: Path) -> None:
     """MyST's ``{include}`` (executablebooks/MyST-Parser, docs/faq/index.md and
     docs/syntax/organising_content.md) reads the file as MyST, relative to the page or
@@ -450,7 +456,10 @@ def test_a_myst_include_is_read_where_it_is(make_app: Any, tmp_path: Path) -> No
         },
         conf='myst_enable_extensions = ["colon_fence"]\nexclude_patterns = ["_build", "parts"]\n',
     )
-    assert read == built
+    if _myst_major() >= 5:
+        assert read == built
+    else:  # MyST-Parser 4 (with Sphinx 7.4) puts an included file's lines one too low
+        assert read["refs"] == {(r, s, line - 1, d) for r, s, line, d in built["refs"]}
     page = index.pages["guide/page.md"]
     assert [(i.id, i.source, i.line) for i in page.record.items] == [
         ("R-A", "parts/a.md", 3),
